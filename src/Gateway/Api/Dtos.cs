@@ -1,0 +1,62 @@
+using KpuOrleans.Forms;
+using KpuOrleans.Registry;
+using KpuOrleans.Tallies;
+
+namespace KpuOrleans.Gateway.Api;
+
+// The JSON shapes of API.md. Property order follows the contract's examples.
+
+public sealed record AcceptanceDto(string Tps, string Contest, long Version, DateTime AcceptedAt, IReadOnlyList<string> Anomalies)
+{
+    public static AcceptanceDto From(AcceptedForm accepted) => new(
+        accepted.Form.Tps, accepted.Form.Contest, accepted.Form.Version, accepted.AcceptedAt.UtcDateTime, accepted.Anomalies);
+}
+
+public sealed record VotedDto(long Dpt, long Dptb, long Dpk);
+
+public sealed record BallotsDto(long Received, long Used, long Spoiled, long Unused);
+
+public sealed record FormDto(
+    string Tps, string Contest, long Version, long Registered, VotedDto Voted, BallotsDto Ballots,
+    IReadOnlyDictionary<string, long> Votes, long Valid, long Invalid, string? Reason, string? PhotoSha256,
+    DateTime AcceptedAt, string SubmittedBy, IReadOnlyList<string> Anomalies)
+{
+    public static FormDto From(AcceptedForm accepted, Contest contest)
+    {
+        var form = accepted.Form;
+        var votes = contest.Candidates.ToDictionary(c => c.Number, c => form.Votes[c.Number]);
+        return new FormDto(form.Tps, form.Contest, form.Version, form.Registered,
+            new VotedDto(form.Voted.Dpt, form.Voted.Dptb, form.Voted.Dpk),
+            new BallotsDto(form.Ballots.Received, form.Ballots.Used, form.Ballots.Spoiled, form.Ballots.Unused),
+            votes, form.Valid, form.Invalid, form.Reason, form.PhotoSha256,
+            accepted.AcceptedAt.UtcDateTime, accepted.SubmittedBy, accepted.Anomalies);
+    }
+}
+
+public sealed record TpsResultsDto(FormDto Current, IReadOnlyList<FormDto> History);
+
+public sealed record TallyDto(
+    string Contest, string Region, string Level, string Name, IReadOnlyDictionary<string, long> Votes,
+    long Valid, long Invalid, long Voted, long Registered, long RegisteredReported,
+    int TpsReported, int TpsExpected, int Anomalies, long Version, DateTime? UpdatedAt)
+{
+    public static TallyDto From(TallySnapshot snapshot, RegionInfo region, Contest contest)
+    {
+        var tally = snapshot.Tally;
+        var votes = new Dictionary<string, long>(contest.Candidates.Count);
+        for (var i = 0; i < contest.Candidates.Count; i++) votes[contest.Candidates[i].Number] = tally.Votes[i];
+        return new TallyDto(contest.Id, region.Code, region.Level.ToApiName(), region.Name, votes,
+            tally.Valid, tally.Invalid, tally.Voted, region.Registered, tally.RegisteredReported,
+            tally.TpsReported, region.TpsCount, tally.Anomalies, tally.Version, snapshot.UpdatedAt?.UtcDateTime);
+    }
+}
+
+public sealed record RegionRefDto(string Code, string Name);
+
+public sealed record RegionDto(
+    string Code, string Level, string Name, string? Parent, IReadOnlyList<RegionRefDto> Children,
+    int TpsCount, long Registered, IReadOnlyList<string> Contests);
+
+public sealed record CandidateDto(string Number, string Names, bool EmptyColumn);
+
+public sealed record ContestDto(string Id, string Kind, string Scope, string Name, IReadOnlyList<CandidateDto> Candidates);

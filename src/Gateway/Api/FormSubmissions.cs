@@ -1,0 +1,60 @@
+using System.Text.Json;
+using KpuOrleans.Forms;
+using KpuOrleans.Registry;
+using KpuOrleans.Tps;
+using Microsoft.AspNetCore.Mvc;
+
+namespace KpuOrleans.Gateway.Api;
+
+/// <summary>The status and body API.md prescribes for one submitted form; the single and batch endpoints share it.</summary>
+public sealed record SubmissionResult(int Status, object Body)
+{
+    public bool IsProblem => Body is ProblemDetails;
+}
+
+/// <summary>Judges one form: shape and rules here (cheap, no grain hop for a bad form), the rest in its TPS grain.</summary>
+public sealed class FormSubmissions(IGrainFactory grains, RegionRegistry registry, ILogger<FormSubmissions> logger)
+{
+    /// <summary>Until writers authenticate, forms are recorded as sent by this.</summary>
+    public const string AnonymousSubmitter = "anonymous";
+
+    public async Task<SubmissionResult> SubmitAsync(JsonElement json, CancellationToken cancellationToken)
+    {
+        var read = FormJson.Read(json);
+        if (read.Form is not { } form)
+        {
+            return Problem(Problems.Create(400, "Malformed form",
+                "The body is not a C.Hasil form of the shape API.md describes; see errors.", read.ShapeErrors));
+        }
+        var errors = FormRules.Validate(form, registry, read.Unreadable);
+        if (!errors.IsEmpty) return Invalid(errors.ToDictionary());
+
+        SubmitOutcome outcome;
+        try
+        {
+            outcome = await grains.GetGrain<ITpsGrain>(form.Tps).Submit(form, AnonymousSubmitter).WaitAsync(cancellationToken);
+        }
+        catch (Exception e) when (e is not OperationCanceledException)
+        {
+            logger.LogError(e, "Submission of {Tps} {Contest} v{Version} failed", form.Tps, form.Contest, form.Version);
+            return Unavailable("The cluster could not take the form right now; it was not accepted. Retry later.");
+        }
+        return outcome.Status switch
+        {
+            SubmitStatus.Accepted => new SubmissionResult(201, AcceptanceDto.From(outcome.Form!)),
+            SubmitStatus.Retry => new SubmissionResult(200, AcceptanceDto.From(outcome.Form!)),
+            SubmitStatus.Conflict => Problem(Problems.Create(409, "Version conflict", outcome.Detail!,
+                extensions: [new("currentVersion", outcome.CurrentVersion)])),
+            SubmitStatus.Invalid => Invalid(outcome.Errors!),
+            _ => Unavailable(outcome.Detail!),
+        };
+    }
+
+    private static SubmissionResult Invalid(Dictionary<string, string[]> errors) =>
+        Problem(Problems.Create(422, "The form breaks the rules",
+            $"The form breaks API.md's rules at {string.Join(", ", errors.Keys)}; nothing was stored or counted.", errors));
+
+    private static SubmissionResult Unavailable(string detail) => Problem(Problems.Create(503, "Storage unavailable", detail));
+
+    private static SubmissionResult Problem(ProblemDetails problem) => new(problem.Status!.Value, problem);
+}

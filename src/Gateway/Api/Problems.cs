@@ -1,0 +1,35 @@
+using Microsoft.AspNetCore.Http.HttpResults;
+using Microsoft.AspNetCore.Mvc;
+
+namespace KpuOrleans.Gateway.Api;
+
+/// <summary>RFC 9457 problem details, the body of every 4xx/5xx this gateway sends.</summary>
+public static class Problems
+{
+    public static ProblemDetails Create(int status, string title, string detail,
+        IReadOnlyDictionary<string, string[]>? errors = null, IEnumerable<KeyValuePair<string, object?>>? extensions = null)
+    {
+        var problem = new ProblemDetails { Type = TypeFor(status), Title = title, Status = status, Detail = detail };
+        if (errors is not null) problem.Extensions["errors"] = errors;
+        foreach (var (key, value) in extensions ?? []) problem.Extensions[key] = value;
+        return problem;
+    }
+
+    public static ProblemHttpResult Result(ProblemDetails problem) => TypedResults.Problem(problem);
+
+    public static ProblemHttpResult NotFound(string detail) => Result(Create(StatusCodes.Status404NotFound, "Not found", detail));
+
+    public static string TypeFor(int status) => status switch
+    {
+        400 => "https://tools.ietf.org/html/rfc9110#section-15.5.1",
+        404 => "https://tools.ietf.org/html/rfc9110#section-15.5.5",
+        405 => "https://tools.ietf.org/html/rfc9110#section-15.5.6",
+        409 => "https://tools.ietf.org/html/rfc9110#section-15.5.10",
+        413 => "https://tools.ietf.org/html/rfc9110#section-15.5.14",
+        415 => "https://tools.ietf.org/html/rfc9110#section-15.5.16",
+        422 => "https://tools.ietf.org/html/rfc9110#section-15.5.21",
+        503 => "https://tools.ietf.org/html/rfc9110#section-15.6.4",
+        _ when status >= 500 => "https://tools.ietf.org/html/rfc9110#section-15.6.1",
+        _ => "about:blank",
+    };
+}

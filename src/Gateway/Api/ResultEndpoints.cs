@@ -1,0 +1,100 @@
+using System.Text.Json;
+using KpuOrleans.Registry;
+using KpuOrleans.Tps;
+using Microsoft.AspNetCore.Mvc;
+
+namespace KpuOrleans.Gateway.Api;
+
+public static class ResultEndpoints
+{
+    public const int MaxBatch = 1_000;
+
+    /// <summary>Seconds a client should wait after a 503 before trying again.</summary>
+    public const string RetryAfterSeconds = "5";
+
+    public static RouteGroupBuilder MapResults(this RouteGroupBuilder api)
+    {
+        // No Accepts(): a JSON body is read whatever Content-Type claims, so `curl -d` works as printed.
+        api.MapPost("/results", SubmitOne)
+            .Produces<AcceptanceDto>(201).Produces<AcceptanceDto>(200)
+            .ProducesProblem(400).ProducesProblem(409).ProducesProblem(413).ProducesProblem(422).ProducesProblem(503);
+        api.MapPost("/results/batch", SubmitBatch)
+            .Produces<BatchResultDto>(200).ProducesProblem(400).ProducesProblem(413).ProducesProblem(422);
+        api.MapGet("/tps/{tps}/results/{contest}", GetTpsResults)
+            .Produces<TpsResultsDto>(200).ProducesProblem(404);
+        return api;
+    }
+
+    private static async Task<IResult> SubmitOne(HttpContext http, FormSubmissions submissions, CancellationToken cancellationToken)
+    {
+        var (document, problem) = await RequestJson.ReadAsync(http.Request, RequestJson.FormLimit, cancellationToken);
+        if (problem is not null) return Problems.Result(problem);
+        using (document)
+        {
+            var result = await submissions.SubmitAsync(document!.RootElement, cancellationToken);
+            if (result.Status == 503) http.Response.Headers.RetryAfter = RetryAfterSeconds;
+            return result.Body is ProblemDetails details ? Problems.Result(details) : TypedResults.Json(result.Body, statusCode: result.Status);
+        }
+    }
+
+    private static async Task<IResult> SubmitBatch(HttpContext http, FormSubmissions submissions, CancellationToken cancellationToken)
+    {
+        var (document, problem) = await RequestJson.ReadAsync(http.Request, RequestJson.BatchLimit, cancellationToken);
+        if (problem is not null) return Problems.Result(problem);
+        using (document)
+        {
+            var root = document!.RootElement;
+            if (root.ValueKind != JsonValueKind.Object || !root.TryGetProperty("forms", out var forms) || forms.ValueKind != JsonValueKind.Array)
+            {
+                return Problems.Result(Problems.Create(400, "Malformed batch", "The body must be { \"forms\": [ form, ... ] }.",
+                    new Dictionary<string, string[]> { ["forms"] = ["forms must be an array of forms"] }));
+            }
+            var count = forms.GetArrayLength();
+            if (count > MaxBatch)
+            {
+                return Problems.Result(Problems.Create(422, "Batch too large", $"A batch holds at most {MaxBatch:N0} forms; this one has {count:N0}. Nothing was accepted.",
+                    new Dictionary<string, string[]> { ["forms"] = [$"at most {MaxBatch:N0} forms per batch (got {count:N0})"] }));
+            }
+            var results = await SubmitInOrderPerTps([.. forms.EnumerateArray()], submissions, cancellationToken);
+            return TypedResults.Ok(new BatchResultDto(results));
+        }
+    }
+
+    /// <summary>
+    /// Forms for different TPS run concurrently; forms for the same TPS run in batch order, so a batch holding a
+    /// form and its correction means what it says.
+    /// </summary>
+    private static async Task<BatchItemDto[]> SubmitInOrderPerTps(JsonElement[] forms, FormSubmissions submissions, CancellationToken cancellationToken)
+    {
+        var results = new BatchItemDto[forms.Length];
+        var byTps = Enumerable.Range(0, forms.Length).GroupBy(i => TpsOf(forms[i]) ?? $"#{i}");
+        await Task.WhenAll(byTps.Select(async group =>
+        {
+            foreach (var index in group)
+            {
+                var result = await submissions.SubmitAsync(forms[index], cancellationToken);
+                results[index] = new BatchItemDto(index, result.Status, result.Body);
+            }
+        }));
+        return results;
+    }
+
+    private static string? TpsOf(JsonElement form) =>
+        form.ValueKind == JsonValueKind.Object && form.TryGetProperty("tps", out var tps) && tps.ValueKind == JsonValueKind.String
+            ? tps.GetString()
+            : null;
+
+    private static async Task<IResult> GetTpsResults(string tps, string contest, RegionRegistry registry, IGrainFactory grains)
+    {
+        if (registry.Find(tps) is not { Level: Level.Tps } station) return Problems.NotFound($"'{tps}' is not a TPS of the registry.");
+        if (station.FindContest(contest) is not { } race) return Problems.NotFound($"Contest '{contest}' does not exist or does not cover TPS {tps}.");
+        var history = await grains.GetGrain<ITpsGrain>(tps).GetHistory(contest);
+        if (history.Length == 0) return Problems.NotFound($"No form for {contest} has been accepted at TPS {tps} yet.");
+        var forms = history.Select(h => FormDto.From(h, race)).ToArray();
+        return TypedResults.Ok(new TpsResultsDto(forms[^1], forms));
+    }
+}
+
+public sealed record BatchItemDto(int Index, int Status, object Body);
+
+public sealed record BatchResultDto(IReadOnlyList<BatchItemDto> Results);

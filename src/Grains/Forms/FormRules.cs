@@ -1,0 +1,125 @@
+using KpuOrleans.Registry;
+
+namespace KpuOrleans.Forms;
+
+/// <summary>
+/// The arithmetic and registry rules of API.md ("Submitting a TPS result"). A form that breaks any of them is
+/// rejected whole. Each broken rule yields one entry, keyed by the field most likely at fault, so that an operator
+/// re-reading the paper form knows which number to look at first.
+/// </summary>
+public static class FormRules
+{
+    public const long MaxNumber = 100_000;
+    public const int MaxReasonLength = 500;
+
+    /// <param name="unreadable">Numbers the parser could not read as integers (rule 2), by field path; the
+    /// arithmetic rules are skipped when there are any, since their sums would be meaningless.</param>
+    public static FormErrors Validate(ResultForm form, RegionRegistry registry, IReadOnlyDictionary<string, string>? unreadable = null)
+    {
+        var errors = new FormErrors();
+        foreach (var (path, message) in unreadable ?? new Dictionary<string, string>()) errors.Add(path, message);
+
+        var tps = CheckPlace(form, registry, errors);
+        var contest = registry.FindContest(form.Contest);
+        // Ballot numbers are judged against the contest only where it is the right contest for this place.
+        if (contest is not null && (tps is null || contest.Covers(tps.Code))) CheckBallotNumbers(form, contest, errors);
+        var inRange = CheckRanges(form, errors) && (unreadable is null || unreadable.Count == 0);
+
+        if (tps is not null && form.Registered != tps.Registered)
+            errors.Add("registered", $"registered ({form.Registered}) must equal the DPT of TPS {tps.Code} in the registry ({tps.Registered})");
+        if (form.Voted.Dpt > form.Registered)
+            errors.Add("voted.dpt", $"voted.dpt ({form.Voted.Dpt}) must not exceed registered ({form.Registered})");
+        if (inRange) CheckSums(form, errors);
+        CheckVersion(form, errors);
+        if (form.PhotoSha256 is { } photo && (photo.Length != 64 || !photo.All(char.IsAsciiHexDigit)))
+            errors.Add("photoSha256", "photoSha256 must be 64 hexadecimal characters (the SHA-256 of the form's photo)");
+        return errors;
+    }
+
+    private static RegionInfo? CheckPlace(ResultForm form, RegionRegistry registry, FormErrors errors)
+    {
+        var tps = registry.Find(form.Tps);
+        if (tps is null || tps.Level != Level.Tps)
+        {
+            errors.Add("tps", $"'{form.Tps}' is not a TPS of the registry");
+            tps = null;
+        }
+        var contest = registry.FindContest(form.Contest);
+        if (contest is null) errors.Add("contest", $"'{form.Contest}' is not a contest");
+        else if (tps is not null && !contest.Covers(tps.Code))
+            errors.Add("contest", $"contest {contest.Id} (scope {contest.Scope}) does not cover TPS {tps.Code}");
+        return tps;
+    }
+
+    private static void CheckBallotNumbers(ResultForm form, Contest contest, FormErrors errors)
+    {
+        var missing = contest.Candidates.Where(c => !form.Votes.ContainsKey(c.Number)).Select(c => c.Number).ToList();
+        var unknown = form.Votes.Keys.Where(k => contest.IndexOf(k) < 0).Order(StringComparer.Ordinal).ToList();
+        if (missing.Count == 0 && unknown.Count == 0) return;
+        var expected = string.Join(", ", contest.Candidates.Select(c => c.Number));
+        var problems = new List<string>();
+        if (missing.Count > 0) problems.Add($"missing {string.Join(", ", missing)}");
+        if (unknown.Count > 0) problems.Add($"unknown {string.Join(", ", unknown)}");
+        errors.Add("votes", $"votes must have exactly the ballot numbers of {contest.Id} ({expected}): {string.Join("; ", problems)}");
+    }
+
+    private static bool CheckRanges(ResultForm form, FormErrors errors)
+    {
+        var ok = true;
+        void Check(string path, long value)
+        {
+            if (value is >= 0 and <= MaxNumber) return;
+            errors.Add(path, $"{path} ({value}) must be an integer from 0 to {MaxNumber:N0}");
+            ok = false;
+        }
+        Check("version", form.Version);
+        Check("registered", form.Registered);
+        Check("voted.dpt", form.Voted.Dpt);
+        Check("voted.dptb", form.Voted.Dptb);
+        Check("voted.dpk", form.Voted.Dpk);
+        Check("ballots.received", form.Ballots.Received);
+        Check("ballots.used", form.Ballots.Used);
+        Check("ballots.spoiled", form.Ballots.Spoiled);
+        Check("ballots.unused", form.Ballots.Unused);
+        foreach (var (number, count) in form.Votes) Check($"votes.{number}", count);
+        Check("valid", form.Valid);
+        Check("invalid", form.Invalid);
+        return ok;
+    }
+
+    /// <summary>Rules 5, 6 and 7. Where rule 6's three totals disagree, the odd one out is named.</summary>
+    private static void CheckSums(ResultForm form, FormErrors errors)
+    {
+        var sumOfVotes = form.Votes.Values.Sum();
+        var cast = form.Valid + form.Invalid;
+        var voted = form.Voted.Total;
+        var used = form.Ballots.Used;
+        var rule5Broken = sumOfVotes != form.Valid;
+        var castIsOdd = cast != voted && voted == used;
+
+        if (rule5Broken)
+            errors.Add(castIsOdd ? "valid" : "votes", $"valid ({form.Valid}) must equal the sum of votes ({sumOfVotes})");
+        if (cast != voted || voted != used)
+        {
+            var blamed = castIsOdd ? (rule5Broken ? "valid" : "invalid")
+                : cast == used ? "voted"
+                : "ballots.used";
+            errors.Add(blamed,
+                $"valid + invalid ({cast}), voted.dpt + voted.dptb + voted.dpk ({voted}) and ballots.used ({used}) must be equal");
+        }
+        var accounted = form.Ballots.Used + form.Ballots.Spoiled + form.Ballots.Unused;
+        if (accounted != form.Ballots.Received)
+            errors.Add("ballots.received",
+                $"ballots.used + ballots.spoiled + ballots.unused ({accounted}) must equal ballots.received ({form.Ballots.Received})");
+    }
+
+    private static void CheckVersion(ResultForm form, FormErrors errors)
+    {
+        if (form.Version < 1) errors.Add("version", $"version ({form.Version}) must be 1 or more");
+        var reasonLength = form.Reason?.Trim().Length ?? 0;
+        if (form.Version > 1 && reasonLength == 0)
+            errors.Add("reason", $"a correction (version {form.Version}) needs a reason of 1 to {MaxReasonLength} characters");
+        else if (form.Reason is not null && form.Reason.Length > MaxReasonLength)
+            errors.Add("reason", $"reason must be at most {MaxReasonLength} characters (it has {form.Reason.Length})");
+    }
+}

@@ -1,0 +1,13 @@
+using KpuOrleans.Registry;
+using KpuOrleans.Tallies;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Options;
+
+namespace KpuOrleans.Regions;
+
+public sealed class ProvinceGrain(
+    [PersistentState("province", RegionGrain.StorageName)] IPersistentState<RegionState> state,
+    RegionRegistry registry,
+    IUpstream upstream,
+    IOptions<TallyOptions> options,
+    ILogger<ProvinceGrain> logger) : RegionGrain(state, registry, upstream, options, logger), IProvinceGrain;

@@ -1,0 +1,37 @@
+using KpuOrleans.Forms;
+
+namespace KpuOrleans.Tps;
+
+public enum SubmitStatus
+{
+    /// <summary>A new version, now durable in the ledger.</summary>
+    Accepted,
+    /// <summary>The same version with the same content was accepted before; nothing changed.</summary>
+    Retry,
+    /// <summary>Same version with other content, or not the next version.</summary>
+    Conflict,
+    /// <summary>A rule of API.md is broken; nothing was stored.</summary>
+    Invalid,
+    /// <summary>The ledger could not be reached; nothing was stored.</summary>
+    Unavailable,
+}
+
+[GenerateSerializer, Immutable, Alias("kpu.SubmitOutcome")]
+public sealed record SubmitOutcome(
+    [property: Id(0)] SubmitStatus Status,
+    [property: Id(1)] AcceptedForm? Form,
+    [property: Id(2)] long CurrentVersion,
+    [property: Id(3)] Dictionary<string, string[]>? Errors,
+    [property: Id(4)] string? Detail)
+{
+    public static SubmitOutcome Accepted(AcceptedForm form) => new(SubmitStatus.Accepted, form, form.Form.Version, null, null);
+
+    public static SubmitOutcome Retry(AcceptedForm form, long current) => new(SubmitStatus.Retry, form, current, null, null);
+
+    public static SubmitOutcome Conflict(long current, string detail) => new(SubmitStatus.Conflict, null, current, null, detail);
+
+    public static SubmitOutcome Invalid(FormErrors errors) =>
+        new(SubmitStatus.Invalid, null, 0, errors.ToDictionary(), "The form breaks the rules listed in errors; nothing was stored.");
+
+    public static SubmitOutcome Unavailable(string detail) => new(SubmitStatus.Unavailable, null, 0, null, detail);
+}

@@ -1,0 +1,125 @@
+using KpuOrleans.Forms;
+using KpuOrleans.Ledger;
+using KpuOrleans.Registry;
+using KpuOrleans.Regions;
+using KpuOrleans.Tallies;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Options;
+
+namespace KpuOrleans.Tps;
+
+/// <summary>
+/// A TPS keeps no state of its own: it is a cache of its rows in the ledger, read on activation. A form is
+/// answered only after its row is durable; its tally then travels up through the village.
+/// </summary>
+public sealed class TpsGrain(
+    ILedger ledger,
+    RegionRegistry registry,
+    IUpstream upstream,
+    TimeProvider clock,
+    IOptions<TallyOptions> options,
+    ILogger<TpsGrain> logger) : Grain, ITpsGrain
+{
+    private readonly Dictionary<string, List<AcceptedForm>> _history = new(StringComparer.Ordinal);
+    private RegionInfo _tps = null!;
+    private FlushSchedule _flush = null!;
+
+    public override async Task OnActivateAsync(CancellationToken cancellationToken)
+    {
+        _tps = registry.Get(this.GetPrimaryKeyString());
+        _flush = new FlushSchedule(this, options.Value.FlushInterval, ReportAsync, logger);
+        await LoadAsync(cancellationToken);
+        // Report what the ledger holds: a village that lost a report (a crash between them) heals from it, and one
+        // that has it already ignores the repeat.
+        foreach (var contest in _history.Keys) _flush.MarkChanged(contest);
+    }
+
+    public override Task OnDeactivateAsync(DeactivationReason reason, CancellationToken cancellationToken)
+    {
+        _flush.Stop();
+        return _flush.FlushNowAsync();
+    }
+
+    public async Task<SubmitOutcome> Submit(ResultForm form, string submittedBy)
+    {
+        var errors = FormRules.Validate(form, registry);
+        if (!errors.IsEmpty) return SubmitOutcome.Invalid(errors);
+        if (form.Tps != _tps.Code) throw new ArgumentException($"form for {form.Tps} sent to TPS grain {_tps.Code}");
+
+        if (Judge(form) is { } judged) return judged;
+
+        var entry = new AcceptedForm(form, clock.GetUtcNow(), submittedBy, Anomalies.Find(form));
+        AppendResult appended;
+        try
+        {
+            appended = await ledger.AppendAsync(entry);
+        }
+        catch (LedgerUnavailableException e)
+        {
+            logger.LogWarning(e, "Ledger unavailable; form {Tps} {Contest} v{Version} not accepted", form.Tps, form.Contest, form.Version);
+            return SubmitOutcome.Unavailable("The result ledger is unavailable; nothing was accepted. Retry later.");
+        }
+        if (!appended.Appended)
+        {
+            // Someone else's write won (e.g. an earlier attempt whose answer was lost): judge against the ledger.
+            await LoadAsync(CancellationToken.None);
+            return Judge(form) ?? throw new InvalidOperationException($"ledger holds {form.Tps} {form.Contest} v{form.Version} but it was not loaded");
+        }
+        HistoryOf(form.Contest).Add(appended.Stored);
+        _flush.MarkChanged(form.Contest);
+        return SubmitOutcome.Accepted(appended.Stored);
+    }
+
+    public Task<AcceptedForm[]> GetHistory(string contest) =>
+        Task.FromResult(_history.TryGetValue(contest, out var history) ? history.ToArray() : []);
+
+    public Task<TallySnapshot?> GetTally(string contest) =>
+        Task.FromResult(_tps.FindContest(contest) is null ? null : Snapshot(contest));
+
+    public Task<TallySnapshot[]> GetChildren(string contest) => Task.FromResult<TallySnapshot[]>([]);
+
+    /// <summary>The answer for a version this TPS already holds or cannot take next; null when it is the next one.</summary>
+    private SubmitOutcome? Judge(ResultForm form)
+    {
+        var history = HistoryOf(form.Contest);
+        long current = history.Count == 0 ? 0 : history[^1].Form.Version;
+        if (form.Version == current + 1) return null;
+        var earlier = history.Find(h => h.Form.Version == form.Version);
+        if (earlier is not null && earlier.Form.SameContent(form)) return SubmitOutcome.Retry(earlier, current);
+        return SubmitOutcome.Conflict(current, earlier is not null
+            ? $"Version {form.Version} of {form.Tps} {form.Contest} was already accepted with different content. A correction is version {current + 1}, with a reason."
+            : $"The next version of {form.Tps} {form.Contest} is {current + 1}, not {form.Version}.");
+    }
+
+    private List<AcceptedForm> HistoryOf(string contest)
+    {
+        if (!_history.TryGetValue(contest, out var history)) _history[contest] = history = [];
+        return history;
+    }
+
+    private async Task LoadAsync(CancellationToken cancellationToken)
+    {
+        _history.Clear();
+        foreach (var row in await ledger.ReadTpsAsync(_tps.Code, cancellationToken))
+        {
+            HistoryOf(row.Form.Contest).Add(row);
+        }
+        foreach (var history in _history.Values) history.Sort((a, b) => a.Form.Version.CompareTo(b.Form.Version));
+    }
+
+    private TallySnapshot Snapshot(string contest)
+    {
+        var ballot = _tps.FindContest(contest)!;
+        if (!_history.TryGetValue(contest, out var history) || history.Count == 0)
+            return new TallySnapshot(contest, _tps.Code, Tally.Zero(ballot.Candidates.Count), null);
+        var latest = history[^1];
+        var form = latest.Form;
+        var votes = ballot.Candidates.Select(c => form.Votes[c.Number]).ToArray();
+        var tally = new Tally(form.Version, votes, form.Valid, form.Invalid, form.Voted.Total, form.Registered,
+            TpsReported: 1, Anomalies: latest.Anomalies.Count > 0 ? 1 : 0);
+        return new TallySnapshot(contest, _tps.Code, tally, latest.AcceptedAt);
+    }
+
+    private Task ReportAsync(IReadOnlyCollection<string> contests) =>
+        upstream.SendAsync(_tps, [.. contests.Select(Snapshot)]);
+}

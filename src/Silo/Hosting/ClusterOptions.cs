@@ -1,0 +1,17 @@
+using Microsoft.Extensions.Configuration;
+
+namespace KpuOrleans.Silo.Hosting;
+
+/// <summary>Configuration section <c>Orleans</c>: who this cluster is and where a silo listens.</summary>
+public sealed class KpuClusterOptions
+{
+    public const string Section = "Orleans";
+
+    public string ClusterId { get; set; } = "kpu-dev";
+    public string ServiceId { get; set; } = "kpu-orleans";
+    public int SiloPort { get; set; } = 11111;
+    public int GatewayPort { get; set; } = 30000;
+
+    public static KpuClusterOptions From(IConfiguration configuration) =>
+        configuration.GetSection(Section).Get<KpuClusterOptions>() ?? new KpuClusterOptions();
+}

@@ -1,0 +1,37 @@
+using Orleans.TestingHost;
+
+namespace KpuOrleans.Grains.Tests.Cluster;
+
+/// <summary>Two real silos in this process, the whole registry, a short flush interval.</summary>
+public class TreeCluster<TSilo> : IAsyncLifetime where TSilo : ISiloConfigurator, new()
+{
+    public static readonly TimeSpan FlushInterval = TimeSpan.FromMilliseconds(100);
+
+    private TestCluster? _cluster;
+
+    public IGrainFactory Grains => _cluster!.Client;
+
+    public ClusterProbe Probe { get; private set; } = null!;
+
+    public async Task InitializeAsync()
+    {
+        var builder = new TestClusterBuilder(2);
+        builder.Properties["Tally:FlushInterval"] = FlushInterval.ToString();
+        var serviceId = $"kpu-test-{Guid.NewGuid():N}";
+        builder.Options.ServiceId = serviceId;
+        builder.Properties[ClusterProbe.ConfigKey] = serviceId;
+        builder.AddSiloBuilderConfigurator<TSilo>();
+        _cluster = builder.Build();
+        Probe = ClusterProbe.For(serviceId);
+        await _cluster.DeployAsync();
+    }
+
+    public async Task DisposeAsync()
+    {
+        if (_cluster is not null) await _cluster.DisposeAsync();
+    }
+}
+
+public sealed class TreeCluster : TreeCluster<TreeSilo>;
+
+public sealed class ChaoticTreeCluster : TreeCluster<ChaoticTreeSilo>;

@@ -1,0 +1,36 @@
+using KpuOrleans.Ledger;
+using KpuOrleans.Regions;
+using KpuOrleans.Registry;
+using KpuOrleans.Silo.Hosting;
+using Microsoft.Extensions.DependencyInjection;
+using Orleans.TestingHost;
+
+namespace KpuOrleans.Grains.Tests.Cluster;
+
+/// <summary>A test silo hosting the real grains, sharing its cluster's ledger and counting what reaches the province.</summary>
+public class TreeSilo : ISiloConfigurator
+{
+    public void Configure(ISiloBuilder silo)
+    {
+        var probe = ClusterProbe.For(silo.Configuration[ClusterProbe.ConfigKey]!);
+        silo.Services.AddSingleton<ILedger>(probe.Ledger);
+        silo.AddIncomingGrainCallFilter(async call =>
+        {
+            if (call.Grain is ProvinceGrain && call.InterfaceMethod.Name == nameof(IRegionGrain.Report))
+                probe.ProvinceReports.Enqueue(DateTime.UtcNow);
+            await call.Invoke();
+        });
+        ConfigureMore(silo, probe);
+        silo.AddKpuGrains();
+    }
+
+    protected virtual void ConfigureMore(ISiloBuilder silo, ClusterProbe probe) { }
+}
+
+/// <summary>A test silo whose reports are re-delivered and reordered on purpose.</summary>
+public sealed class ChaoticTreeSilo : TreeSilo
+{
+    protected override void ConfigureMore(ISiloBuilder silo, ClusterProbe probe) =>
+        silo.Services.AddSingleton<IUpstream>(services => new ChaoticUpstream(
+            new GrainUpstream(services.GetRequiredService<IGrainFactory>(), services.GetRequiredService<RegionRegistry>()), probe));
+}

@@ -1,0 +1,53 @@
+using KpuOrleans.Registry;
+using KpuOrleans.Tallies;
+
+namespace KpuOrleans.TestKit;
+
+/// <summary>Compares what the system shows at every node of a slice of the tree with a <see cref="Recount"/>.</summary>
+public static class Exactness
+{
+    /// <summary>
+    /// Every node at or below the given regions, plus all their ancestors, for every contest covering each.
+    /// </summary>
+    public static IReadOnlyList<(string Contest, string Region)> Nodes(RegionRegistry registry, IEnumerable<string> slice)
+    {
+        var codes = new SortedSet<string>(StringComparer.Ordinal);
+        foreach (var top in slice)
+        {
+            for (var up = registry.Get(top).Parent; up is not null; up = registry.Get(up).Parent) codes.Add(up);
+            var stack = new Stack<string>([top]);
+            while (stack.TryPop(out var code))
+            {
+                codes.Add(code);
+                foreach (var child in registry.Get(code).Children) stack.Push(child);
+            }
+        }
+        return [.. codes.SelectMany(code => registry.Get(code).Contests.Select(c => (c.Id, code)))];
+    }
+
+    /// <returns>One line per node whose tally differs from the recount (empty when all are exact).</returns>
+    public static async Task<List<string>> MismatchesAsync(
+        IReadOnlyList<(string Contest, string Region)> nodes, Recount expected, Func<string, string, Task<Tally>> read, int parallelism = 16)
+    {
+        var mismatches = new List<string>();
+        await Parallel.ForEachAsync(nodes, new ParallelOptions { MaxDegreeOfParallelism = parallelism }, async (node, _) =>
+        {
+            var actual = await read(node.Contest, node.Region);
+            var wanted = expected.Expected(node.Contest, node.Region);
+            if (!actual.SameCounts(wanted))
+            {
+                lock (mismatches) mismatches.Add($"{node.Contest} {node.Region}: is {actual}, should be {wanted}");
+            }
+        });
+        return mismatches;
+    }
+
+    /// <summary>Waits until every node is exact; fails listing the first mismatches if that does not happen in time.</summary>
+    public static Task ConvergesAsync(
+        IReadOnlyList<(string Contest, string Region)> nodes, Recount expected, Func<string, string, Task<Tally>> read, TimeSpan within) =>
+        Eventually.HoldsAsync(async () =>
+        {
+            var mismatches = await MismatchesAsync(nodes, expected, read);
+            return (mismatches.Count == 0, $"{mismatches.Count} of {nodes.Count} nodes differ, e.g. {string.Join(" | ", mismatches.Take(3))}");
+        }, within, "every tally equals the recount");
+}
