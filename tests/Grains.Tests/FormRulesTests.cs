@@ -40,10 +40,13 @@ public class FormRulesTests
     {
         var missing = new Dictionary<string, long>(Good.Votes);
         missing.Remove("3");
-        Assert.Equal(["votes"], Errors(Good with { Votes = missing }).Keys.Where(k => k == "votes"));
+        var errors = Errors(Good with { Votes = missing });
+        Assert.Equal(["votes"], errors.Keys);
+        Assert.Single(errors["votes"]);
+        Assert.Contains("missing 3", errors["votes"][0]);
 
         var extra = new Dictionary<string, long>(Good.Votes) { ["4"] = 0 };
-        var errors = Errors(Good with { Votes = extra });
+        errors = Errors(Good with { Votes = extra });
         Assert.Equal(["votes"], errors.Keys);
         Assert.Contains("unknown 4", errors["votes"][0]);
     }

@@ -22,14 +22,14 @@ public static class FormRules
         var tps = CheckPlace(form, registry, errors);
         var contest = registry.FindContest(form.Contest);
         // Ballot numbers are judged against the contest only where it is the right contest for this place.
-        if (contest is not null && (tps is null || contest.Covers(tps.Code))) CheckBallotNumbers(form, contest, errors);
+        var ballotsMatch = contest is not null && (tps is null || contest.Covers(tps.Code)) && CheckBallotNumbers(form, contest, errors);
         var inRange = CheckRanges(form, errors) && (unreadable is null || unreadable.Count == 0);
 
         if (tps is not null && form.Registered != tps.Registered)
             errors.Add("registered", $"registered ({form.Registered}) must equal the DPT of TPS {tps.Code} in the registry ({tps.Registered})");
         if (form.Voted.Dpt > form.Registered)
             errors.Add("voted.dpt", $"voted.dpt ({form.Voted.Dpt}) must not exceed registered ({form.Registered})");
-        if (inRange) CheckSums(form, errors);
+        if (inRange) CheckSums(form, errors, ballotsMatch);
         CheckVersion(form, errors);
         if (form.PhotoSha256 is { } photo && (photo.Length != 64 || !photo.All(char.IsAsciiHexDigit)))
             errors.Add("photoSha256", "photoSha256 must be 64 hexadecimal characters (the SHA-256 of the form's photo)");
@@ -51,16 +51,17 @@ public static class FormRules
         return tps;
     }
 
-    private static void CheckBallotNumbers(ResultForm form, Contest contest, FormErrors errors)
+    private static bool CheckBallotNumbers(ResultForm form, Contest contest, FormErrors errors)
     {
         var missing = contest.Candidates.Where(c => !form.Votes.ContainsKey(c.Number)).Select(c => c.Number).ToList();
         var unknown = form.Votes.Keys.Where(k => contest.IndexOf(k) < 0).Order(StringComparer.Ordinal).ToList();
-        if (missing.Count == 0 && unknown.Count == 0) return;
+        if (missing.Count == 0 && unknown.Count == 0) return true;
         var expected = string.Join(", ", contest.Candidates.Select(c => c.Number));
         var problems = new List<string>();
         if (missing.Count > 0) problems.Add($"missing {string.Join(", ", missing)}");
         if (unknown.Count > 0) problems.Add($"unknown {string.Join(", ", unknown)}");
         errors.Add("votes", $"votes must have exactly the ballot numbers of {contest.Id} ({expected}): {string.Join("; ", problems)}");
+        return false;
     }
 
     private static bool CheckRanges(ResultForm form, FormErrors errors)
@@ -87,14 +88,17 @@ public static class FormRules
         return ok;
     }
 
-    /// <summary>Rules 5, 6 and 7. Where rule 6's three totals disagree, the odd one out is named.</summary>
-    private static void CheckSums(ResultForm form, FormErrors errors)
+    /// <summary>
+    /// Rules 5, 6 and 7. Where rule 6's three totals disagree, the odd one out is named. Rule 5 is left to rule 1
+    /// when the ballot numbers themselves are wrong: their sum would say nothing more.
+    /// </summary>
+    private static void CheckSums(ResultForm form, FormErrors errors, bool ballotsMatch)
     {
         var sumOfVotes = form.Votes.Values.Sum();
         var cast = form.Valid + form.Invalid;
         var voted = form.Voted.Total;
         var used = form.Ballots.Used;
-        var rule5Broken = sumOfVotes != form.Valid;
+        var rule5Broken = ballotsMatch && sumOfVotes != form.Valid;
         var castIsOdd = cast != voted && voted == used;
 
         if (rule5Broken)

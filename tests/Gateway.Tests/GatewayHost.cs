@@ -1,0 +1,67 @@
+using System.Net;
+using System.Net.Http.Json;
+using System.Text;
+using System.Text.Json;
+using System.Text.Json.Nodes;
+using KpuOrleans.Forms;
+using KpuOrleans.TestKit;
+using Microsoft.AspNetCore.Hosting;
+using Microsoft.AspNetCore.Mvc.Testing;
+
+namespace KpuOrleans.Gateway.Tests;
+
+/// <summary>The gateway exactly as <c>dotnet run --project src/Gateway</c> starts it (co-hosted silo, in memory), on free ports.</summary>
+public class GatewayHost : WebApplicationFactory<Program>
+{
+    protected override void ConfigureWebHost(IWebHostBuilder builder)
+    {
+        builder.UseSetting("Orleans:SiloPort", FreePorts.Next().ToString());
+        builder.UseSetting("Orleans:GatewayPort", FreePorts.Next().ToString());
+        builder.UseSetting("Orleans:ClusterId", $"gateway-test-{Guid.NewGuid():N}");
+        builder.UseSetting("Tally:FlushInterval", "00:00:00.050");
+    }
+
+    public async Task<(HttpStatusCode Status, JsonElement Body)> PostFormAsync(ResultForm form) =>
+        await SendAsync(HttpMethod.Post, "/api/v1/results", ToJson(form));
+
+    public async Task<(HttpStatusCode Status, JsonElement Body)> SendAsync(HttpMethod method, string path, JsonNode? body = null)
+    {
+        using var request = new HttpRequestMessage(method, path);
+        if (body is not null) request.Content = new StringContent(body.ToJsonString(), Encoding.UTF8, "application/json");
+        using var response = await CreateClient().SendAsync(request);
+        return (response.StatusCode, await ReadBodyAsync(response));
+    }
+
+    public async Task<JsonElement> GetJsonAsync(string path)
+    {
+        using var response = await CreateClient().GetAsync(path);
+        Assert.True(response.IsSuccessStatusCode, $"GET {path}: {(int)response.StatusCode} {await response.Content.ReadAsStringAsync()}");
+        return await ReadBodyAsync(response);
+    }
+
+    public static async Task<JsonElement> ReadBodyAsync(HttpResponseMessage response)
+    {
+        var text = await response.Content.ReadAsStringAsync();
+        return text.Length == 0 ? default : JsonDocument.Parse(text).RootElement.Clone();
+    }
+
+    /// <summary>A form as an outside client writes it, straight from API.md.</summary>
+    public static JsonObject ToJson(ResultForm form) => new()
+    {
+        ["tps"] = form.Tps,
+        ["contest"] = form.Contest,
+        ["version"] = form.Version,
+        ["registered"] = form.Registered,
+        ["voted"] = new JsonObject { ["dpt"] = form.Voted.Dpt, ["dptb"] = form.Voted.Dptb, ["dpk"] = form.Voted.Dpk },
+        ["ballots"] = new JsonObject
+        {
+            ["received"] = form.Ballots.Received, ["used"] = form.Ballots.Used,
+            ["spoiled"] = form.Ballots.Spoiled, ["unused"] = form.Ballots.Unused,
+        },
+        ["votes"] = new JsonObject(form.Votes.Select(v => KeyValuePair.Create(v.Key, (JsonNode?)v.Value))),
+        ["valid"] = form.Valid,
+        ["invalid"] = form.Invalid,
+        ["reason"] = form.Reason,
+        ["photoSha256"] = form.PhotoSha256,
+    };
+}

@@ -1,0 +1,166 @@
+using System.Net;
+using System.Text;
+using System.Text.Json;
+using System.Text.Json.Nodes;
+using KpuOrleans.Forms;
+
+namespace KpuOrleans.Gateway.Tests;
+
+/// <summary>
+/// Bad input gets a specific problem+json and changes nothing. This class has its own, untouched system, so
+/// "nothing changed" can be checked as "nothing at all is counted anywhere".
+/// </summary>
+public class RejectionTests(GatewayHost host) : IClassFixture<GatewayHost>
+{
+    private const string Tps = "35.78.01.1001.004";
+    private static readonly ResultForm Good = SubmitTests.FormFor(Tps);
+
+    public static TheoryData<string, string> BrokenRules => new()
+    {
+        { "rule 1: unknown TPS", "tps" },
+        { "rule 1: contest does not cover the TPS", "contest" },
+        { "rule 1: a ballot number is missing", "votes" },
+        { "rule 2: a number above 100,000", "ballots.received" },
+        { "rule 2: a negative number", "voted.dpk" },
+        { "rule 2: a fraction", "invalid" },
+        { "rule 3: registered differs from the DPT", "registered" },
+        { "rule 4: more DPT voters than registered", "voted.dpt" },
+        { "rule 5: votes do not add up to valid", "votes" },
+        { "rule 6: valid + invalid differs from voters", "invalid" },
+        { "rule 7: ballots do not add up", "ballots.received" },
+        { "rule 8: version 0", "version" },
+        { "rule 8: correction without a reason", "reason" },
+    };
+
+    [Theory]
+    [MemberData(nameof(BrokenRules))]
+    public async Task A_form_breaking_a_rule_is_422_naming_the_field_and_changes_nothing(string rule, string field)
+    {
+        var (status, problem) = await host.SendAsync(HttpMethod.Post, "/api/v1/results", Break(rule));
+
+        Assert.Equal(HttpStatusCode.UnprocessableEntity, status);
+        Assert.Equal(422, problem.GetProperty("status").GetInt32());
+        Assert.False(string.IsNullOrEmpty(problem.GetProperty("type").GetString()));
+        Assert.False(string.IsNullOrEmpty(problem.GetProperty("title").GetString()));
+        Assert.False(string.IsNullOrEmpty(problem.GetProperty("detail").GetString()));
+        var errors = problem.GetProperty("errors").EnumerateObject().ToDictionary(e => e.Name, e => e.Value);
+        Assert.True(errors.ContainsKey(field), $"{rule}: errors name {string.Join(", ", errors.Keys)}, not {field}");
+        Assert.NotEmpty(errors[field].EnumerateArray().Single().GetString()!);
+        await AssertNothingCountedAsync();
+    }
+
+    public static TheoryData<string, string> Malformed => new()
+    {
+        { "not JSON", "{\"tps\": " },
+        { "a JSON array", "[1, 2]" },
+        { "a missing field", Without("valid") },
+        { "a string where a number belongs", GoodJson().Replace("\"version\":1", "\"version\":\"1\"") },
+        { "an object where a number belongs", GoodJson().Replace("\"valid\":", "\"valid\":{},\"x\":") },
+        { "duplicate keys", GoodJson().Replace("\"version\":1", "\"version\":1,\"version\":2") },
+        { "nesting too deep", new string('[', 100) + new string(']', 100) },
+        { "an empty body", "" },
+    };
+
+    [Theory]
+    [MemberData(nameof(Malformed))]
+    public async Task A_body_that_is_not_a_form_is_400_problem_json(string what, string body)
+    {
+        using var response = await host.CreateClient().PostAsync("/api/v1/results", new StringContent(body, Encoding.UTF8, "application/json"));
+
+        Assert.True(response.StatusCode == HttpStatusCode.BadRequest, $"{what}: {(int)response.StatusCode}");
+        Assert.Equal("application/problem+json", response.Content.Headers.ContentType?.MediaType);
+        var problem = await GatewayHost.ReadBodyAsync(response);
+        Assert.Equal(400, problem.GetProperty("status").GetInt32());
+        Assert.DoesNotContain("   at ", problem.ToString());
+        await AssertNothingCountedAsync();
+    }
+
+    [Fact]
+    public async Task A_missing_field_is_named_in_errors()
+    {
+        using var response = await host.CreateClient().PostAsync("/api/v1/results", new StringContent(Without("ballots"), Encoding.UTF8, "application/json"));
+        var problem = await GatewayHost.ReadBodyAsync(response);
+        Assert.Equal(HttpStatusCode.BadRequest, response.StatusCode);
+        Assert.True(problem.GetProperty("errors").TryGetProperty("ballots", out _), problem.ToString());
+    }
+
+    [Fact]
+    public async Task A_body_over_64_KiB_is_413()
+    {
+        var form = GatewayHost.ToJson(Good);
+        form["padding"] = new string(' ', 70 * 1024);
+        var (status, problem) = await host.SendAsync(HttpMethod.Post, "/api/v1/results", form);
+        Assert.Equal(HttpStatusCode.RequestEntityTooLarge, status);
+        Assert.Equal(413, problem.GetProperty("status").GetInt32());
+        await AssertNothingCountedAsync();
+    }
+
+    [Fact]
+    public async Task A_batch_over_8_MiB_is_413()
+    {
+        var batch = new JsonObject { ["forms"] = new JsonArray(), ["padding"] = new string(' ', 9 * 1024 * 1024) };
+        var (status, _) = await host.SendAsync(HttpMethod.Post, "/api/v1/results/batch", batch);
+        Assert.Equal(HttpStatusCode.RequestEntityTooLarge, status);
+    }
+
+    [Fact]
+    public async Task Unknown_routes_answer_problem_json()
+    {
+        using var response = await host.CreateClient().GetAsync("/api/v1/no-such-thing");
+        Assert.Equal(HttpStatusCode.NotFound, response.StatusCode);
+        Assert.Equal("application/problem+json", response.Content.Headers.ContentType?.MediaType);
+    }
+
+    private async Task AssertNothingCountedAsync()
+    {
+        Assert.Equal(HttpStatusCode.NotFound, (await host.SendAsync(HttpMethod.Get, $"/api/v1/tps/{Tps}/results/PGUB-35")).Status);
+        foreach (var region in new[] { Tps, "35.78.01.1001", "35" })
+        {
+            var tally = await host.GetJsonAsync($"/api/v1/tally/PGUB-35/{region}");
+            Assert.Equal(0, tally.GetProperty("tpsReported").GetInt32());
+            Assert.Equal(0, tally.GetProperty("version").GetInt64());
+            Assert.Equal(0, tally.GetProperty("valid").GetInt64());
+        }
+    }
+
+    private static string GoodJson() => GatewayHost.ToJson(Good).ToJsonString();
+
+    private static string Without(string field)
+    {
+        var form = GatewayHost.ToJson(Good);
+        form.Remove(field);
+        return form.ToJsonString();
+    }
+
+    private static JsonObject Break(string rule)
+    {
+        var form = GatewayHost.ToJson(Good);
+        var voted = form["voted"]!.AsObject();
+        var ballots = form["ballots"]!.AsObject();
+        switch (rule)
+        {
+            case "rule 1: unknown TPS": form["tps"] = "35.78.01.1001.999"; break;
+            case "rule 1: contest does not cover the TPS": form["contest"] = "PBUP-35.07"; break;
+            case "rule 1: a ballot number is missing": form["votes"]!.AsObject().Remove("3"); break;
+            case "rule 2: a number above 100,000": ballots["received"] = 100_001; break;
+            case "rule 2: a negative number": voted["dpk"] = -1; break;
+            case "rule 2: a fraction": form["invalid"] = JsonValue.Create(4.5m); break;
+            case "rule 3: registered differs from the DPT": form["registered"] = Good.Registered + 1; break;
+            case "rule 4: more DPT voters than registered":
+                // Every other rule still holds: all ballots went to DPT voters, one more than registered.
+                var voters = Good.Registered + 1;
+                voted["dpt"] = voters; voted["dptb"] = 0; voted["dpk"] = 0;
+                form["votes"] = new JsonObject { ["1"] = voters, ["2"] = 0, ["3"] = 0 };
+                form["valid"] = voters; form["invalid"] = 0;
+                ballots["received"] = voters; ballots["used"] = voters; ballots["spoiled"] = 0; ballots["unused"] = 0;
+                break;
+            case "rule 5: votes do not add up to valid": form["votes"]!["1"] = Good.Votes["1"] + 1; break;
+            case "rule 6: valid + invalid differs from voters": form["invalid"] = Good.Invalid + 1; break;
+            case "rule 7: ballots do not add up": ballots["unused"] = Good.Ballots.Unused + 1; break;
+            case "rule 8: version 0": form["version"] = 0; break;
+            case "rule 8: correction without a reason": form["version"] = 2; form["reason"] = null; break;
+            default: throw new ArgumentException(rule);
+        }
+        return form;
+    }
+}
