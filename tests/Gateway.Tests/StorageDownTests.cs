@@ -19,13 +19,25 @@ public class StorageDownTests(StorageDownTests.Host host) : IClassFixture<Storag
         }
     }
 
+    /// <summary>Reads work (an empty ledger), writes cannot reach the store.</summary>
     private sealed class UnreachableLedger : ILedger
     {
+        private readonly InMemoryLedger _empty = new();
+
         public Task<AppendResult> AppendAsync(AcceptedForm entry, CancellationToken cancellationToken = default) =>
             throw new LedgerUnavailableException("test: the ledger is down");
 
         public Task<IReadOnlyList<AcceptedForm>> ReadTpsAsync(string tps, CancellationToken cancellationToken = default) =>
-            Task.FromResult<IReadOnlyList<AcceptedForm>>([]);
+            _empty.ReadTpsAsync(tps, cancellationToken);
+
+        public Task<IReadOnlyList<AcceptedForm>> ReadLatestUnderAsync(string region, CancellationToken cancellationToken = default) =>
+            _empty.ReadLatestUnderAsync(region, cancellationToken);
+
+        public IAsyncEnumerable<AcceptedForm> ReadLatestAsync(string contest, CancellationToken cancellationToken = default) =>
+            _empty.ReadLatestAsync(contest, cancellationToken);
+
+        public Task<IReadOnlyList<VersionSum>> ReadVersionSumsAsync(CancellationToken cancellationToken = default) =>
+            _empty.ReadVersionSumsAsync(cancellationToken);
     }
 
     [Fact]

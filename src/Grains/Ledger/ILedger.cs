@@ -17,7 +17,21 @@ public interface ILedger
 
     /// <summary>Every accepted version of every contest of one TPS, oldest first.</summary>
     Task<IReadOnlyList<AcceptedForm>> ReadTpsAsync(string tps, CancellationToken cancellationToken = default);
+
+    /// <summary>The latest accepted version of every (TPS, contest) form at or below <paramref name="region"/>.</summary>
+    Task<IReadOnlyList<AcceptedForm>> ReadLatestUnderAsync(string region, CancellationToken cancellationToken = default);
+
+    /// <summary>The latest accepted form of every TPS for one contest, in TPS code order.</summary>
+    IAsyncEnumerable<AcceptedForm> ReadLatestAsync(string contest, CancellationToken cancellationToken = default);
+
+    /// <summary>
+    /// Per contest and village, the sum of the latest form versions of its TPS: what the village's tally version
+    /// must reach, and by summing, what every region above it must reach (the reconciliation's yardstick).
+    /// </summary>
+    Task<IReadOnlyList<VersionSum>> ReadVersionSumsAsync(CancellationToken cancellationToken = default);
 }
+
+public sealed record VersionSum(string Contest, string Village, long Version);
 
 /// <param name="Stored">The row the ledger holds for that (tps, contest, version): the new one when <paramref name="Appended"/>.</param>
 public sealed record AppendResult(bool Appended, AcceptedForm Stored);

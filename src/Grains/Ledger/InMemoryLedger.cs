@@ -28,4 +28,33 @@ public sealed class InMemoryLedger : ILedger
             return Task.FromResult(rows);
         }
     }
+
+    public Task<IReadOnlyList<AcceptedForm>> ReadLatestUnderAsync(string region, CancellationToken cancellationToken = default)
+    {
+        var prefix = region + ".";
+        return Task.FromResult<IReadOnlyList<AcceptedForm>>([.. Latest().Where(r => r.Form.Tps.StartsWith(prefix, StringComparison.Ordinal))]);
+    }
+
+    public async IAsyncEnumerable<AcceptedForm> ReadLatestAsync(string contest, [System.Runtime.CompilerServices.EnumeratorCancellation] CancellationToken cancellationToken = default)
+    {
+        foreach (var row in Latest().Where(r => r.Form.Contest == contest).OrderBy(r => r.Form.Tps, StringComparer.Ordinal))
+        {
+            cancellationToken.ThrowIfCancellationRequested();
+            yield return row;
+        }
+        await Task.CompletedTask;
+    }
+
+    public Task<IReadOnlyList<VersionSum>> ReadVersionSumsAsync(CancellationToken cancellationToken = default) =>
+        Task.FromResult<IReadOnlyList<VersionSum>>([.. Latest()
+            .GroupBy(r => (r.Form.Contest, Village: r.Form.Tps[..r.Form.Tps.LastIndexOf('.')]))
+            .Select(g => new VersionSum(g.Key.Contest, g.Key.Village, g.Sum(r => r.Form.Version)))]);
+
+    private List<AcceptedForm> Latest()
+    {
+        lock (_gate)
+        {
+            return [.. _byTps.Values.SelectMany(rows => rows.GroupBy(r => r.Form.Contest).Select(g => g.MaxBy(r => r.Form.Version)!))];
+        }
+    }
 }

@@ -10,4 +10,4 @@ public sealed class DistrictGrain(
     RegionRegistry registry,
     IUpstream upstream,
     IOptions<TallyOptions> options,
-    ILogger<DistrictGrain> logger) : RegionGrain(state, registry, upstream, options, logger), IDistrictGrain;
+    ILogger<DistrictGrain> logger) : StoredRegionGrain(state, registry, upstream, options, logger), IDistrictGrain;

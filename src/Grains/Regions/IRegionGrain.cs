@@ -10,6 +10,12 @@ public interface IRegionGrain : ITallyGrain
     /// for that child is ignored, so reports may arrive twice, late or out of order (DESIGN.md invariant 3).
     /// </summary>
     Task Report(TallySnapshot[] tallies);
+
+    /// <summary>
+    /// Re-reads what the children hold now (a village: the ledger; a higher region: its child grains) and applies
+    /// whatever is newer, healing reports lost in a crash. The reconciliation pass calls it on nodes that lag.
+    /// </summary>
+    Task CatchUp();
 }
 
 public interface IVillageGrain : IRegionGrain;

@@ -10,4 +10,4 @@ public sealed class ProvinceGrain(
     RegionRegistry registry,
     IUpstream upstream,
     IOptions<TallyOptions> options,
-    ILogger<ProvinceGrain> logger) : RegionGrain(state, registry, upstream, options, logger), IProvinceGrain;
+    ILogger<ProvinceGrain> logger) : StoredRegionGrain(state, registry, upstream, options, logger), IProvinceGrain;

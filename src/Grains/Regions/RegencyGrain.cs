@@ -10,4 +10,4 @@ public sealed class RegencyGrain(
     RegionRegistry registry,
     IUpstream upstream,
     IOptions<TallyOptions> options,
-    ILogger<RegencyGrain> logger) : RegionGrain(state, registry, upstream, options, logger), IRegencyGrain;
+    ILogger<RegencyGrain> logger) : StoredRegionGrain(state, registry, upstream, options, logger), IRegencyGrain;

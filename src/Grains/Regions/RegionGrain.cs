@@ -7,57 +7,100 @@ namespace KpuOrleans.Regions;
 
 /// <summary>
 /// The aggregation every region level shares: apply versioned child reports as deltas, and flush (store, then report
-/// to the parent) at most once per flush interval. Levels differ only in their grain interface and state name.
+/// to the parent) at most once per flush interval. Levels differ in their grain interface, in whether they store their
+/// state, and in where they catch up from after a crash.
 /// </summary>
 public abstract class RegionGrain(
-    IPersistentState<RegionState> state,
     RegionRegistry registry,
     IUpstream upstream,
     IOptions<TallyOptions> options,
     ILogger logger) : Grain, IRegionGrain
 {
-    /// <summary>The storage provider every region level writes its state to.</summary>
+    /// <summary>The storage provider the stored region levels write their state to.</summary>
     public const string StorageName = "tallies";
 
     private readonly Dictionary<string, Tally> _totals = new(StringComparer.Ordinal);
     private readonly Dictionary<string, DateTimeOffset?> _updatedAt = new(StringComparer.Ordinal);
-    private RegionInfo _region = null!;
     private FlushSchedule _flush = null!;
     private bool _unsaved;
 
-    public override Task OnActivateAsync(CancellationToken cancellationToken)
+    protected RegionInfo Region { get; private set; } = null!;
+
+    protected RegionRegistry Registry => registry;
+
+    protected ILogger Logger => logger;
+
+    /// <summary>The last report applied from each child.</summary>
+    protected abstract RegionState State { get; }
+
+    /// <summary>Stores <see cref="State"/>; called on a flush, never per report.</summary>
+    protected virtual Task SaveAsync() => Task.CompletedTask;
+
+    /// <summary>The children's tallies as they stand now, from their source of truth.</summary>
+    protected abstract Task<IEnumerable<TallySnapshot>> ReadChildrenAsync();
+
+    /// <summary>Called once the totals are rebuilt from <see cref="State"/>: the level decides how it catches up.</summary>
+    protected abstract Task OnRestoredAsync();
+
+    public override async Task OnActivateAsync(CancellationToken cancellationToken)
     {
-        _region = registry.Get(this.GetPrimaryKeyString());
+        Region = registry.Get(this.GetPrimaryKeyString());
         _flush = new FlushSchedule(this, options.Value.FlushInterval, FlushAsync, logger);
-        foreach (var contest in _region.Contests)
+        foreach (var contest in Region.Contests)
         {
             var total = Tally.Zero(contest.Candidates.Count);
             DateTimeOffset? updatedAt = null;
             foreach (var child in ChildrenOf(contest.Id).Values)
             {
                 total = total.Plus(child.Tally);
-                if (child.UpdatedAt > updatedAt || updatedAt is null) updatedAt = child.UpdatedAt;
+                if (updatedAt is null || child.UpdatedAt > updatedAt) updatedAt = child.UpdatedAt;
             }
             _totals[contest.Id] = total;
             _updatedAt[contest.Id] = updatedAt;
         }
-        return Task.CompletedTask;
+        await OnRestoredAsync();
     }
 
     public override async Task OnDeactivateAsync(DeactivationReason reason, CancellationToken cancellationToken)
     {
         _flush.Stop();
-        if (_flush.HasPending || _unsaved) await FlushAsync([.. _region.Contests.Select(c => c.Id)]);
+        if (_flush.HasPending || _unsaved) await FlushAsync([.. Region.Contests.Select(c => c.Id)]);
     }
 
     public Task Report(TallySnapshot[] tallies)
     {
-        foreach (var report in tallies)
+        Apply(tallies);
+        return Task.CompletedTask;
+    }
+
+    public async Task CatchUp() => Apply(await ReadChildrenAsync());
+
+    public Task<TallySnapshot?> GetTally(string contest) =>
+        Task.FromResult(_totals.ContainsKey(contest) ? Snapshot(contest) : null);
+
+    public Task<TallySnapshot[]> GetTallies() => Task.FromResult(Region.Contests.Select(c => Snapshot(c.Id)).ToArray());
+
+    public Task<TallySnapshot[]> GetChildren(string contest)
+    {
+        if (Region.FindContest(contest) is not { } covered) return Task.FromResult<TallySnapshot[]>([]);
+        var applied = ChildrenOf(contest);
+        var children = Region.Children
+            .Select(code => applied.TryGetValue(code, out var child)
+                ? child
+                : new TallySnapshot(contest, code, Tally.Zero(covered.Candidates.Count), null))
+            .ToArray();
+        return Task.FromResult(children);
+    }
+
+    /// <summary>Applies each report newer than what this region holds for that child (DESIGN.md invariant 3).</summary>
+    private void Apply(IEnumerable<TallySnapshot> reports)
+    {
+        foreach (var report in reports)
         {
-            if (!_totals.TryGetValue(report.Contest, out var total) || registry.Find(report.Region)?.Parent != _region.Code)
+            if (!_totals.TryGetValue(report.Contest, out var total) || registry.Find(report.Region)?.Parent != Region.Code)
             {
                 logger.LogWarning("{Region} ignored a report for {Contest} from {Child}, which is not its child in that contest",
-                    _region.Code, report.Contest, report.Region);
+                    Region.Code, report.Contest, report.Region);
                 continue;
             }
             var children = ChildrenOf(report.Contest);
@@ -70,30 +113,14 @@ public abstract class RegionGrain(
             _unsaved = true;
             _flush.MarkChanged(report.Contest);
         }
-        return Task.CompletedTask;
     }
 
-    public Task<TallySnapshot?> GetTally(string contest) =>
-        Task.FromResult(_totals.TryGetValue(contest, out var total)
-            ? new TallySnapshot(contest, _region.Code, total, _updatedAt[contest])
-            : null);
-
-    public Task<TallySnapshot[]> GetChildren(string contest)
-    {
-        if (_region.FindContest(contest) is not { } covered) return Task.FromResult<TallySnapshot[]>([]);
-        var applied = ChildrenOf(contest);
-        var children = _region.Children
-            .Select(code => applied.TryGetValue(code, out var child)
-                ? child
-                : new TallySnapshot(contest, code, Tally.Zero(covered.Candidates.Count), null))
-            .ToArray();
-        return Task.FromResult(children);
-    }
+    private TallySnapshot Snapshot(string contest) => new(contest, Region.Code, _totals[contest], _updatedAt[contest]);
 
     private Dictionary<string, TallySnapshot> ChildrenOf(string contest)
     {
-        if (!state.State.Children.TryGetValue(contest, out var children))
-            state.State.Children[contest] = children = new(StringComparer.Ordinal);
+        if (!State.Children.TryGetValue(contest, out var children))
+            State.Children[contest] = children = new(StringComparer.Ordinal);
         return children;
     }
 
@@ -102,11 +129,10 @@ public abstract class RegionGrain(
         // Store before reporting: a parent must never hold a contribution this region could lose.
         if (_unsaved)
         {
-            await state.WriteStateAsync();
+            await SaveAsync();
             _unsaved = false;
         }
-        if (_region.Parent is null) return;
-        var report = contests.Select(c => new TallySnapshot(c, _region.Code, _totals[c], _updatedAt[c])).ToArray();
-        await upstream.SendAsync(_region, report);
+        if (Region.Parent is null) return;
+        await upstream.SendAsync(Region, [.. contests.Select(Snapshot)]);
     }
 }

@@ -7,6 +7,10 @@ public interface ITallyGrain : IGrainWithStringKey
     [AlwaysInterleave]
     Task<TallySnapshot?> GetTally(string contest);
 
+    /// <summary>This node's tally of every contest that covers it.</summary>
+    [AlwaysInterleave]
+    Task<TallySnapshot[]> GetTallies();
+
     /// <summary>The tally of every child in code order, as this node last applied it (empty for a TPS).</summary>
     [AlwaysInterleave]
     Task<TallySnapshot[]> GetChildren(string contest);

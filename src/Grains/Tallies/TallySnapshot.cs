@@ -1,3 +1,6 @@
+using KpuOrleans.Forms;
+using KpuOrleans.Registry;
+
 namespace KpuOrleans.Tallies;
 
 /// <summary>A node's tally of one contest as readers see it: the totals plus when they last changed.</summary>
@@ -7,3 +10,17 @@ public sealed record TallySnapshot(
     [property: Id(1)] string Region,
     [property: Id(2)] Tally Tally,
     [property: Id(3)] DateTimeOffset? UpdatedAt);
+
+public static class FormTallies
+{
+    /// <summary>What one TPS contributes to every total above it: its latest accepted form, as a tally.</summary>
+    public static TallySnapshot Of(AcceptedForm latest, Contest contest)
+    {
+        var form = latest.Form;
+        var votes = new long[contest.Candidates.Count];
+        for (var i = 0; i < votes.Length; i++) votes[i] = form.Votes[contest.Candidates[i].Number];
+        var tally = new Tally(form.Version, votes, form.Valid, form.Invalid, form.Voted.Total, form.Registered,
+            TpsReported: 1, Anomalies: latest.Anomalies.Count > 0 ? 1 : 0);
+        return new TallySnapshot(contest.Id, form.Tps, tally, latest.AcceptedAt);
+    }
+}

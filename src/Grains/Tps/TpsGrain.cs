@@ -57,6 +57,8 @@ public sealed class TpsGrain(
         catch (LedgerUnavailableException e)
         {
             logger.LogWarning(e, "Ledger unavailable; form {Tps} {Contest} v{Version} not accepted", form.Tps, form.Contest, form.Version);
+            // A commit whose answer was lost may still have landed: start afresh from the ledger on the next call.
+            DeactivateOnIdle();
             return SubmitOutcome.Unavailable("The result ledger is unavailable; nothing was accepted. Retry later.");
         }
         if (!appended.Appended)
@@ -75,6 +77,8 @@ public sealed class TpsGrain(
 
     public Task<TallySnapshot?> GetTally(string contest) =>
         Task.FromResult(_tps.FindContest(contest) is null ? null : Snapshot(contest));
+
+    public Task<TallySnapshot[]> GetTallies() => Task.FromResult(_tps.Contests.Select(c => Snapshot(c.Id)).ToArray());
 
     public Task<TallySnapshot[]> GetChildren(string contest) => Task.FromResult<TallySnapshot[]>([]);
 
@@ -110,14 +114,9 @@ public sealed class TpsGrain(
     private TallySnapshot Snapshot(string contest)
     {
         var ballot = _tps.FindContest(contest)!;
-        if (!_history.TryGetValue(contest, out var history) || history.Count == 0)
-            return new TallySnapshot(contest, _tps.Code, Tally.Zero(ballot.Candidates.Count), null);
-        var latest = history[^1];
-        var form = latest.Form;
-        var votes = ballot.Candidates.Select(c => form.Votes[c.Number]).ToArray();
-        var tally = new Tally(form.Version, votes, form.Valid, form.Invalid, form.Voted.Total, form.Registered,
-            TpsReported: 1, Anomalies: latest.Anomalies.Count > 0 ? 1 : 0);
-        return new TallySnapshot(contest, _tps.Code, tally, latest.AcceptedAt);
+        return _history.TryGetValue(contest, out var history) && history.Count > 0
+            ? FormTallies.Of(history[^1], ballot)
+            : new TallySnapshot(contest, _tps.Code, Tally.Zero(ballot.Candidates.Count), null);
     }
 
     private Task ReportAsync(IReadOnlyCollection<string> contests) =>

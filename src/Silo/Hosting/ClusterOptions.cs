@@ -12,6 +12,12 @@ public sealed class KpuClusterOptions
     public int SiloPort { get; set; } = 11111;
     public int GatewayPort { get; set; } = 30000;
 
+    /// <summary>The address other silos and clients reach this silo at; loopback when unset (local clusters).</summary>
+    public string? AdvertisedIP { get; set; }
+
+    /// <summary>A name for this silo in logs and membership (e.g. the pod name).</summary>
+    public string? SiloName { get; set; }
+
     public static KpuClusterOptions From(IConfiguration configuration) =>
         configuration.GetSection(Section).Get<KpuClusterOptions>() ?? new KpuClusterOptions();
 }

@@ -1,29 +1,70 @@
+using System.Net;
+using KpuOrleans.Regions;
+using KpuOrleans.Silo.Storage;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
+using Npgsql;
 
 namespace KpuOrleans.Silo.Hosting;
 
 public static class HostBuilderExtensions
 {
+    public const string Invariant = "Npgsql";
+
     /// <summary>
-    /// Hosts a silo in this process. Without a <c>ConnectionStrings:Kpu</c> it is a single, localhost-clustered silo
-    /// with in-memory storage: fine for trying the system out, and nothing in it survives the process.
+    /// Hosts a silo in this process. With <c>ConnectionStrings:Kpu</c> it is durable: ledger, grain state and cluster
+    /// membership in PostgreSQL, the schema migrated at start-up. Without it, it is the embedded system: one
+    /// localhost silo with in-memory storage, fine for trying things out, and nothing in it survives the process.
     /// </summary>
     public static IHostApplicationBuilder AddKpuSilo(this IHostApplicationBuilder builder)
     {
-        if (!string.IsNullOrWhiteSpace(builder.Configuration.GetConnectionString("Kpu")))
-        {
-            throw new InvalidOperationException(
-                "ConnectionStrings:Kpu is set, but this build has no PostgreSQL storage yet; unset it to run the embedded, in-memory system.");
-        }
         var cluster = KpuClusterOptions.From(builder.Configuration);
+        var connectionString = builder.Configuration.KpuConnectionString();
+        if (connectionString is null)
+        {
+            builder.UseOrleans(silo => silo
+                .UseLocalhostClustering(cluster.SiloPort, cluster.GatewayPort, serviceId: cluster.ServiceId, clusterId: cluster.ClusterId)
+                .AddKpuGrains());
+            builder.Services.AddHostedService<InMemoryWarning>();
+            return builder;
+        }
+
+        builder.Services.AddKpuPostgres(builder.Configuration, connectionString);
+        // Registered before the silo so that it runs first: membership and state need their tables.
+        builder.Services.AddHostedService<MigrateOnStart>();
+        builder.Services.AddHostedService<ReconcilerKeeper>();
         builder.UseOrleans(silo => silo
-            .UseLocalhostClustering(cluster.SiloPort, cluster.GatewayPort, serviceId: cluster.ServiceId, clusterId: cluster.ClusterId)
+            .Configure<Orleans.Configuration.ClusterOptions>(options =>
+            {
+                options.ClusterId = cluster.ClusterId;
+                options.ServiceId = cluster.ServiceId;
+            })
+            .Configure<Orleans.Configuration.SiloOptions>(options => options.SiloName = cluster.SiloName ?? options.SiloName)
+            .ConfigureEndpoints(AdvertisedAddress(cluster), cluster.SiloPort, cluster.GatewayPort, listenOnAnyHostAddress: cluster.AdvertisedIP is not null)
+            .UseAdoNetClustering(options =>
+            {
+                options.Invariant = Invariant;
+                options.ConnectionString = connectionString;
+            })
+            .AddAdoNetGrainStorage(RegionGrain.StorageName, options =>
+            {
+                options.Invariant = Invariant;
+                options.ConnectionString = connectionString;
+            })
             .AddKpuGrains());
-        builder.Services.AddHostedService<InMemoryWarning>();
         return builder;
+    }
+
+    private static IPAddress AdvertisedAddress(KpuClusterOptions cluster) =>
+        cluster.AdvertisedIP is { Length: > 0 } ip ? IPAddress.Parse(ip) : IPAddress.Loopback;
+
+    private sealed class MigrateOnStart(NpgsqlDataSource database, ILogger<MigrateOnStart> logger) : IHostedService
+    {
+        public Task StartAsync(CancellationToken cancellationToken) => Migrations.ApplyAsync(database, logger, cancellationToken);
+
+        public Task StopAsync(CancellationToken cancellationToken) => Task.CompletedTask;
     }
 
     private sealed class InMemoryWarning(ILogger<InMemoryWarning> logger) : IHostedService

@@ -1,4 +1,5 @@
 using KpuOrleans.Ledger;
+using KpuOrleans.Reconciliation;
 using KpuOrleans.Regions;
 using KpuOrleans.Registry;
 using KpuOrleans.Tallies;
@@ -18,6 +19,7 @@ public static class SiloBuilderExtensions
         var services = silo.Services;
         services.AddRegionRegistry(silo.Configuration);
         services.AddOptions<TallyOptions>().Bind(silo.Configuration.GetSection(TallyOptions.Section));
+        services.AddOptions<ReconciliationOptions>().Bind(silo.Configuration.GetSection(ReconciliationOptions.Section));
         services.TryAddSingleton(TimeProvider.System);
         services.TryAddSingleton<ILedger, InMemoryLedger>();
         services.TryAddSingleton<IUpstream, GrainUpstream>();

@@ -1,0 +1,38 @@
+using KpuOrleans.Ledger;
+using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.DependencyInjection;
+using Npgsql;
+
+namespace KpuOrleans.Silo.Storage;
+
+public static class PostgresServices
+{
+    public const string ConnectionStringName = "Kpu";
+
+    /// <summary>Whether this process was pointed at PostgreSQL (<c>ConnectionStrings:Kpu</c>); if not, it runs embedded.</summary>
+    public static string? KpuConnectionString(this IConfiguration configuration) =>
+        configuration.GetConnectionString(ConnectionStringName) is { Length: > 0 } value ? value : null;
+
+    /// <summary>The database and the ledger on it, for silos (which append) and gateways (which export).</summary>
+    public static IServiceCollection AddKpuPostgres(this IServiceCollection services, IConfiguration configuration, string connectionString)
+    {
+        services.AddSingleton(_ => new NpgsqlDataSourceBuilder(WithShortTimeouts(connectionString)).Build());
+        services.AddOptions<LedgerOptions>().Bind(configuration.GetSection(LedgerOptions.Section));
+        services.AddSingleton<PostgresLedger>();
+        services.AddSingleton<ILedger>(provider => provider.GetRequiredService<PostgresLedger>());
+        return services;
+    }
+
+    /// <summary>
+    /// A form waits on the database while its officer waits on us: when PostgreSQL is away, say so (503) within
+    /// seconds rather than after Npgsql's default 15 s connect timeout. Values the connection string sets are kept.
+    /// </summary>
+    public static string WithShortTimeouts(string connectionString)
+    {
+        var builder = new NpgsqlConnectionStringBuilder(connectionString);
+        var defaults = new NpgsqlConnectionStringBuilder();
+        if (builder.Timeout == defaults.Timeout) builder.Timeout = 5;
+        if (builder.CommandTimeout == defaults.CommandTimeout) builder.CommandTimeout = 15;
+        return builder.ConnectionString;
+    }
+}
