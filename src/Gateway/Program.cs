@@ -1,9 +1,9 @@
 using KpuOrleans.Gateway.Api;
-using KpuOrleans.Silo.Hosting;
+using KpuOrleans.Gateway.Hosting;
 
 var builder = WebApplication.CreateBuilder(args);
 if (string.IsNullOrEmpty(builder.Configuration["urls"])) builder.WebHost.UseUrls("http://localhost:5080");
-builder.AddKpuSilo();
+builder.AddKpuCluster();
 builder.Services.AddKpuApi();
 
 var app = builder.Build();

@@ -26,6 +26,7 @@ public static class ApiExtensions
         api.MapResults();
         api.MapTallies();
         api.MapRegions();
+        api.MapExport();
         return app;
     }
 

@@ -18,15 +18,15 @@ public static class Migrations
     public static async Task<IReadOnlyList<string>> ApplyAsync(NpgsqlDataSource database, ILogger logger, CancellationToken cancellationToken = default)
     {
         await using var connection = await database.OpenConnectionAsync(cancellationToken);
-        await Execute(connection, null, """
-            CREATE TABLE IF NOT EXISTS kpu_schema_migrations (
-                version    integer     PRIMARY KEY,
-                name       text        NOT NULL,
-                applied_at timestamptz NOT NULL DEFAULT now())
-            """, cancellationToken);
         await Execute(connection, null, $"SELECT pg_advisory_lock({LockKey})", cancellationToken);
         try
         {
+            await Execute(connection, null, """
+                CREATE TABLE IF NOT EXISTS kpu_schema_migrations (
+                    version    integer     PRIMARY KEY,
+                    name       text        NOT NULL,
+                    applied_at timestamptz NOT NULL DEFAULT now())
+                """, cancellationToken);
             var applied = new HashSet<int>();
             await using (var read = new NpgsqlCommand("SELECT version FROM kpu_schema_migrations", connection))
             await using (var reader = await read.ExecuteReaderAsync(cancellationToken))

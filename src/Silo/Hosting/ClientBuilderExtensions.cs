@@ -1,0 +1,31 @@
+using KpuOrleans.Registry;
+using KpuOrleans.Silo.Storage;
+using Microsoft.Extensions.Hosting;
+
+namespace KpuOrleans.Silo.Hosting;
+
+public static class ClientBuilderExtensions
+{
+    /// <summary>
+    /// Makes this process an Orleans client of the durable cluster (gateways, the verify command): it finds the silos
+    /// through the membership table in PostgreSQL and reads the ledger directly for exports.
+    /// </summary>
+    public static IHostApplicationBuilder AddKpuClient(this IHostApplicationBuilder builder, string connectionString)
+    {
+        var cluster = KpuClusterOptions.From(builder.Configuration);
+        builder.Services.AddRegionRegistry(builder.Configuration);
+        builder.Services.AddKpuPostgres(builder.Configuration, connectionString);
+        builder.UseOrleansClient(client => client
+            .Configure<Orleans.Configuration.ClusterOptions>(options =>
+            {
+                options.ClusterId = cluster.ClusterId;
+                options.ServiceId = cluster.ServiceId;
+            })
+            .UseAdoNetClustering(options =>
+            {
+                options.Invariant = HostBuilderExtensions.Invariant;
+                options.ConnectionString = connectionString;
+            }));
+        return builder;
+    }
+}

@@ -1,0 +1,81 @@
+using System.Diagnostics;
+using Npgsql;
+
+namespace KpuOrleans.Integration.Tests;
+
+/// <summary>
+/// A real PostgreSQL from the project's own script (scripts/postgres.sh, Debian's package), one per port, started on
+/// first use. Each test gets a database of its own.
+/// </summary>
+public sealed class PostgresServer(int port)
+{
+    /// <summary>The server the in-process tests share; crash tests start their own so they can kill it.</summary>
+    public static readonly PostgresServer Shared = new(54329);
+
+    private readonly SemaphoreSlim _gate = new(1, 1);
+    private string? _connectionString;
+
+    public int Port => port;
+
+    public async Task<string> StartAsync()
+    {
+        await _gate.WaitAsync();
+        try
+        {
+            return _connectionString ??= (await ScriptAsync("start")).Trim();
+        }
+        finally
+        {
+            _gate.Release();
+        }
+    }
+
+    public Task RestartAsync() => ScriptAsync("restart");
+
+    public Task StopAsync() => ScriptAsync("stop");
+
+    /// <summary>A new, empty database on this server; its connection string.</summary>
+    public async Task<string> CreateDatabaseAsync(string prefix = "kpu_test")
+    {
+        var server = await StartAsync();
+        var name = $"{prefix}_{Guid.NewGuid():N}"[..40];
+        await using (var connection = new NpgsqlConnection(server))
+        {
+            await connection.OpenAsync();
+            await using var create = new NpgsqlCommand($"CREATE DATABASE {name}", connection);
+            await create.ExecuteNonQueryAsync();
+        }
+        return new NpgsqlConnectionStringBuilder(server) { Database = name }.ConnectionString;
+    }
+
+    public async Task<string> ScriptAsync(string command)
+    {
+        var start = new ProcessStartInfo("bash", [Path.Combine(Repository.Root, "scripts", "postgres.sh"), command])
+        {
+            RedirectStandardOutput = true,
+            RedirectStandardError = true,
+        };
+        start.Environment["KPU_PG_PORT"] = port.ToString();
+        using var process = Process.Start(start)!;
+        var output = process.StandardOutput.ReadToEndAsync();
+        var errors = process.StandardError.ReadToEndAsync();
+        await process.WaitForExitAsync();
+        if (process.ExitCode != 0) throw new InvalidOperationException($"postgres.sh {command} failed ({process.ExitCode}): {await errors}");
+        return await output;
+    }
+}
+
+public static class Repository
+{
+    /// <summary>The folder holding KpuOrleans.sln, found upwards from the test binaries.</summary>
+    public static string Root { get; } = Find();
+
+    private static string Find()
+    {
+        for (var dir = new DirectoryInfo(AppContext.BaseDirectory); dir is not null; dir = dir.Parent)
+        {
+            if (File.Exists(Path.Combine(dir.FullName, "KpuOrleans.sln"))) return dir.FullName;
+        }
+        throw new InvalidOperationException("KpuOrleans.sln not found above " + AppContext.BaseDirectory);
+    }
+}
