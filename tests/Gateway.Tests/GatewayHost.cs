@@ -45,23 +45,5 @@ public class GatewayHost : WebApplicationFactory<Program>
         return text.Length == 0 ? default : JsonDocument.Parse(text).RootElement.Clone();
     }
 
-    /// <summary>A form as an outside client writes it, straight from API.md.</summary>
-    public static JsonObject ToJson(ResultForm form) => new()
-    {
-        ["tps"] = form.Tps,
-        ["contest"] = form.Contest,
-        ["version"] = form.Version,
-        ["registered"] = form.Registered,
-        ["voted"] = new JsonObject { ["dpt"] = form.Voted.Dpt, ["dptb"] = form.Voted.Dptb, ["dpk"] = form.Voted.Dpk },
-        ["ballots"] = new JsonObject
-        {
-            ["received"] = form.Ballots.Received, ["used"] = form.Ballots.Used,
-            ["spoiled"] = form.Ballots.Spoiled, ["unused"] = form.Ballots.Unused,
-        },
-        ["votes"] = new JsonObject(form.Votes.Select(v => KeyValuePair.Create(v.Key, (JsonNode?)v.Value))),
-        ["valid"] = form.Valid,
-        ["invalid"] = form.Invalid,
-        ["reason"] = form.Reason,
-        ["photoSha256"] = form.PhotoSha256,
-    };
+    public static JsonObject ToJson(ResultForm form) => ApiJson.Form(form);
 }

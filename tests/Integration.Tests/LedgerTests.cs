@@ -33,7 +33,7 @@ public class LedgerTests : IAsyncLifetime
         var again = await Migrations.ApplyAsync(_database, NullLogger.Instance);
         Assert.Empty(again);
         Assert.Equal(Migrations.All.Count, await ScalarAsync<long>("SELECT count(*) FROM kpu_schema_migrations"));
-        foreach (var table in new[] { "kpu_ledger", "orleansquery", "orleansmembershiptable", "orleansmembershipversiontable", "orleansstorage" })
+        foreach (var table in new[] { "kpu_ledger", "orleansquery", "kpu_orleans_membership", "kpu_orleans_membership_version", "kpu_orleans_grain_state" })
             Assert.Equal(1L, await ScalarAsync<long>($"SELECT count(*) FROM information_schema.tables WHERE table_name = '{table}'"));
     }
 

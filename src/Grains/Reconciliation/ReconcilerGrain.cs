@@ -71,19 +71,13 @@ public sealed class ReconcilerGrain(
         var tally = await grain.GetTally(contest);
         if (tally is null || tally.Tally.Version >= target) return false;
 
-        var childLagged = false;
-        if (region.Level != Level.Village)
-        {
-            foreach (var child in region.Children)
-            {
-                childLagged |= await CheckAsync(contest, registry.Get(child), healed);
-            }
-        }
+        var childLagged = region.Level != Level.Village
+            && (await Task.WhenAll(region.Children.Select(child => CheckAsync(contest, registry.Get(child), healed)))).Any(lagged => lagged);
         // A lagging child heals and reports up by itself; a region whose children are all current lost their reports.
         if (!childLagged)
         {
             await grain.CatchUp();
-            healed.Add($"{contest}/{region.Code}");
+            lock (healed) healed.Add($"{contest}/{region.Code}");
         }
         return true;
     }

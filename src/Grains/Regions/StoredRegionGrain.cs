@@ -6,8 +6,8 @@ using Microsoft.Extensions.Options;
 namespace KpuOrleans.Regions;
 
 /// <summary>
-/// A district, regency or the province: its state is stored on each flush, so it answers at once after a restart, and
-/// then catches up from its child grains in the background, since a crash may have cut off their last reports.
+/// A district, regency or the province: its state is stored on each flush, so it answers at once after a restart;
+/// when asked to catch up it re-reads its child grains.
 /// </summary>
 public abstract class StoredRegionGrain(
     IPersistentState<RegionState> state,
@@ -20,22 +20,12 @@ public abstract class StoredRegionGrain(
 
     protected override Task SaveAsync() => state.WriteStateAsync();
 
-    protected override Task OnRestoredAsync()
-    {
-        this.RegisterGrainTimer(async _ =>
-        {
-            try
-            {
-                await CatchUp();
-            }
-            catch (Exception e)
-            {
-                // The reconciliation pass will find whatever this missed.
-                Logger.LogWarning(e, "{Region} could not catch up from its children after activation", Region.Code);
-            }
-        }, TimeSpan.Zero, Timeout.InfiniteTimeSpan);
-        return Task.CompletedTask;
-    }
+    /// <summary>
+    /// The stored state serves at once. It is not re-pulled from the children here: on a cold start that would wake the
+    /// whole tree below at the first form. What a crash cut off is found by the reconciliation pass, which compares
+    /// versions with the ledger and calls <see cref="RegionGrain.CatchUp"/> only where a node lags.
+    /// </summary>
+    protected override Task OnRestoredAsync() => Task.CompletedTask;
 
     protected override async Task<IEnumerable<TallySnapshot>> ReadChildrenAsync()
     {

@@ -21,6 +21,8 @@ public static class ClientBuilderExtensions
                 options.ClusterId = cluster.ClusterId;
                 options.ServiceId = cluster.ServiceId;
             })
+            .Configure<Orleans.Configuration.ClientMessagingOptions>(options => options.ResponseTimeout = HostBuilderExtensions.ResponseTimeout)
+            .Configure<Orleans.Configuration.GatewayOptions>(options => options.GatewayListRefreshPeriod = TimeSpan.FromSeconds(5))
             .UseAdoNetClustering(options =>
             {
                 options.Invariant = HostBuilderExtensions.Invariant;

@@ -247,11 +247,28 @@ VALUES
     $q$SELECT kpu_orleans_cluster_drop(@DeploymentId);$q$
 ),
 (
-    -- Forget silos that are not Active (status 3) and have not sent a heartbeat since @IAmAliveTime.
+    -- Fallback cleanup, used by the provider only when CleanupDefunctSiloEntryKey is absent:
+    -- forget Dead (status 6) silos that started and last sent a heartbeat before @IAmAliveTime.
     'CleanupDefunctSiloEntriesKey',
     $q$DELETE FROM kpu_orleans_membership
      WHERE deployment_id = @DeploymentId
+       AND status = 6
        AND i_am_alive_time < @IAmAliveTime
-       AND status <> 3;$q$
+       AND start_time < @IAmAliveTime;$q$
+),
+(
+    -- Optional key, preferred by Orleans 10.x when present: the provider reads the table, picks Dead
+    -- silos that are old enough, and removes each one only if the row still holds exactly what it read
+    -- (status, start time, heartbeat and suspicions), so a row that changed in the meantime survives.
+    'CleanupDefunctSiloEntryKey',
+    $q$DELETE FROM kpu_orleans_membership
+     WHERE deployment_id = @DeploymentId
+       AND address = @Address
+       AND port = @Port
+       AND generation = @Generation
+       AND status = 6
+       AND start_time = @StartTime
+       AND i_am_alive_time = @IAmAliveTime
+       AND coalesce(suspect_times, '') = coalesce(@SuspectTimes, '');$q$
 )
 ON CONFLICT (QueryKey) DO UPDATE SET QueryText = EXCLUDED.QueryText;

@@ -1,0 +1,111 @@
+using System.Diagnostics;
+using KpuOrleans.Forms;
+using KpuOrleans.Integration.Tests.Processes;
+using KpuOrleans.Silo.Storage;
+using KpuOrleans.TestKit;
+using Microsoft.Extensions.Logging.Abstractions;
+using Microsoft.Extensions.Options;
+using Npgsql;
+using Xunit.Abstractions;
+
+namespace KpuOrleans.Integration.Tests;
+
+/// <summary>
+/// DESIGN.md invariants 1, 2 and 4 with real processes: silos killed with SIGKILL and PostgreSQL restarted under load.
+/// These tests own a PostgreSQL server of their own, since they restart it.
+/// </summary>
+[Collection(CrashCollection.Name)]
+public class CrashTests(ITestOutputHelper output)
+{
+    private static readonly PostgresServer Postgres = new(54339);
+    private static readonly string[] Slice = ["35.79", "35.76", "35.75"];
+
+    [Fact]
+    public async Task Silos_killed_under_load_lose_no_acknowledged_form_and_every_tally_ends_exact()
+    {
+        await using var cluster = new LocalCluster(Postgres, silos: 3);
+        await cluster.CreateDatabaseAsync();
+        await cluster.StartAsync();
+        var load = new ElectionLoad(cluster.Http, cluster.GatewayAddress, Jatim.Registry, Slice, seed: 60);
+
+        var running = load.RunAsync(TimeSpan.FromSeconds(60), concurrency: 8);
+        var random = new Random(5);
+        var kills = 0;
+        var lastKill = Stopwatch.StartNew();
+        while (true)
+        {
+            var pause = Task.Delay(TimeSpan.FromSeconds(6 + random.NextDouble() * 4));
+            if (await Task.WhenAny(running, pause) == running) break;
+            var victim = random.Next(cluster.Silos.Count);
+            await cluster.KillAndRestartSiloAsync(victim);
+            lastKill.Restart();
+            output.WriteLine($"SIGKILL silo-{victim} (kill {++kills}) after {load.Sent.Count:N0} requests");
+        }
+        await running;
+
+        Assert.True(kills >= 5, $"only {kills} kills happened during the load");
+        await AssertDurableAndExactAsync(cluster, load, lastKill, "the last SIGKILL");
+    }
+
+    [Fact]
+    public async Task PostgreSQL_restarted_under_load_loses_no_acknowledged_form_and_every_tally_ends_exact()
+    {
+        await using var cluster = new LocalCluster(Postgres, silos: 3);
+        await cluster.CreateDatabaseAsync();
+        await cluster.StartAsync();
+        var load = new ElectionLoad(cluster.Http, cluster.GatewayAddress, Jatim.Registry, Slice, seed: 61);
+
+        var running = load.RunAsync(TimeSpan.FromSeconds(40), concurrency: 8);
+        var lastRestart = Stopwatch.StartNew();
+        foreach (var at in new[] { 10, 12 })
+        {
+            await Task.Delay(TimeSpan.FromSeconds(at));
+            await Postgres.RestartAsync();
+            lastRestart.Restart();
+            output.WriteLine($"PostgreSQL restarted after {load.Sent.Count:N0} requests");
+        }
+        await running;
+
+        Assert.Contains(load.Sent, s => s.Status == 503);
+        await AssertDurableAndExactAsync(cluster, load, lastRestart, "the last PostgreSQL restart");
+    }
+
+    private async Task AssertDurableAndExactAsync(LocalCluster cluster, ElectionLoad load, Stopwatch since, string what)
+    {
+        var byStatus = load.Sent.GroupBy(s => s.Status).OrderBy(g => g.Key).Select(g => $"{(g.Key == 0 ? "no answer" : g.Key)}: {g.Count():N0}");
+        output.WriteLine($"requests by status: {string.Join(", ", byStatus)}");
+        Assert.All(load.Sent, s => Assert.Contains(s.Status, new[] { 0, 200, 201, 503 }));
+        Assert.Contains(load.Sent, s => s.Status == 201);
+        Assert.Contains(load.Sent, s => s.Status == 200);
+
+        await using var database = NpgsqlDataSource.Create(cluster.ConnectionString);
+        await using var ledger = new PostgresLedger(database, Options.Create(new LedgerOptions()), NullLogger<PostgresLedger>.Instance);
+
+        // Acked means durable: every 200/201 is in the ledger, with exactly the content that was acknowledged.
+        foreach (var tps in load.Acknowledged.GroupBy(f => f.Tps))
+        {
+            var rows = await ledger.ReadTpsAsync(tps.Key);
+            foreach (var form in tps)
+                Assert.Contains(rows, r => r.Form.Contest == form.Contest && r.Form.Version == form.Version && r.Form.SameContent(form));
+        }
+
+        // Whatever else happened, the ledger is the truth; every node must come to equal its recount.
+        var rowsInSlice = new List<AcceptedForm>();
+        foreach (var regency in Slice) rowsInSlice.AddRange(await ledger.ReadLatestUnderAsync(regency));
+        var recount = new Recount(Jatim.Registry, rowsInSlice);
+        await Exactness.ConvergesAsync(Exactness.Nodes(Jatim.Registry, Slice), recount,
+            (contest, code) => ApiTallies.ReadAsync(cluster.Http, cluster.GatewayAddress, Jatim.Registry, contest, code),
+            TimeSpan.FromSeconds(120));
+        output.WriteLine($"every tally was exact {since.Elapsed.TotalSeconds:N1} s after {what} ({rowsInSlice.Count:N0} forms in the ledger)");
+
+        var (exitCode, verify) = await cluster.VerifyAsync();
+        output.WriteLine(verify.Split('\n').LastOrDefault(l => l.StartsWith("verify:")) ?? verify);
+        Assert.True(exitCode == 0, verify);
+    }
+}
+
+[CollectionDefinition(Name, DisableParallelization = true)]
+public sealed class CrashCollection
+{
+    public const string Name = "processes";
+}
