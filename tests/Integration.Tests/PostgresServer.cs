@@ -13,6 +13,9 @@ public sealed class PostgresServer(int port)
     public static readonly PostgresServer Shared = new(54329);
 
     private readonly SemaphoreSlim _gate = new(1, 1);
+
+    // One script at a time in this process: the first may still be installing PostgreSQL with apt-get.
+    private static readonly SemaphoreSlim Script = new(1, 1);
     private string? _connectionString;
 
     public int Port => port;
@@ -49,6 +52,19 @@ public sealed class PostgresServer(int port)
     }
 
     public async Task<string> ScriptAsync(string command)
+    {
+        await Script.WaitAsync();
+        try
+        {
+            return await RunScriptAsync(command);
+        }
+        finally
+        {
+            Script.Release();
+        }
+    }
+
+    private async Task<string> RunScriptAsync(string command)
     {
         var start = new ProcessStartInfo("bash", [Path.Combine(Repository.Root, "scripts", "postgres.sh"), command])
         {

@@ -23,6 +23,8 @@ public sealed class ReconcilerGrain(
     IOptions<ReconciliationOptions> options,
     ILogger<ReconcilerGrain> logger) : Grain, IReconcilerGrain
 {
+    // After a cold start every node lags: bound the calls in flight so the walk does not swamp the cluster.
+    private readonly SemaphoreSlim _calls = new(32);
     private Dictionary<(string Contest, string Region), long> _previousTargets = [];
 
     public override Task OnActivateAsync(CancellationToken cancellationToken)
@@ -68,7 +70,7 @@ public sealed class ReconcilerGrain(
     {
         if (!_previousTargets.TryGetValue((contest, region.Code), out var target)) return false;
         var grain = GrainFactory.GetRegionGrain(region);
-        var tally = await grain.GetTally(contest);
+        var tally = await Bounded(() => grain.GetTally(contest));
         if (tally is null || tally.Tally.Version >= target) return false;
 
         var childLagged = region.Level != Level.Village
@@ -76,10 +78,23 @@ public sealed class ReconcilerGrain(
         // A lagging child heals and reports up by itself; a region whose children are all current lost their reports.
         if (!childLagged)
         {
-            await grain.CatchUp();
+            await Bounded(async () => { await grain.CatchUp(); return 0; });
             lock (healed) healed.Add($"{contest}/{region.Code}");
         }
         return true;
+    }
+
+    private async Task<T> Bounded<T>(Func<Task<T>> call)
+    {
+        await _calls.WaitAsync();
+        try
+        {
+            return await call();
+        }
+        finally
+        {
+            _calls.Release();
+        }
     }
 
     /// <summary>What every region must reach, per contest: the sum of its villages' ledger version sums.</summary>

@@ -132,7 +132,10 @@ public abstract class RegionGrain(
             await SaveAsync();
             _unsaved = false;
         }
+        // A regency's own race ends at the regency: the province hears only the contests it covers.
         if (Region.Parent is null) return;
-        await upstream.SendAsync(Region, [.. contests.Select(Snapshot)]);
+        var parent = registry.Get(Region.Parent);
+        var report = contests.Where(c => parent.FindContest(c) is not null).Select(Snapshot).ToArray();
+        if (report.Length > 0) await upstream.SendAsync(Region, report);
     }
 }

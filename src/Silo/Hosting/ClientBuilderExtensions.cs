@@ -26,7 +26,7 @@ public static class ClientBuilderExtensions
             .UseAdoNetClustering(options =>
             {
                 options.Invariant = HostBuilderExtensions.Invariant;
-                options.ConnectionString = connectionString;
+                options.ConnectionString = PostgresServices.Tuned(connectionString, maxPoolSize: 5);
             }));
         return builder;
     }

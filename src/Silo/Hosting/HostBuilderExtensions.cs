@@ -35,6 +35,7 @@ public static class HostBuilderExtensions
         }
 
         builder.Services.AddKpuPostgres(builder.Configuration, connectionString);
+        var orleansConnectionString = PostgresServices.Tuned(connectionString, maxPoolSize: 10);
         // Registered before the silo so that it runs first: membership and state need their tables.
         builder.Services.AddHostedService<MigrateOnStart>();
         builder.Services.AddHostedService<ReconcilerKeeper>();
@@ -59,12 +60,12 @@ public static class HostBuilderExtensions
             .UseAdoNetClustering(options =>
             {
                 options.Invariant = Invariant;
-                options.ConnectionString = connectionString;
+                options.ConnectionString = orleansConnectionString;
             })
             .AddAdoNetGrainStorage(RegionGrain.StorageName, options =>
             {
                 options.Invariant = Invariant;
-                options.ConnectionString = connectionString;
+                options.ConnectionString = orleansConnectionString;
             })
             .AddKpuGrains());
         return builder;

@@ -15,7 +15,7 @@ public sealed class ReconcilerKeeper(IGrainFactory grains, ILogger<ReconcilerKee
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
         using var timer = new PeriodicTimer(Every);
-        do
+        while (await timer.WaitForNextTickAsync(stoppingToken).ConfigureAwait(false))
         {
             try
             {
@@ -26,6 +26,5 @@ public sealed class ReconcilerKeeper(IGrainFactory grains, ILogger<ReconcilerKee
                 logger.LogDebug(e, "Reconciler ping failed; trying again in {Every}", Every);
             }
         }
-        while (await timer.WaitForNextTickAsync(stoppingToken).ConfigureAwait(false));
     }
 }

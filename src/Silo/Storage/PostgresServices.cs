@@ -16,7 +16,7 @@ public static class PostgresServices
     /// <summary>The database and the ledger on it, for silos (which append) and gateways (which export).</summary>
     public static IServiceCollection AddKpuPostgres(this IServiceCollection services, IConfiguration configuration, string connectionString)
     {
-        services.AddSingleton(_ => new NpgsqlDataSourceBuilder(WithShortTimeouts(connectionString)).Build());
+        services.AddSingleton(_ => new NpgsqlDataSourceBuilder(Tuned(connectionString, maxPoolSize: 20)).Build());
         services.AddOptions<LedgerOptions>().Bind(configuration.GetSection(LedgerOptions.Section));
         services.AddSingleton<PostgresLedger>();
         services.AddSingleton<ILedger>(provider => provider.GetRequiredService<PostgresLedger>());
@@ -25,14 +25,17 @@ public static class PostgresServices
 
     /// <summary>
     /// A form waits on the database while its officer waits on us: when PostgreSQL is away, say so (503) within
-    /// seconds rather than after Npgsql's default 15 s connect timeout. Values the connection string sets are kept.
+    /// seconds rather than after Npgsql's default 15 s connect timeout. Each process also keeps to a share of the
+    /// server's connections (Npgsql would open up to 100 per pool), so that a few silos, gateways and the migration job
+    /// together stay under PostgreSQL's max_connections. Values the connection string sets itself are kept.
     /// </summary>
-    public static string WithShortTimeouts(string connectionString)
+    public static string Tuned(string connectionString, int maxPoolSize)
     {
         var builder = new NpgsqlConnectionStringBuilder(connectionString);
         var defaults = new NpgsqlConnectionStringBuilder();
         if (builder.Timeout == defaults.Timeout) builder.Timeout = 5;
         if (builder.CommandTimeout == defaults.CommandTimeout) builder.CommandTimeout = 15;
+        if (builder.MaxPoolSize == defaults.MaxPoolSize) builder.MaxPoolSize = maxPoolSize;
         return builder.ConnectionString;
     }
 }

@@ -26,8 +26,9 @@ public sealed class KpuProcess : IAsyncDisposable
 
     public bool IsRunning => _process is { HasExited: false };
 
-    /// <summary>Where process logs go: TestResults/processes beside the test binaries.</summary>
-    public static string LogFolder { get; } = Directory.CreateDirectory(Path.Combine(AppContext.BaseDirectory, "TestResults", "processes")).FullName;
+    /// <summary>Where process logs go: TestResults/processes/(this test run) beside the test binaries.</summary>
+    public static string LogFolder { get; } = Directory.CreateDirectory(
+        Path.Combine(AppContext.BaseDirectory, "TestResults", "processes", DateTime.UtcNow.ToString("yyyyMMdd-HHmmss"))).FullName;
 
     public static KpuProcess Silo(string name, IReadOnlyDictionary<string, string> environment, params string[] args) =>
         new(name, "Silo/KpuOrleans.Silo.dll", environment, args);
