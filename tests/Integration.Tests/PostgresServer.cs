@@ -33,7 +33,12 @@ public sealed class PostgresServer(int port)
         }
     }
 
-    public Task RestartAsync() => ScriptAsync("restart");
+    public async Task RestartAsync()
+    {
+        await ScriptAsync("restart");
+        // Connections this process pooled before the restart are dead now.
+        NpgsqlConnection.ClearAllPools();
+    }
 
     public Task StopAsync() => ScriptAsync("stop");
 
@@ -42,7 +47,7 @@ public sealed class PostgresServer(int port)
     {
         var server = await StartAsync();
         var name = $"{prefix}_{Guid.NewGuid():N}"[..40];
-        await using (var connection = new NpgsqlConnection(server))
+        await using (var connection = new NpgsqlConnection(new NpgsqlConnectionStringBuilder(server) { Pooling = false }.ConnectionString))
         {
             await connection.OpenAsync();
             await using var create = new NpgsqlCommand($"CREATE DATABASE {name}", connection);

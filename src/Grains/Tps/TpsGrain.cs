@@ -48,7 +48,9 @@ public sealed class TpsGrain(
 
         if (Judge(form) is { } judged) return judged;
 
-        var entry = new AcceptedForm(form, clock.GetUtcNow(), submittedBy, Anomalies.Find(form));
+        // Microseconds: what PostgreSQL keeps, so a retry answered from the ledger repeats the first answer exactly.
+        var now = clock.GetUtcNow();
+        var entry = new AcceptedForm(form, now.AddTicks(-(now.Ticks % 10)), submittedBy, Anomalies.Find(form));
         AppendResult appended;
         try
         {
