@@ -23,9 +23,7 @@ public class CrashTests(ITestOutputHelper output)
     [Fact]
     public async Task Silos_killed_under_load_lose_no_acknowledged_form_and_every_tally_ends_exact()
     {
-        await using var cluster = new LocalCluster(Postgres, silos: 3);
-        await cluster.CreateDatabaseAsync();
-        await cluster.StartAsync();
+        await using var cluster = await StartClusterAsync();
         var load = new ElectionLoad(cluster.Http, cluster.GatewayAddress, Jatim.Registry, Slice, seed: 60);
 
         var running = load.RunAsync(TimeSpan.FromSeconds(60), concurrency: 8);
@@ -50,9 +48,7 @@ public class CrashTests(ITestOutputHelper output)
     [Fact]
     public async Task PostgreSQL_restarted_under_load_loses_no_acknowledged_form_and_every_tally_ends_exact()
     {
-        await using var cluster = new LocalCluster(Postgres, silos: 3);
-        await cluster.CreateDatabaseAsync();
-        await cluster.StartAsync();
+        await using var cluster = await StartClusterAsync();
         var load = new ElectionLoad(cluster.Http, cluster.GatewayAddress, Jatim.Registry, Slice, seed: 61);
 
         var running = load.RunAsync(TimeSpan.FromSeconds(40), concurrency: 8);
@@ -68,6 +64,14 @@ public class CrashTests(ITestOutputHelper output)
 
         Assert.Contains(load.Sent, s => s.Status == 503);
         await AssertDurableAndExactAsync(cluster, load, lastRestart, "the last PostgreSQL restart");
+    }
+
+    private static async Task<LocalCluster> StartClusterAsync()
+    {
+        var cluster = new LocalCluster(Postgres, silos: 3);
+        await cluster.CreateDatabaseAsync();
+        await cluster.StartAsync();
+        return cluster;
     }
 
     private async Task AssertDurableAndExactAsync(LocalCluster cluster, ElectionLoad load, Stopwatch since, string what)

@@ -62,6 +62,22 @@ AS $fn$
     SELECT EXISTS (SELECT 1 FROM created);
 $fn$;
 
+-- Locks the cluster's version row for the rest of the transaction, but only while it still holds the version the
+-- caller read; FALSE when another writer has moved it on (the caller then changes nothing).
+CREATE OR REPLACE FUNCTION kpu_orleans_claim_version(p_deployment_id text, p_expected_version integer)
+RETURNS boolean
+LANGUAGE plpgsql
+AS $fn$
+BEGIN
+    PERFORM 1
+      FROM kpu_orleans_membership_version AS v
+     WHERE v.deployment_id = p_deployment_id
+       AND v.version = p_expected_version
+       FOR UPDATE;
+    RETURN FOUND;
+END
+$fn$;
+
 -- Adds a silo row. Succeeds only when the cluster is still at p_expected_version and the silo row
 -- does not exist yet; on success the cluster version moves on by one.
 CREATE OR REPLACE FUNCTION kpu_orleans_silo_add(
@@ -80,14 +96,7 @@ RETURNS boolean
 LANGUAGE plpgsql
 AS $fn$
 BEGIN
-    -- Lock the cluster row, but only if nobody has moved it past the version the caller saw.
-    -- A writer that commits first makes this re-check fail, so we fall through to FALSE.
-    PERFORM 1
-      FROM kpu_orleans_membership_version AS v
-     WHERE v.deployment_id = p_deployment_id
-       AND v.version = p_expected_version
-       FOR UPDATE;
-    IF NOT FOUND THEN
+    IF NOT kpu_orleans_claim_version(p_deployment_id, p_expected_version) THEN
         RETURN false;
     END IF;
 
@@ -124,12 +133,7 @@ RETURNS boolean
 LANGUAGE plpgsql
 AS $fn$
 BEGIN
-    PERFORM 1
-      FROM kpu_orleans_membership_version AS v
-     WHERE v.deployment_id = p_deployment_id
-       AND v.version = p_expected_version
-       FOR UPDATE;
-    IF NOT FOUND THEN
+    IF NOT kpu_orleans_claim_version(p_deployment_id, p_expected_version) THEN
         RETURN false;
     END IF;
 
