@@ -36,6 +36,9 @@ public class StorageDownTests(StorageDownTests.Host host) : IClassFixture<Storag
         public IAsyncEnumerable<AcceptedForm> ReadLatestAsync(string contest, CancellationToken cancellationToken = default) =>
             _empty.ReadLatestAsync(contest, cancellationToken);
 
+        public Task<IReadOnlyList<AcceptedForm>> ReadRecentAnomaliesAsync(string region, int limit, CancellationToken cancellationToken = default) =>
+            _empty.ReadRecentAnomaliesAsync(region, limit, cancellationToken);
+
         public Task<IReadOnlyList<VersionSum>> ReadVersionSumsAsync(CancellationToken cancellationToken = default) =>
             _empty.ReadVersionSumsAsync(cancellationToken);
     }

@@ -21,12 +21,15 @@ public static class ApiExtensions
     {
         app.UseExceptionHandler(new ExceptionHandlerOptions { StatusCodeSelector = StatusFor });
         app.UseStatusCodePages();
+        app.UseDefaultFiles();
+        app.UseStaticFiles();
         app.MapOpenApi();
         var api = app.MapGroup("/api/v1");
         api.MapResults();
         api.MapTallies();
         api.MapRegions();
         api.MapExport();
+        api.MapAnomalies();
         return app;
     }
 

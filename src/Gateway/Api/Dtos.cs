@@ -1,3 +1,4 @@
+using System.Runtime.Serialization;
 using KpuOrleans.Forms;
 using KpuOrleans.Registry;
 using KpuOrleans.Tallies;
@@ -35,10 +36,24 @@ public sealed record FormDto(
 
 public sealed record TpsResultsDto(FormDto Current, IReadOnlyList<FormDto> History);
 
+// The hub's payloads also travel as MessagePack, whose keys come from DataMember names: the same camelCase as JSON.
+[DataContract]
 public sealed record TallyDto(
-    string Contest, string Region, string Level, string Name, IReadOnlyDictionary<string, long> Votes,
-    long Valid, long Invalid, long Voted, long Registered, long RegisteredReported,
-    int TpsReported, int TpsExpected, int Anomalies, long Version, DateTime? UpdatedAt)
+    [property: DataMember(Name = "contest")] string Contest,
+    [property: DataMember(Name = "region")] string Region,
+    [property: DataMember(Name = "level")] string Level,
+    [property: DataMember(Name = "name")] string Name,
+    [property: DataMember(Name = "votes")] IReadOnlyDictionary<string, long> Votes,
+    [property: DataMember(Name = "valid")] long Valid,
+    [property: DataMember(Name = "invalid")] long Invalid,
+    [property: DataMember(Name = "voted")] long Voted,
+    [property: DataMember(Name = "registered")] long Registered,
+    [property: DataMember(Name = "registeredReported")] long RegisteredReported,
+    [property: DataMember(Name = "tpsReported")] int TpsReported,
+    [property: DataMember(Name = "tpsExpected")] int TpsExpected,
+    [property: DataMember(Name = "anomalies")] int Anomalies,
+    [property: DataMember(Name = "version")] long Version,
+    [property: DataMember(Name = "updatedAt")] DateTime? UpdatedAt)
 {
     public static TallyDto From(TallySnapshot snapshot, RegionInfo region, Contest contest)
     {

@@ -24,6 +24,9 @@ public interface ILedger
     /// <summary>The latest accepted form of every TPS for one contest, in TPS code order.</summary>
     IAsyncEnumerable<AcceptedForm> ReadLatestAsync(string contest, CancellationToken cancellationToken = default);
 
+    /// <summary>The most recently accepted forms at or below <paramref name="region"/> that carry an anomaly flag, newest first.</summary>
+    Task<IReadOnlyList<AcceptedForm>> ReadRecentAnomaliesAsync(string region, int limit, CancellationToken cancellationToken = default);
+
     /// <summary>
     /// Per contest and village, the sum of the latest form versions of its TPS: what the village's tally version
     /// must reach, and by summing, what every region above it must reach (the reconciliation's yardstick).

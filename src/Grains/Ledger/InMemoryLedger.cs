@@ -5,6 +5,7 @@ namespace KpuOrleans.Ledger;
 /// <summary>The embedded mode's ledger: the same contract, kept in this process only, so nothing survives a restart.</summary>
 public sealed class InMemoryLedger : ILedger
 {
+    private readonly List<AcceptedForm> _inOrder = [];
     private readonly Dictionary<string, List<AcceptedForm>> _byTps = new(StringComparer.Ordinal);
     private readonly Lock _gate = new();
 
@@ -16,6 +17,7 @@ public sealed class InMemoryLedger : ILedger
             var existing = rows.Find(r => r.Form.Contest == entry.Form.Contest && r.Form.Version == entry.Form.Version);
             if (existing is not null) return Task.FromResult(new AppendResult(false, existing));
             rows.Add(entry);
+            _inOrder.Add(entry);
             return Task.FromResult(new AppendResult(true, entry));
         }
     }
@@ -49,6 +51,16 @@ public sealed class InMemoryLedger : ILedger
         Task.FromResult<IReadOnlyList<VersionSum>>([.. Latest()
             .GroupBy(r => (r.Form.Contest, Village: r.Form.Tps[..r.Form.Tps.LastIndexOf('.')]))
             .Select(g => new VersionSum(g.Key.Contest, g.Key.Village, g.Sum(r => r.Form.Version)))]);
+
+    public Task<IReadOnlyList<AcceptedForm>> ReadRecentAnomaliesAsync(string region, int limit, CancellationToken cancellationToken = default)
+    {
+        lock (_gate)
+        {
+            return Task.FromResult<IReadOnlyList<AcceptedForm>>([.. Enumerable.Reverse(_inOrder)
+                .Where(r => r.Anomalies.Count > 0 && r.Form.Tps.StartsWith(region + ".", StringComparison.Ordinal))
+                .Take(limit)]);
+        }
+    }
 
     private List<AcceptedForm> Latest()
     {

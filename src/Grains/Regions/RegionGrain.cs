@@ -1,3 +1,4 @@
+using KpuOrleans.Live;
 using KpuOrleans.Registry;
 using KpuOrleans.Tallies;
 using Microsoft.Extensions.Logging;
@@ -22,6 +23,7 @@ public abstract class RegionGrain(
     private readonly Dictionary<string, Tally> _totals = new(StringComparer.Ordinal);
     private readonly Dictionary<string, DateTimeOffset?> _updatedAt = new(StringComparer.Ordinal);
     private FlushSchedule _flush = null!;
+    private TallyWatchers _watchers = null!;
     private bool _unsaved;
 
     protected RegionInfo Region { get; private set; } = null!;
@@ -46,6 +48,7 @@ public abstract class RegionGrain(
     {
         Region = registry.Get(this.GetPrimaryKeyString());
         _flush = new FlushSchedule(this, options.Value.FlushInterval, FlushAsync, logger);
+        _watchers = new TallyWatchers(this, Snapshot, logger);
         foreach (var contest in Region.Contests)
         {
             var total = Tally.Zero(contest.Candidates.Count);
@@ -80,6 +83,15 @@ public abstract class RegionGrain(
 
     public Task<TallySnapshot[]> GetTallies() => Task.FromResult(Region.Contests.Select(c => Snapshot(c.Id)).ToArray());
 
+    public Task<TallySnapshot?> Watch(string contest, ILiveObserver observer) =>
+        Task.FromResult(_totals.ContainsKey(contest) ? _watchers.Watch(contest, observer) : null);
+
+    public Task Unwatch(string contest, ILiveObserver observer)
+    {
+        _watchers.Unwatch(contest, observer);
+        return Task.CompletedTask;
+    }
+
     public Task<TallySnapshot[]> GetChildren(string contest)
     {
         if (Region.FindContest(contest) is not { } covered) return Task.FromResult<TallySnapshot[]>([]);
@@ -112,6 +124,7 @@ public abstract class RegionGrain(
             if (_updatedAt[report.Contest] is not { } at || report.UpdatedAt > at) _updatedAt[report.Contest] = report.UpdatedAt;
             _unsaved = true;
             _flush.MarkChanged(report.Contest);
+            _watchers.Changed(report.Contest);
         }
     }
 

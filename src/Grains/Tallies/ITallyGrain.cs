@@ -1,3 +1,5 @@
+using KpuOrleans.Live;
+
 namespace KpuOrleans.Tallies;
 
 /// <summary>What every node of the tree, TPS to province, answers to readers.</summary>
@@ -10,6 +12,17 @@ public interface ITallyGrain : IGrainWithStringKey
     /// <summary>This node's tally of every contest that covers it.</summary>
     [AlwaysInterleave]
     Task<TallySnapshot[]> GetTallies();
+
+    /// <summary>
+    /// Adds or renews a watch on one contest's tally here: changes are pushed to <paramref name="observer"/> at most
+    /// four times a second, ending on the latest state. The watch lapses after a minute unless renewed.
+    /// </summary>
+    /// <returns>The current tally, or null when the contest does not cover this node.</returns>
+    [AlwaysInterleave]
+    Task<TallySnapshot?> Watch(string contest, ILiveObserver observer);
+
+    [AlwaysInterleave]
+    Task Unwatch(string contest, ILiveObserver observer);
 
     /// <summary>The tally of every child in code order, as this node last applied it (empty for a TPS).</summary>
     [AlwaysInterleave]

@@ -1,5 +1,6 @@
 using KpuOrleans.Forms;
 using KpuOrleans.Ledger;
+using KpuOrleans.Live;
 using KpuOrleans.Registry;
 using KpuOrleans.Regions;
 using KpuOrleans.Tallies;
@@ -23,11 +24,13 @@ public sealed class TpsGrain(
     private readonly Dictionary<string, List<AcceptedForm>> _history = new(StringComparer.Ordinal);
     private RegionInfo _tps = null!;
     private FlushSchedule _flush = null!;
+    private TallyWatchers _watchers = null!;
 
     public override async Task OnActivateAsync(CancellationToken cancellationToken)
     {
         _tps = registry.Get(this.GetPrimaryKeyString());
         _flush = new FlushSchedule(this, options.Value.FlushInterval, ReportAsync, logger);
+        _watchers = new TallyWatchers(this, Snapshot, logger);
         await LoadAsync(cancellationToken);
         // Report what the ledger holds: a village that lost a report (a crash between them) heals from it, and one
         // that has it already ignores the repeat.
@@ -71,6 +74,9 @@ public sealed class TpsGrain(
         }
         HistoryOf(form.Contest).Add(appended.Stored);
         _flush.MarkChanged(form.Contest);
+        _watchers.Changed(form.Contest);
+        if (appended.Stored.Anomalies.Count > 0)
+            _ = GrainFactory.GetGrain<IAnomalyLogGrain>(registry.Root.Code).Record(AnomalyLogGrain.Of(appended.Stored));
         return SubmitOutcome.Accepted(appended.Stored);
     }
 
@@ -83,6 +89,15 @@ public sealed class TpsGrain(
     public Task<TallySnapshot[]> GetTallies() => Task.FromResult(_tps.Contests.Select(c => Snapshot(c.Id)).ToArray());
 
     public Task<TallySnapshot[]> GetChildren(string contest) => Task.FromResult<TallySnapshot[]>([]);
+
+    public Task<TallySnapshot?> Watch(string contest, ILiveObserver observer) =>
+        Task.FromResult(_tps.FindContest(contest) is null ? null : _watchers.Watch(contest, observer));
+
+    public Task Unwatch(string contest, ILiveObserver observer)
+    {
+        _watchers.Unwatch(contest, observer);
+        return Task.CompletedTask;
+    }
 
     /// <summary>The answer for a version this TPS already holds or cannot take next; null when it is the next one.</summary>
     private SubmitOutcome? Judge(ResultForm form)

@@ -70,6 +70,18 @@ public sealed class PostgresLedger : ILedger, IAsyncDisposable
                 command.Parameters.AddWithValue("to", region + "/");
             }, cancellationToken);
 
+    public async Task<IReadOnlyList<AcceptedForm>> ReadRecentAnomaliesAsync(string region, int limit, CancellationToken cancellationToken = default) =>
+        await QueryAsync($"""
+            SELECT {Columns} FROM kpu_ledger
+            WHERE anomalies <> '[]'::jsonb AND tps > @from AND tps < @to ORDER BY seq DESC LIMIT @limit
+            """,
+            command =>
+            {
+                command.Parameters.AddWithValue("from", region + ".");
+                command.Parameters.AddWithValue("to", region + "/");
+                command.Parameters.AddWithValue("limit", limit);
+            }, cancellationToken);
+
     public async IAsyncEnumerable<AcceptedForm> ReadLatestAsync(string contest, [EnumeratorCancellation] CancellationToken cancellationToken = default)
     {
         await using var connection = await OpenAsync(cancellationToken);
