@@ -25,10 +25,18 @@ public sealed class LiveFeed(
 
     private readonly ConcurrentDictionary<(string Contest, string Region), Subscription> _subscriptions = new();
     private readonly ConcurrentDictionary<string, Following> _connections = new();
+    private readonly Lock _referenceGate = new();
     private ILiveObserver? _reference;
     private int _anomalyWatchers;
 
-    private ILiveObserver Reference => _reference ??= grains.CreateObjectReference<ILiveObserver>(this);
+    /// <summary>The one observer reference the grains know this gateway by.</summary>
+    private ILiveObserver Reference
+    {
+        get
+        {
+            lock (_referenceGate) return _reference ??= grains.CreateObjectReference<ILiveObserver>(this);
+        }
+    }
 
     private IAnomalyLogGrain AnomalyLog => grains.GetGrain<IAnomalyLogGrain>(registry.Root.Code);
 
@@ -147,8 +155,17 @@ public sealed class LiveFeed(
         }
     }
 
-    private Task SendAsync(Subscription subscription, TallySnapshot tally) =>
-        hub.Clients.Group(subscription.Group).SendAsync("tally", TallyDto.From(tally, subscription.Region, subscription.Contest));
+    private async Task SendAsync(Subscription subscription, TallySnapshot tally)
+    {
+        try
+        {
+            await hub.Clients.Group(subscription.Group).SendAsync("tally", TallyDto.From(tally, subscription.Region, subscription.Contest));
+        }
+        catch (Exception e)
+        {
+            logger.LogWarning(e, "Sending {Contest} {Region} to its viewers failed", subscription.Contest.Id, subscription.Region.Code);
+        }
+    }
 
     private sealed class Following
     {
