@@ -40,24 +40,53 @@ public static class VerifyCommand
         var expected = await RecountAsync(database, registry);
         output.WriteLine($"verify: recounted {expected.Count:N0} tallies from the ledger; comparing with the cluster");
         var mismatches = 0;
+        var unreachable = 0;
         var checkedCount = 0;
         var nodes = registry.Contests
             .SelectMany(contest => Below(registry, contest.Scope).Select(region => (contest, region)))
             // A TPS is its ledger rows; only the ones with forms are worth activating.
             .Where(node => node.region.Level != Level.Tps || expected.ContainsKey((node.contest.Id, node.region.Code)));
-        await Parallel.ForEachAsync(nodes, new ParallelOptions { MaxDegreeOfParallelism = 32 }, async (node, _) =>
+        await Parallel.ForEachAsync(nodes, new ParallelOptions { MaxDegreeOfParallelism = 16 }, async (node, _) =>
         {
-            var live = (await grains.GetTallyGrain(node.region).GetTally(node.contest.Id))!.Tally;
-            var want = expected.GetValueOrDefault((node.contest.Id, node.region.Code)) ?? Tally.Zero(node.contest.Candidates.Count);
+            var live = await ReadAsync(grains, node.region, node.contest.Id);
             Interlocked.Increment(ref checkedCount);
+            if (live is null)
+            {
+                Interlocked.Increment(ref unreachable);
+                lock (output) output.WriteLine($"UNREACHABLE {node.contest.Id} {node.region.Code}: no answer after {Attempts} attempts");
+                return;
+            }
+            var want = expected.GetValueOrDefault((node.contest.Id, node.region.Code)) ?? Tally.Zero(node.contest.Candidates.Count);
             if (live.SameCounts(want)) return;
             Interlocked.Increment(ref mismatches);
             lock (output) output.WriteLine($"MISMATCH {node.contest.Id} {node.region.Code}: cluster {live} | ledger {want}");
         });
-        output.WriteLine(mismatches == 0
+        output.WriteLine(mismatches + unreachable == 0
             ? $"verify: OK, all {checkedCount:N0} tallies equal the ledger"
-            : $"verify: {mismatches:N0} of {checkedCount:N0} tallies differ from the ledger");
-        return mismatches == 0 ? 0 : 1;
+            : $"verify: {mismatches:N0} of {checkedCount:N0} tallies differ from the ledger; {unreachable:N0} could not be read");
+        return mismatches + unreachable == 0 ? 0 : 1;
+    }
+
+    private const int Attempts = 3;
+
+    /// <summary>A node whose silo is busy or just died gets a few chances before it is reported as unreachable.</summary>
+    private static async Task<Tally?> ReadAsync(IGrainFactory grains, RegionInfo region, string contest)
+    {
+        for (var attempt = 1; ; attempt++)
+        {
+            try
+            {
+                return (await grains.GetTallyGrain(region).GetTally(contest))!.Tally;
+            }
+            catch (Exception) when (attempt < Attempts)
+            {
+                await Task.Delay(TimeSpan.FromSeconds(attempt));
+            }
+            catch (Exception)
+            {
+                return null;
+            }
+        }
     }
 
     private static IEnumerable<RegionInfo> Below(RegionRegistry registry, string code)
