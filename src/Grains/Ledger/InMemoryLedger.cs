@@ -7,13 +7,22 @@ public sealed class InMemoryLedger : ILedger
 {
     private readonly List<AcceptedForm> _inOrder = [];
     private readonly Dictionary<string, List<AcceptedForm>> _byTps = new(StringComparer.Ordinal);
+
+    // Villages rebuild from their TPS on every activation: find those TPS without scanning the whole ledger.
+    private readonly Dictionary<string, HashSet<string>> _tpsByVillage = new(StringComparer.Ordinal);
     private readonly Lock _gate = new();
 
     public Task<AppendResult> AppendAsync(AcceptedForm entry, CancellationToken cancellationToken = default)
     {
         lock (_gate)
         {
-            if (!_byTps.TryGetValue(entry.Form.Tps, out var rows)) _byTps[entry.Form.Tps] = rows = [];
+            if (!_byTps.TryGetValue(entry.Form.Tps, out var rows))
+            {
+                _byTps[entry.Form.Tps] = rows = [];
+                var village = VillageOf(entry.Form.Tps);
+                if (!_tpsByVillage.TryGetValue(village, out var stations)) _tpsByVillage[village] = stations = new(StringComparer.Ordinal);
+                stations.Add(entry.Form.Tps);
+            }
             var existing = rows.Find(r => r.Form.Contest == entry.Form.Contest && r.Form.Version == entry.Form.Version);
             if (existing is not null) return Task.FromResult(new AppendResult(false, existing));
             rows.Add(entry);
@@ -34,7 +43,13 @@ public sealed class InMemoryLedger : ILedger
     public Task<IReadOnlyList<AcceptedForm>> ReadLatestUnderAsync(string region, CancellationToken cancellationToken = default)
     {
         var prefix = region + ".";
-        return Task.FromResult<IReadOnlyList<AcceptedForm>>([.. Latest().Where(r => r.Form.Tps.StartsWith(prefix, StringComparison.Ordinal))]);
+        lock (_gate)
+        {
+            var villages = _tpsByVillage.TryGetValue(region, out var own)
+                ? [own]
+                : _tpsByVillage.Where(v => v.Key.StartsWith(prefix, StringComparison.Ordinal)).Select(v => v.Value);
+            return Task.FromResult<IReadOnlyList<AcceptedForm>>([.. villages.SelectMany(v => v).SelectMany(tps => LatestPerContest(_byTps[tps]))]);
+        }
     }
 
     public async IAsyncEnumerable<AcceptedForm> ReadLatestAsync(string contest, [System.Runtime.CompilerServices.EnumeratorCancellation] CancellationToken cancellationToken = default)
@@ -49,7 +64,7 @@ public sealed class InMemoryLedger : ILedger
 
     public Task<IReadOnlyList<VersionSum>> ReadVersionSumsAsync(CancellationToken cancellationToken = default) =>
         Task.FromResult<IReadOnlyList<VersionSum>>([.. Latest()
-            .GroupBy(r => (r.Form.Contest, Village: r.Form.Tps[..r.Form.Tps.LastIndexOf('.')]))
+            .GroupBy(r => (r.Form.Contest, Village: VillageOf(r.Form.Tps)))
             .Select(g => new VersionSum(g.Key.Contest, g.Key.Village, g.Sum(r => r.Form.Version)))]);
 
     public Task<IReadOnlyList<AcceptedForm>> ReadRecentAnomaliesAsync(string region, int limit, CancellationToken cancellationToken = default)
@@ -66,7 +81,12 @@ public sealed class InMemoryLedger : ILedger
     {
         lock (_gate)
         {
-            return [.. _byTps.Values.SelectMany(rows => rows.GroupBy(r => r.Form.Contest).Select(g => g.MaxBy(r => r.Form.Version)!))];
+            return [.. _byTps.Values.SelectMany(LatestPerContest)];
         }
     }
+
+    private static IEnumerable<AcceptedForm> LatestPerContest(List<AcceptedForm> rows) =>
+        rows.GroupBy(r => r.Form.Contest).Select(g => g.MaxBy(r => r.Form.Version)!);
+
+    private static string VillageOf(string tps) => tps[..tps.LastIndexOf('.')];
 }

@@ -1,0 +1,51 @@
+// The gateway's REST API (/api/v1). Calls answer the parsed body or throw "HTTP <status>", except:
+// region() answers null for a code the registry does not know, and tally() and childTallies() answer the response
+// ({ status, ok, body }) so that a caller running both side by side reads them in its own order, through bodyOf().
+
+async function getJson(url) {
+  const response = await fetch(url, { headers: { Accept: 'application/json' }, cache: 'no-cache' });
+  let body = null;
+  if (response.status !== 204 && response.status !== 304) {
+    try { body = await response.json(); } catch { body = null; }
+  }
+  return { status: response.status, ok: response.ok, body };
+}
+
+export function bodyOf(response) {
+  if (!response.ok) throw new Error('HTTP ' + response.status);
+  return response.body;
+}
+
+const part = encodeURIComponent;
+
+export async function contests() { return bodyOf(await getJson('/api/v1/contests')); }
+
+// Regions never change while the page is open: one request per code, shared by every caller; a failure is retried.
+const regions = new Map(); // code -> Promise of the region JSON (or null when unknown)
+export function region(code) {
+  if (!regions.has(code)) {
+    const pending = getJson('/api/v1/regions/' + part(code)).then((r) => {
+      if (r.ok) return r.body;
+      if (r.status === 404) return null;
+      regions.delete(code);
+      throw new Error('HTTP ' + r.status);
+    }, (e) => { regions.delete(code); throw e; });
+    regions.set(code, pending);
+  }
+  return regions.get(code);
+}
+
+export function tally(contest, code) { return getJson('/api/v1/tally/' + part(contest) + '/' + part(code)); }
+
+export function childTallies(contest, code) { return getJson('/api/v1/tally/' + part(contest) + '/' + part(code) + '/children'); }
+
+// The accepted form of a TPS and its versions; a TPS whose tally has version 0 has none yet (no request, no 404).
+export async function tpsForm(contest, code, version) {
+  if (!version) return { status: 404, version: 0 };
+  const r = await getJson('/api/v1/tps/' + part(code) + '/results/' + part(contest));
+  if (r.status === 404) return { status: 404, version: 0 };
+  const body = bodyOf(r);
+  return { status: 200, version: body.current.version, current: body.current, history: body.history };
+}
+
+export async function anomalies(limit) { return bodyOf(await getJson('/api/v1/anomalies?limit=' + limit)); }

@@ -1,0 +1,55 @@
+// The URL is the page's state: /?contest=…&region=… for a results view, /?view=operator for the operator list.
+// Every move goes through go(), which writes the URL and hands the target to the view switcher given to startRouter().
+import { h } from './dom.js';
+import { DEFAULT_CONTEST, HOME_REGION, state } from './state.js';
+
+let show = null; // (target, focus) => Promise, from main.js
+
+function urlFor(contest, region) {
+  return '/?contest=' + encodeURIComponent(contest) + '&region=' + encodeURIComponent(region);
+}
+
+export function readUrl() {
+  const params = new URLSearchParams(location.search);
+  const view = params.get('view') === 'operator' ? 'operator' : 'results';
+  const contest = params.get('contest') || DEFAULT_CONTEST;
+  const race = state.contestById.get(contest);
+  const region = params.get('region') || (race ? race.scope : HOME_REGION);
+  return { view, contest, region };
+}
+
+export function writeUrl(target, replace) {
+  const url = target.view === 'operator' ? '/?view=operator' : urlFor(target.contest, target.region);
+  const entry = { view: target.view, contest: target.contest, region: target.region };
+  if (replace) history.replaceState(entry, '', url);
+  else if (location.pathname + location.search !== url) history.pushState(entry, '', url);
+}
+
+// options: push (a new history entry), focus (move focus to the new view's heading).
+export async function go(target, options) {
+  const opts = options || {};
+  if (opts.push) writeUrl(target, false);
+  await show(target, opts.focus);
+}
+
+export function startRouter(showTarget) {
+  show = showTarget;
+  window.addEventListener('popstate', () => go(readUrl(), { focus: false }));
+}
+
+// Modified clicks (new tab, new window, download) are left to the browser.
+function isPlainClick(event) {
+  return event.button === 0 && !event.metaKey && !event.ctrlKey && !event.shiftKey && !event.altKey;
+}
+
+// A real link to a results view, followed in place without reloading the page.
+export function navLink(contest, code, text, attrs) {
+  return h('a', Object.assign({
+    href: urlFor(contest, code),
+    onclick: (event) => {
+      if (!isPlainClick(event)) return;
+      event.preventDefault();
+      go({ view: 'results', contest, region: code }, { push: true, focus: true });
+    },
+  }, attrs || {}), text);
+}

@@ -1,0 +1,64 @@
+// A TPS's accepted form C.Hasil, field by field, and the history of its versions.
+import { h } from '../dom.js';
+import { fmtNumber, fmtTime } from '../format.js';
+import { ruleLabel, t } from '../i18n.js';
+import { candidateLabel } from './candidates.js';
+
+function formSection(...content) {
+  return h('section', { className: 'form', 'aria-labelledby': 'form-heading' }, h('h3', { id: 'form-heading' }, t('form')), ...content);
+}
+
+function fields(form, race) {
+  const dl = h('dl', { className: 'form-fields', 'data-testid': 'tps-form', 'data-version': form.version });
+  const field = (label, value, name, isNumber) => dl.append(h('div', { className: 'field', 'data-field': name },
+    h('dt', null, label), h('dd', { 'data-value': isNumber ? String(value) : null }, isNumber ? fmtNumber(value) : value)));
+  const number = (label, value, name) => field(label, value, name, true);
+  const text = (label, value, name) => field(label, value || t('none'), name, false);
+
+  number(t('formVersion'), form.version, 'version');
+  number(t('formRegistered'), form.registered, 'registered');
+  number(t('formVotedDpt'), form.voted.dpt, 'voted.dpt');
+  number(t('formVotedDptb'), form.voted.dptb, 'voted.dptb');
+  number(t('formVotedDpk'), form.voted.dpk, 'voted.dpk');
+  number(t('formBallotsReceived'), form.ballots.received, 'ballots.received');
+  number(t('formBallotsUsed'), form.ballots.used, 'ballots.used');
+  number(t('formBallotsSpoiled'), form.ballots.spoiled, 'ballots.spoiled');
+  number(t('formBallotsUnused'), form.ballots.unused, 'ballots.unused');
+  for (const candidate of race.candidates) {
+    number(t('formVotes', { name: t('candidateNo', { n: candidate.number }) + ' ' + candidateLabel(race, candidate.number) }),
+      form.votes[candidate.number] || 0, 'votes.' + candidate.number);
+  }
+  number(t('formValid'), form.valid, 'valid');
+  number(t('formInvalid'), form.invalid, 'invalid');
+  text(t('formReason'), form.reason, 'reason');
+  text(t('formPhoto'), form.photoSha256, 'photoSha256');
+  field(t('formAcceptedAt'), fmtTime(form.acceptedAt), 'acceptedAt', false);
+  text(t('formSubmittedBy'), form.submittedBy, 'submittedBy');
+  field(t('formAnomalies'), form.anomalies && form.anomalies.length ? form.anomalies.map(ruleLabel).join(', ') : t('none'), 'anomalies', false);
+  return dl;
+}
+
+function versions(history) {
+  const list = h('ol', { className: 'history', 'data-testid': 'history' });
+  for (const version of [...history].sort((a, b) => a.version - b.version)) {
+    list.append(h('li', { 'data-testid': 'history-item', 'data-version': version.version },
+      h('strong', null, t('historyItem', { version: version.version })), ' · ',
+      h('time', { datetime: version.acceptedAt }, fmtTime(version.acceptedAt)), ' · ',
+      version.reason ? t('historyReason', { reason: version.reason }) : t('historyFirst'), ' · ',
+      t('historyTotals', { valid: fmtNumber(version.valid), invalid: fmtNumber(version.invalid) })));
+  }
+  return list;
+}
+
+// tps is what api.tpsForm() answered: { status: 404 } before the first form, else { current, history }.
+export function renderTpsForm(section, race, tps) {
+  section.replaceChildren();
+  if (!tps || tps.status === 404) {
+    section.append(formSection(h('p', { className: 'empty', 'data-testid': 'tps-no-form' }, t('noForm'))));
+    return;
+  }
+  section.append(
+    formSection(fields(tps.current, race)),
+    h('section', { className: 'history-section', 'aria-labelledby': 'history-heading' },
+      h('h3', { id: 'history-heading' }, t('history')), versions(tps.history)));
+}

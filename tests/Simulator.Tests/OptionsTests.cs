@@ -1,0 +1,87 @@
+using System.Text.RegularExpressions;
+using KpuOrleans.Registry;
+using KpuOrleans.Simulator.Options;
+
+namespace KpuOrleans.Simulator.Tests;
+
+/// <summary>The command line: every option in --help is understood, and mistakes are reported, not guessed at.</summary>
+public partial class OptionsTests
+{
+    [Fact]
+    public void Defaults_are_a_night_of_the_whole_province_against_the_local_gateway()
+    {
+        var options = OptionsParser.Parse([]).Options!;
+
+        Assert.Equal(RunMode.Night, options.Mode);
+        Assert.Equal(new Uri("http://localhost:5080/"), options.Target);
+        Assert.Empty(options.Regions);
+        Assert.Equal(720, options.Speed);
+        Assert.Equal(1, options.Batch);
+    }
+
+    [Fact]
+    public void Every_option_is_read()
+    {
+        var parsed = OptionsParser.Parse([
+            "flood", "--target", "http://10.0.0.5:8080", "--regions", "35.78, 35.79", "--seed", "7", "--speed=60",
+            "--concurrency", "32", "--batch", "100", "--retries", "5", "--corrections", "2.5", "--invalid", "0",
+            "--subscribers", "10", "--settle", "15", "--timeout", "90", "--attempts", "5", "--check-down-to", "district",
+            "--data", "/tmp/registry", "--plain", "--progress-interval", "2",
+        ]);
+
+        Assert.Null(parsed.Error);
+        Assert.Equal(new SimulatorOptions
+        {
+            Mode = RunMode.Flood, Target = new Uri("http://10.0.0.5:8080/"), Regions = parsed.Options!.Regions, Seed = 7, Speed = 60,
+            Concurrency = 32, Batch = 100, RetriesPct = 5, CorrectionsPct = 2.5, InvalidPct = 0, Subscribers = 10,
+            Settle = TimeSpan.FromSeconds(15), RequestTimeout = TimeSpan.FromSeconds(90), Attempts = 5, CheckDownTo = Level.District,
+            DataFolder = "/tmp/registry", Plain = true, ProgressInterval = TimeSpan.FromSeconds(2),
+        }, parsed.Options);
+        Assert.Equal(["35.78", "35.79"], parsed.Options.Regions);
+    }
+
+    [Theory]
+    [InlineData("--batch", "1001")]
+    [InlineData("--batch", "0")]
+    [InlineData("--retries", "101")]
+    [InlineData("--target", "localhost:5080")]
+    [InlineData("--check-down-to", "kecamatan")]
+    [InlineData("--bogus", "1")]
+    [InlineData("--seed", "abc")]
+    [InlineData("sprint", "")]
+    public void A_wrong_option_is_an_error_naming_it(string option, string value)
+    {
+        var parsed = OptionsParser.Parse(value.Length == 0 ? [option] : [option, value]);
+
+        Assert.Null(parsed.Options);
+        Assert.Contains(option.TrimStart('-'), parsed.Error);
+    }
+
+    [Fact]
+    public void The_help_documents_every_option_the_parser_reads_and_nothing_else()
+    {
+        var documented = OptionName().Matches(HelpText.Text).Select(m => m.Value).Distinct().ToList();
+
+        Assert.True(OptionsParser.Parse(["--help"]).HelpRequested);
+        Assert.Equal(19, documented.Count);
+        foreach (var option in documented.Where(o => o != "--help"))
+        {
+            var parsed = OptionsParser.Parse([option, SampleValue(option)]);
+            Assert.True(parsed.Error is null, $"{option}: {parsed.Error}");
+        }
+    }
+
+    private static string SampleValue(string option) => option switch
+    {
+        "--mode" => "flood",
+        "--target" => "http://localhost:1",
+        "--regions" => "35.79",
+        "--check-down-to" => "regency",
+        "--data" => "/tmp",
+        "--plain" => "--seed=1",
+        _ => "1",
+    };
+
+    [GeneratedRegex(@"(?<=^\s+(-h, )?)--[a-z-]+", RegexOptions.Multiline)]
+    private static partial Regex OptionName();
+}

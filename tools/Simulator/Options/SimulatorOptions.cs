@@ -1,0 +1,44 @@
+using KpuOrleans.Registry;
+using KpuOrleans.Simulator.Script;
+
+namespace KpuOrleans.Simulator.Options;
+
+internal enum RunMode
+{
+    /// <summary>Replays election night's arrival curve, sped up.</summary>
+    Night,
+
+    /// <summary>Sends everything as fast as the target takes it.</summary>
+    Flood,
+}
+
+/// <summary>Everything the command line sets; the defaults are those <c>--help</c> prints.</summary>
+internal sealed record SimulatorOptions
+{
+    public RunMode Mode { get; init; } = RunMode.Night;
+    public Uri Target { get; init; } = new("http://localhost:5080/");
+
+    /// <summary>Region codes to restrict the run to; empty: the whole province.</summary>
+    public IReadOnlyList<string> Regions { get; init; } = [];
+
+    public long Seed { get; init; } = 2024;
+    public double Speed { get; init; } = 720;
+    public int Concurrency { get; init; } = 16;
+    public int Batch { get; init; } = 1;
+    public double RetriesPct { get; init; } = 3;
+    public double CorrectionsPct { get; init; } = 1;
+    public double InvalidPct { get; init; } = 1;
+    public int Subscribers { get; init; }
+    public TimeSpan Settle { get; init; } = TimeSpan.FromSeconds(60);
+    public TimeSpan RequestTimeout { get; init; } = TimeSpan.FromSeconds(30);
+    public int Attempts { get; init; } = 3;
+    public Level CheckDownTo { get; init; } = Level.Village;
+
+    /// <summary>The registry folder; null: <c>data/</c> beside the binaries.</summary>
+    public string? DataFolder { get; init; }
+
+    public bool Plain { get; init; }
+    public TimeSpan ProgressInterval { get; init; } = TimeSpan.FromSeconds(5);
+
+    public SubmissionMix Mix => new(RetriesPct, CorrectionsPct, InvalidPct);
+}

@@ -1,0 +1,81 @@
+using HdrHistogram;
+using KpuOrleans.Simulator.Options;
+using KpuOrleans.Simulator.Script;
+
+namespace KpuOrleans.Simulator.Reporting;
+
+/// <summary>The summary printed at the end of a run: throughput, latency percentiles, errors, the check, delivery.</summary>
+internal static class FinalReport
+{
+    private const int MaxListed = 30;
+
+    public static void Write(TextWriter output, SimulatorOptions options, string slice, SimulationOutcome outcome)
+    {
+        var stats = outcome.Stats;
+        var seconds = Math.Max(stats.SendingTime.TotalSeconds, 1e-9);
+        output.WriteLine();
+        output.WriteLine($"KpuOrleans simulator: {options.Mode.ToString().ToLowerInvariant()}, seed {options.Seed}, target {options.Target}, " +
+                         $"{slice} ({stats.TpsTotal:N0} TPS, {stats.RacesTotal:N0} TPS×race forms)");
+        output.WriteLine($"Sent {stats.Sent:N0} forms in {stats.SendingTime.TotalSeconds:N1} s: {stats.Answered / seconds:N0} forms/s answered, " +
+                         $"{stats.Accepted / seconds:N0}/s accepted (201){(options.Batch > 1 ? $", batches of up to {options.Batch}" : "")}, concurrency {options.Concurrency}");
+        foreach (var kind in Enum.GetValues<SubmissionKind>())
+        {
+            var answers = stats.Answers.Where(a => a.Key.Kind == kind).OrderBy(a => a.Key.Status).ToList();
+            if (answers.Count == 0) continue;
+            output.WriteLine($"  {kind.ToString().ToLowerInvariant(),-10} {answers.Sum(a => a.Value),9:N0}  " +
+                             string.Join(", ", answers.Select(a => $"{Sending.RunStats.StatusLabel(a.Key.Status)}: {a.Value:N0}")));
+        }
+        output.WriteLine($"Acceptance latency (request round trip of each 201): {Percentiles(stats.AcceptanceLatency)}");
+
+        if (stats.Errors.Count == 0) output.WriteLine("Errors: none");
+        else
+        {
+            output.WriteLine($"Errors: {string.Join(", ", stats.Errors.OrderByDescending(e => e.Value).Select(e => $"{e.Key}: {e.Value:N0}"))}");
+            foreach (var sample in stats.ErrorSamples) output.WriteLine($"  {sample}");
+        }
+        if (outcome.UnresolvedForms > 0)
+            output.WriteLine($"Forms never answered after {options.Attempts} attempts (their fate is unknown; the recount leaves them out): {outcome.UnresolvedForms:N0}");
+
+        var check = outcome.Check;
+        output.WriteLine(check.Clean
+            ? $"Tally check: all {check.Checked:N0} tallies equal the recount of the accepted forms (read {check.Rounds} time(s))"
+            : $"Tally check: {check.Mismatches.Count:N0} of {check.Checked:N0} tallies differ from the recount after {options.Settle.TotalSeconds:N0} s:");
+        foreach (var mismatch in check.Mismatches.Take(MaxListed)) output.WriteLine($"  {mismatch}");
+        if (check.Mismatches.Count > MaxListed) output.WriteLine($"  ... and {check.Mismatches.Count - MaxListed:N0} more");
+
+        if (outcome.Viewers > 0) WriteViewers(output, outcome);
+        output.WriteLine(outcome.ExitCode == SimulationOutcome.Passed
+            ? "Result: PASSED"
+            : $"Result: FAILED ({string.Join("; ", outcome.Failures)})");
+    }
+
+    private static void WriteViewers(TextWriter output, SimulationOutcome outcome)
+    {
+        output.WriteLine($"Viewers: {outcome.Viewers:N0} SignalR connections, {outcome.ViewerMessages:N0} tally messages; " +
+                         (outcome.ViewerProblems.Count == 0 ? "every subscription ended on the recount" : $"{outcome.ViewerProblems.Count} did not:"));
+        foreach (var problem in outcome.ViewerProblems.Take(MaxListed)) output.WriteLine($"  {problem}");
+        if (outcome.Delivery is not { } delivery) return;
+        output.WriteLine("Delivery to viewers, by level of the subscribed region (from acceptedAt to a message's arrival):");
+        output.WriteLine("  seen: the first message that provably includes the form (exact where traffic pauses; busy regions under a flood prove little until it stops)");
+        WriteDelays(output, delivery.Seen);
+        output.WriteLine("  caught up: the first message whose version reached the region's version right after the form (display lag)");
+        WriteDelays(output, delivery.CaughtUp);
+        if (delivery.Unproven > 0) output.WriteLine($"  {delivery.Unproven:N0} accepted forms were never provably seen by their viewers");
+        foreach (var problem in delivery.Problems.Take(MaxListed)) output.WriteLine($"  {problem}");
+    }
+
+    private static void WriteDelays(TextWriter output, Live.DelayHistograms delays)
+    {
+        foreach (var (level, histogram) in delays.ByLevel)
+            output.WriteLine($"    {level.ToString().ToLowerInvariant(),-9} {Percentiles(histogram)}");
+        output.WriteLine($"    {"all",-9} {Percentiles(delays.All)}");
+    }
+
+    public static string Percentiles(HistogramBase histogram)
+    {
+        if (histogram.TotalCount == 0) return "no samples";
+        static string Ms(long micros) => $"{micros / 1000.0:N1} ms";
+        return $"p50 {Ms(histogram.GetValueAtPercentile(50))}, p90 {Ms(histogram.GetValueAtPercentile(90))}, " +
+               $"p99 {Ms(histogram.GetValueAtPercentile(99))}, max {Ms(histogram.GetMaxValue())} (n={histogram.TotalCount:N0})";
+    }
+}

@@ -1,0 +1,108 @@
+using System.Net.Http.Headers;
+using System.Text.Json;
+using KpuOrleans.Forms;
+
+namespace KpuOrleans.Simulator.Sending;
+
+/// <summary>The server's answer to one form. Status 0: no answer (connection failed or timed out).</summary>
+internal sealed record Answer(int Status, AcceptanceBody? Acceptance, string? Detail)
+{
+    public static Answer NoAnswer(string why) => new(0, null, why);
+}
+
+/// <summary>The body of a 201 or 200: <c>{ tps, contest, version, acceptedAt, anomalies }</c>.</summary>
+internal sealed record AcceptanceBody(string Tps, string Contest, long Version, DateTimeOffset AcceptedAt, IReadOnlyList<string> Anomalies);
+
+/// <summary>Submits forms over HTTP: <c>POST /api/v1/results</c>, or <c>/results/batch</c> for many at once.</summary>
+internal sealed class ResultsClient(HttpClient http)
+{
+    private static readonly MediaTypeHeaderValue Json = new("application/json");
+
+    public async Task<Answer> SubmitAsync(ResultForm form, CancellationToken cancellationToken)
+    {
+        try
+        {
+            using var response = await http.PostAsync("api/v1/results", Content(FormJsonWriter.One(form)), cancellationToken);
+            using var body = await ReadJsonAsync(response, cancellationToken);
+            return Interpret((int)response.StatusCode, body?.RootElement);
+        }
+        catch (Exception e) when (IsNoAnswer(e, cancellationToken))
+        {
+            return Answer.NoAnswer(e.Message);
+        }
+    }
+
+    /// <summary>One answer per form, in order. If the batch as a whole fails, every form gets that failure.</summary>
+    public async Task<Answer[]> SubmitBatchAsync(IReadOnlyList<ResultForm> forms, CancellationToken cancellationToken)
+    {
+        try
+        {
+            using var response = await http.PostAsync("api/v1/results/batch", Content(FormJsonWriter.Batch(forms)), cancellationToken);
+            using var body = await ReadJsonAsync(response, cancellationToken);
+            var status = (int)response.StatusCode;
+            if (status != 200 || body is null || !body.RootElement.TryGetProperty("results", out var results))
+                return [.. forms.Select(_ => Interpret(status, body?.RootElement))];
+            var answers = new Answer[forms.Count];
+            foreach (var item in results.EnumerateArray())
+            {
+                var index = item.GetProperty("index").GetInt32();
+                if (index >= 0 && index < answers.Length)
+                    answers[index] = Interpret(item.GetProperty("status").GetInt32(), item.TryGetProperty("body", out var b) ? b : null);
+            }
+            for (var i = 0; i < answers.Length; i++) answers[i] ??= new Answer(0, null, "the batch answer has no result for this form");
+            return answers;
+        }
+        catch (Exception e) when (IsNoAnswer(e, cancellationToken))
+        {
+            return [.. forms.Select(_ => Answer.NoAnswer(e.Message))];
+        }
+    }
+
+    private static ByteArrayContent Content(byte[] json)
+    {
+        var content = new ByteArrayContent(json);
+        content.Headers.ContentType = Json;
+        return content;
+    }
+
+    private static async Task<JsonDocument?> ReadJsonAsync(HttpResponseMessage response, CancellationToken cancellationToken)
+    {
+        var bytes = await response.Content.ReadAsByteArrayAsync(cancellationToken);
+        if (bytes.Length == 0) return null;
+        try
+        {
+            return JsonDocument.Parse(bytes);
+        }
+        catch (JsonException)
+        {
+            return null;
+        }
+    }
+
+    private static Answer Interpret(int status, JsonElement? body)
+    {
+        if (body is not { ValueKind: JsonValueKind.Object } json) return new Answer(status, null, "no JSON body");
+        if (status is 200 or 201)
+        {
+            try
+            {
+                var anomalies = json.TryGetProperty("anomalies", out var a) && a.ValueKind == JsonValueKind.Array
+                    ? a.EnumerateArray().Select(x => x.GetString() ?? "").ToArray()
+                    : [];
+                return new Answer(status, new AcceptanceBody(
+                    json.GetProperty("tps").GetString()!, json.GetProperty("contest").GetString()!,
+                    json.GetProperty("version").GetInt64(), json.GetProperty("acceptedAt").GetDateTimeOffset(), anomalies), null);
+            }
+            catch (Exception e) when (e is KeyNotFoundException or InvalidOperationException or FormatException)
+            {
+                return new Answer(status, null, $"the acceptance body is not as API.md says: {e.Message}");
+            }
+        }
+        var title = json.TryGetProperty("title", out var t) ? t.GetString() : null;
+        var detail = json.TryGetProperty("detail", out var d) ? d.GetString() : null;
+        return new Answer(status, null, string.Join(": ", new[] { title, detail }.Where(s => !string.IsNullOrEmpty(s))));
+    }
+
+    private static bool IsNoAnswer(Exception e, CancellationToken cancellationToken) =>
+        !cancellationToken.IsCancellationRequested && e is HttpRequestException or TaskCanceledException or IOException;
+}

@@ -1,0 +1,50 @@
+using KpuOrleans.Simulator.Display;
+using KpuOrleans.Simulator.Options;
+using KpuOrleans.Simulator.Reporting;
+using Spectre.Console;
+
+namespace KpuOrleans.Simulator;
+
+/// <summary>The command line: parse, pick the progress display, run, and turn the outcome into an exit code.</summary>
+internal static class SimulatorApp
+{
+    public static async Task<int> RunAsync(string[] args, TextWriter output, CancellationToken cancellationToken)
+    {
+        var parsed = OptionsParser.Parse(args);
+        if (parsed.HelpRequested)
+        {
+            output.WriteLine(HelpText.Text);
+            return SimulationOutcome.Passed;
+        }
+        if (parsed.Options is not { } options)
+        {
+            output.WriteLine($"error: {parsed.Error}");
+            output.WriteLine("Run with --help for the options.");
+            return SimulationOutcome.UsageError;
+        }
+
+        IProgressDisplay display = !options.Plain && ReferenceEquals(output, Console.Out) && LiveProgress.Supported
+            ? new LiveProgress(AnsiConsole.Console)
+            : new PlainProgress(output, options.ProgressInterval);
+        try
+        {
+            var outcome = await new SimulationRunner(options, output, display).RunAsync(cancellationToken);
+            return outcome.ExitCode;
+        }
+        catch (ArgumentException e)
+        {
+            output.WriteLine($"error: {e.Message}");
+            return SimulationOutcome.UsageError;
+        }
+        catch (TargetUnavailableException e)
+        {
+            output.WriteLine($"error: {e.Message}");
+            return SimulationOutcome.Failed;
+        }
+        catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
+        {
+            output.WriteLine("Interrupted.");
+            return SimulationOutcome.Interrupted;
+        }
+    }
+}
