@@ -1,4 +1,5 @@
 using System.Diagnostics;
+using KpuOrleans.TestKit;
 using Npgsql;
 
 namespace KpuOrleans.Integration.Tests;
@@ -83,20 +84,5 @@ public sealed class PostgresServer(int port)
         await process.WaitForExitAsync();
         if (process.ExitCode != 0) throw new InvalidOperationException($"postgres.sh {command} failed ({process.ExitCode}): {await errors}");
         return await output;
-    }
-}
-
-public static class Repository
-{
-    /// <summary>The folder holding KpuOrleans.sln, found upwards from the test binaries.</summary>
-    public static string Root { get; } = Find();
-
-    private static string Find()
-    {
-        for (var dir = new DirectoryInfo(AppContext.BaseDirectory); dir is not null; dir = dir.Parent)
-        {
-            if (File.Exists(Path.Combine(dir.FullName, "KpuOrleans.sln"))) return dir.FullName;
-        }
-        throw new InvalidOperationException("KpuOrleans.sln not found above " + AppContext.BaseDirectory);
     }
 }

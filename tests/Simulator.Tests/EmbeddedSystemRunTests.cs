@@ -1,3 +1,4 @@
+using KpuOrleans.TestKit;
 using KpuOrleans.Simulator.Display;
 using KpuOrleans.Simulator.Options;
 using KpuOrleans.Simulator.Reporting;
@@ -28,7 +29,7 @@ public class EmbeddedSystemRunTests(ITestOutputHelper log)
     [Fact]
     public async Task A_flood_of_a_regency_with_retries_corrections_invalid_forms_and_viewers_ends_clean()
     {
-        await using var gateway = await GatewayProcess.StartAsync("flood");
+        await using var gateway = await EmbeddedGateway.StartAsync("simulator-flood");
         string[] flood = ["flood", "--target", gateway.Address.ToString(), "--batch", "25", "--concurrency", "8", "--subscribers", "3", .. Mix];
 
         var (outcome, printed) = await RunAsync(flood);
@@ -70,7 +71,7 @@ public class EmbeddedSystemRunTests(ITestOutputHelper log)
     [Fact]
     public async Task A_night_replayed_fast_one_form_per_request_ends_clean()
     {
-        await using var gateway = await GatewayProcess.StartAsync("night");
+        await using var gateway = await EmbeddedGateway.StartAsync("simulator-night");
 
         var (outcome, _) = await RunAsync(["night", "--speed", "20000", "--target", gateway.Address.ToString(), "--subscribers", "1", .. Mix]);
 

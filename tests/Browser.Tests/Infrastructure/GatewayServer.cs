@@ -1,4 +1,3 @@
-using System.Diagnostics;
 using System.Net.Http.Json;
 using System.Text;
 using System.Text.Json;
@@ -9,100 +8,33 @@ using KpuOrleans.TestKit;
 namespace KpuOrleans.Browser.Tests.Infrastructure;
 
 /// <summary>
-/// The gateway as a real process from its build output, in the embedded in-memory mode (no ConnectionStrings__Kpu),
-/// on free loopback ports. It runs in the Development environment so that it serves wwwroot through the build's
-/// static web assets manifest, the way `dotnet run --project src/Gateway` serves it from the project folder.
+/// The embedded system (see <see cref="EmbeddedGateway"/>) in the Development environment, so that it serves
+/// wwwroot through the build's static web assets manifest, the way `dotnet run --project src/Gateway` serves it from
+/// the project folder; with the calls the page tests make on it.
 /// </summary>
 public sealed class GatewayServer : IAsyncDisposable
 {
-    private readonly Process _process;
-    private readonly StreamWriter _log;
-    private bool _disposed;
+    private readonly EmbeddedGateway _gateway;
 
-    private GatewayServer(Process process, StreamWriter log, Uri address, string logPath)
+    private GatewayServer(EmbeddedGateway gateway)
     {
-        _process = process;
-        _log = log;
-        Address = address;
-        LogPath = logPath;
-        Http = new HttpClient { BaseAddress = address, Timeout = TimeSpan.FromSeconds(30) };
+        _gateway = gateway;
+        Http = new HttpClient { BaseAddress = gateway.Address, Timeout = TimeSpan.FromSeconds(30) };
     }
 
-    public Uri Address { get; }
+    public Uri Address => _gateway.Address;
 
-    public string LogPath { get; }
+    public string LogPath => _gateway.Process.LogPath;
 
     public HttpClient Http { get; }
 
-    public static string Assembly { get; } =
-        Path.Combine(Repository.Root, "src", "Gateway", "bin", Repository.Configuration, "net10.0", "KpuOrleans.Gateway.dll");
-
     /// <summary>Starts a gateway on <paramref name="port"/> (a free one when null) and waits until it answers.</summary>
-    public static async Task<GatewayServer> StartAsync(int? port = null)
-    {
-        if (!File.Exists(Assembly)) throw new FileNotFoundException($"build output {Assembly} is missing; build the solution first");
-        port ??= FreePorts.Next();
-        var address = new Uri($"http://127.0.0.1:{port}");
-        var start = new ProcessStartInfo("dotnet", [Assembly])
+    public static async Task<GatewayServer> StartAsync(int? port = null) =>
+        new(await EmbeddedGateway.StartAsync("browser-gateway", port, new Dictionary<string, string?>
         {
-            RedirectStandardOutput = true,
-            RedirectStandardError = true,
-            WorkingDirectory = Path.GetDirectoryName(Assembly)!,
-        };
-        start.Environment.Remove("ConnectionStrings__Kpu");
-        start.Environment["ASPNETCORE_URLS"] = address.ToString().TrimEnd('/');
-        start.Environment["ASPNETCORE_ENVIRONMENT"] = "Development";
-        start.Environment["Orleans__SiloPort"] = FreePorts.Next().ToString();
-        start.Environment["Orleans__GatewayPort"] = FreePorts.Next().ToString();
-        start.Environment["Orleans__ClusterId"] = $"browser-test-{Guid.NewGuid():N}";
-        start.Environment["Tally__FlushInterval"] = "00:00:00.050";
-        start.Environment["Logging__LogLevel__Default"] = "Warning";
-        start.Environment["Logging__LogLevel__Microsoft.Hosting.Lifetime"] = "Information";
-
-        var folder = Directory.CreateDirectory(Path.Combine(Repository.TestResults, "processes")).FullName;
-        var logPath = Path.Combine(folder, $"gateway-{DateTime.UtcNow:yyyyMMdd-HHmmss}-{port}.log");
-        var log = new StreamWriter(logPath, append: true) { AutoFlush = true };
-        var process = Process.Start(start)!;
-        log.WriteLine($"==== gateway started {DateTime.UtcNow:O} pid {process.Id} on {address}");
-        process.OutputDataReceived += (_, e) => Write(log, e.Data);
-        process.ErrorDataReceived += (_, e) => Write(log, e.Data);
-        process.BeginOutputReadLine();
-        process.BeginErrorReadLine();
-
-        var server = new GatewayServer(process, log, address, logPath);
-        try
-        {
-            await server.WaitUntilReadyAsync(TimeSpan.FromSeconds(90));
-            return server;
-        }
-        catch
-        {
-            await server.DisposeAsync();
-            throw;
-        }
-    }
-
-    private async Task WaitUntilReadyAsync(TimeSpan within)
-    {
-        var deadline = DateTime.UtcNow + within;
-        var seen = "nothing";
-        while (DateTime.UtcNow < deadline)
-        {
-            if (_process.HasExited) throw new InvalidOperationException($"the gateway exited with {_process.ExitCode}; see {LogPath}");
-            try
-            {
-                using var response = await Http.GetAsync("/api/v1/contests");
-                if (response.IsSuccessStatusCode) return;
-                seen = $"HTTP {(int)response.StatusCode}";
-            }
-            catch (HttpRequestException e)
-            {
-                seen = e.Message;
-            }
-            await Task.Delay(200);
-        }
-        throw new TimeoutException($"the gateway did not answer within {within.TotalSeconds:N0}s (last: {seen}); see {LogPath}");
-    }
+            ["ASPNETCORE_ENVIRONMENT"] = "Development",
+            ["Logging__LogLevel__Microsoft.Hosting.Lifetime"] = "Information",
+        }));
 
     /// <summary>Submits a form as an outside client does; returns the status and the body.</summary>
     public async Task<(int Status, JsonElement Body)> PostFormAsync(ResultForm form)
@@ -126,33 +58,7 @@ public sealed class GatewayServer : IAsyncDisposable
 
     public async ValueTask DisposeAsync()
     {
-        if (_disposed) return;
-        _disposed = true;
         Http.Dispose();
-        try
-        {
-            if (!_process.HasExited)
-            {
-                _process.Kill(entireProcessTree: true);
-                await _process.WaitForExitAsync().WaitAsync(TimeSpan.FromSeconds(15));
-            }
-        }
-        catch (InvalidOperationException)
-        {
-            // already gone
-        }
-        _process.Dispose();
-        Write(_log, $"==== gateway stopped {DateTime.UtcNow:O}");
-        lock (_log) _log.Dispose();
-    }
-
-    private static void Write(StreamWriter log, string? line)
-    {
-        if (line is null) return;
-        lock (log)
-        {
-            try { log.WriteLine(line); }
-            catch (ObjectDisposedException) { /* a last line after the log closed */ }
-        }
+        await _gateway.DisposeAsync();
     }
 }

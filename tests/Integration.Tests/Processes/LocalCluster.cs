@@ -98,9 +98,9 @@ public sealed class LocalCluster(PostgresServer postgres, int silos) : IAsyncDis
         Http.Dispose();
     }
 
-    private Dictionary<string, string> Environment(Dictionary<string, string>? extra = null)
+    private Dictionary<string, string?> Environment(Dictionary<string, string?>? extra = null)
     {
-        var environment = new Dictionary<string, string>
+        var environment = new Dictionary<string, string?>
         {
             ["ConnectionStrings__Kpu"] = ConnectionString,
             ["Orleans__ClusterId"] = _clusterId,

@@ -1,46 +1,56 @@
 using System.Diagnostics;
 
-namespace KpuOrleans.Integration.Tests.Processes;
+namespace KpuOrleans.TestKit;
 
 /// <summary>A silo or gateway run as a real process from its build output, as an operator would run it.</summary>
 public sealed class KpuProcess : IAsyncDisposable
 {
     private readonly ProcessStartInfo _start;
-    private readonly string _log;
     private Process? _process;
 
-    private KpuProcess(string name, string assembly, IReadOnlyDictionary<string, string> environment, string[] args)
+    private KpuProcess(string name, string project, string assembly, IReadOnlyDictionary<string, string?> environment, string[] args)
     {
         Name = name;
-        _log = Path.Combine(LogFolder, $"{name}.log");
-        _start = new ProcessStartInfo("dotnet", [Output(assembly), .. args])
+        LogPath = Path.Combine(LogFolder, $"{name}.log");
+        var output = Repository.BuildOutput(project, assembly);
+        _start = new ProcessStartInfo("dotnet", [output, .. args])
         {
             RedirectStandardOutput = true,
             RedirectStandardError = true,
-            WorkingDirectory = Path.GetDirectoryName(Output(assembly))!,
+            WorkingDirectory = Path.GetDirectoryName(output)!,
         };
-        foreach (var (key, value) in environment) _start.Environment[key] = value;
+        // A null value removes a variable this test process happens to have (e.g. a developer's ConnectionStrings__Kpu).
+        foreach (var (key, value) in environment)
+        {
+            if (value is null) _start.Environment.Remove(key);
+            else _start.Environment[key] = value;
+        }
     }
 
     public string Name { get; }
+
+    /// <summary>Everything the process wrote, across restarts.</summary>
+    public string LogPath { get; }
+
+    public int? ExitCode => _process is { HasExited: true } ? _process.ExitCode : null;
 
     public bool IsRunning => _process is { HasExited: false };
 
     /// <summary>Where process logs go: TestResults/processes/(this test run) beside the test binaries.</summary>
     public static string LogFolder { get; } = Directory.CreateDirectory(
-        Path.Combine(AppContext.BaseDirectory, "TestResults", "processes", DateTime.UtcNow.ToString("yyyyMMdd-HHmmss"))).FullName;
+        Path.Combine(Repository.TestResults, "processes", DateTime.UtcNow.ToString("yyyyMMdd-HHmmss"))).FullName;
 
-    public static KpuProcess Silo(string name, IReadOnlyDictionary<string, string> environment, params string[] args) =>
-        new(name, "Silo/KpuOrleans.Silo.dll", environment, args);
+    public static KpuProcess Silo(string name, IReadOnlyDictionary<string, string?> environment, params string[] args) =>
+        new(name, "Silo", "KpuOrleans.Silo.dll", environment, args);
 
-    public static KpuProcess Gateway(string name, IReadOnlyDictionary<string, string> environment) =>
-        new(name, "Gateway/KpuOrleans.Gateway.dll", environment, []);
+    public static KpuProcess Gateway(string name, IReadOnlyDictionary<string, string?> environment) =>
+        new(name, "Gateway", "KpuOrleans.Gateway.dll", environment, []);
 
     public KpuProcess Start()
     {
         if (IsRunning) throw new InvalidOperationException($"{Name} is already running");
         var process = Process.Start(_start)!;
-        var log = new StreamWriter(_log, append: true) { AutoFlush = true };
+        var log = new StreamWriter(LogPath, append: true) { AutoFlush = true };
         log.WriteLine($"==== {Name} started {DateTime.UtcNow:O} pid {process.Id}");
         process.OutputDataReceived += (_, e) => { if (e.Data is not null) lock (log) log.WriteLine(e.Data); };
         process.ErrorDataReceived += (_, e) => { if (e.Data is not null) lock (log) log.WriteLine(e.Data); };
@@ -81,17 +91,9 @@ public sealed class KpuProcess : IAsyncDisposable
         Start();
         using var timeout = new CancellationTokenSource(within);
         await _process!.WaitForExitAsync(timeout.Token);
-        await Task.Delay(100); // let the asynchronous readers drain into the log
-        return (_process.ExitCode, await File.ReadAllTextAsync(_log));
+        _process.WaitForExit(); // the untimed overload also waits for the output readers to reach the end
+        return (_process.ExitCode, await File.ReadAllTextAsync(LogPath));
     }
 
     public async ValueTask DisposeAsync() => await KillAsync();
-
-    private static string Output(string assembly)
-    {
-        var configuration = AppContext.BaseDirectory.Contains($"{Path.DirectorySeparatorChar}Release{Path.DirectorySeparatorChar}") ? "Release" : "Debug";
-        var project = assembly.Split('/')[0];
-        var path = Path.Combine(Repository.Root, "src", project, "bin", configuration, "net10.0", assembly.Split('/')[1]);
-        return File.Exists(path) ? path : throw new FileNotFoundException($"build output {path} is missing; build the solution first");
-    }
 }

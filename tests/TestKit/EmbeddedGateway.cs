@@ -1,0 +1,67 @@
+namespace KpuOrleans.TestKit;
+
+/// <summary>
+/// The system as the README's first command runs it: the gateway from its build output with a co-hosted silo and
+/// in-memory storage (no ConnectionStrings__Kpu), on free loopback ports, ready once the API answers.
+/// </summary>
+public sealed class EmbeddedGateway : IAsyncDisposable
+{
+    private EmbeddedGateway(KpuProcess process, Uri address)
+    {
+        Process = process;
+        Address = address;
+    }
+
+    public KpuProcess Process { get; }
+
+    public Uri Address { get; }
+
+    /// <param name="port">The HTTP port; a free one when null (a restart passes the old one).</param>
+    /// <param name="environment">Extra or overriding environment variables.</param>
+    public static async Task<EmbeddedGateway> StartAsync(string name, int? port = null, IReadOnlyDictionary<string, string?>? environment = null)
+    {
+        var address = new Uri($"http://127.0.0.1:{port ?? FreePorts.Next()}/");
+        var variables = new Dictionary<string, string?>
+        {
+            ["ConnectionStrings__Kpu"] = null,
+            ["ASPNETCORE_URLS"] = address.ToString().TrimEnd('/'),
+            ["Orleans__SiloPort"] = FreePorts.Next().ToString(),
+            ["Orleans__GatewayPort"] = FreePorts.Next().ToString(),
+            ["Orleans__ClusterId"] = $"{name}-{Guid.NewGuid():N}",
+            ["Tally__FlushInterval"] = "00:00:00.050",
+            ["Logging__LogLevel__Default"] = "Warning",
+        };
+        foreach (var (key, value) in environment ?? new Dictionary<string, string?>()) variables[key] = value;
+        var gateway = new EmbeddedGateway(KpuProcess.Gateway($"{name}-{address.Port}", variables).Start(), address);
+        try
+        {
+            await gateway.WaitUntilServingAsync(TimeSpan.FromSeconds(120));
+            return gateway;
+        }
+        catch
+        {
+            await gateway.DisposeAsync();
+            throw;
+        }
+    }
+
+    public ValueTask DisposeAsync() => Process.DisposeAsync();
+
+    private async Task WaitUntilServingAsync(TimeSpan within)
+    {
+        using var http = new HttpClient { BaseAddress = Address, Timeout = TimeSpan.FromSeconds(5) };
+        await Eventually.HoldsAsync(async () =>
+        {
+            if (Process.ExitCode is { } exitCode) throw new InvalidOperationException($"{Process.Name} exited with {exitCode}; see {Process.LogPath}");
+            try
+            {
+                using var response = await http.GetAsync("api/v1/contests");
+                return (response.IsSuccessStatusCode, $"HTTP {(int)response.StatusCode}");
+            }
+            catch (Exception e) when (e is HttpRequestException or TaskCanceledException)
+            {
+                return (false, e.Message);
+            }
+        }, within, $"{Process.Name} serves the API (log: {Process.LogPath})");
+    }
+}
