@@ -67,9 +67,12 @@ public static class VerifyCommand
         return mismatches + unreachable == 0 ? 0 : 1;
     }
 
-    private const int Attempts = 3;
+    private const int Attempts = 5;
 
-    /// <summary>A node whose silo is busy or just died gets a few chances before it is reported as unreachable.</summary>
+    /// <summary>
+    /// A node whose silo is busy or just died gets a few chances, over about half a minute, before it is reported as
+    /// unreachable: right after a crash the cluster may still be agreeing on who is dead.
+    /// </summary>
     private static async Task<Tally?> ReadAsync(IGrainFactory grains, RegionInfo region, string contest)
     {
         for (var attempt = 1; ; attempt++)
@@ -80,7 +83,7 @@ public static class VerifyCommand
             }
             catch (Exception) when (attempt < Attempts)
             {
-                await Task.Delay(TimeSpan.FromSeconds(attempt));
+                await Task.Delay(TimeSpan.FromSeconds(2 * attempt));
             }
             catch (Exception)
             {
