@@ -32,11 +32,21 @@ public static class Exactness
         var mismatches = new List<string>();
         await Parallel.ForEachAsync(nodes, new ParallelOptions { MaxDegreeOfParallelism = parallelism }, async (node, _) =>
         {
-            var actual = await read(node.Contest, node.Region);
             var wanted = expected.Expected(node.Contest, node.Region);
-            if (!actual.SameCounts(wanted))
+            string? mismatch;
+            try
             {
-                lock (mismatches) mismatches.Add($"{node.Contest} {node.Region}: is {actual}, should be {wanted}");
+                var actual = await read(node.Contest, node.Region);
+                mismatch = actual.SameCounts(wanted) ? null : $"{node.Contest} {node.Region}: is {actual}, should be {wanted}";
+            }
+            catch (HttpRequestException e)
+            {
+                // Right after a crash a node may answer 503 for a moment: not exact yet, so look again.
+                mismatch = $"{node.Contest} {node.Region}: unreadable ({e.Message})";
+            }
+            if (mismatch is not null)
+            {
+                lock (mismatches) mismatches.Add(mismatch);
             }
         });
         return mismatches;
