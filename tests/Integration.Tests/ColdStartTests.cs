@@ -18,7 +18,7 @@ namespace KpuOrleans.Integration.Tests;
 [Collection(CrashCollection.Name)]
 public class ColdStartTests(ITestOutputHelper output)
 {
-    private static readonly PostgresServer Postgres = new(54339);
+    private static PostgresServer Postgres => CrashCollection.Postgres;
 
     [Fact]
     public async Task A_cold_cluster_rebuilds_all_of_Jawa_Timur_from_the_ledger_and_a_restart_keeps_it()

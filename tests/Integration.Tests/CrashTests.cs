@@ -17,7 +17,7 @@ namespace KpuOrleans.Integration.Tests;
 [Collection(CrashCollection.Name)]
 public class CrashTests(ITestOutputHelper output)
 {
-    private static readonly PostgresServer Postgres = new(54339);
+    private static PostgresServer Postgres => CrashCollection.Postgres;
     private static readonly string[] Slice = ["35.79", "35.76", "35.75"];
 
     [Fact]
@@ -112,4 +112,7 @@ public class CrashTests(ITestOutputHelper output)
 public sealed class CrashCollection
 {
     public const string Name = "processes";
+
+    /// <summary>The PostgreSQL these tests kill and restart: a server of their own, apart from the shared one.</summary>
+    public static readonly PostgresServer Postgres = new(54339);
 }

@@ -20,7 +20,7 @@ namespace KpuOrleans.Integration.Tests;
 [Collection(CrashCollection.Name)]
 public class LiveCrashTests(ITestOutputHelper output)
 {
-    private static readonly PostgresServer Postgres = new(54339);
+    private static PostgresServer Postgres => CrashCollection.Postgres;
     private static readonly string[] Slice = ["35.79"];
     private static readonly (string Contest, string Region)[] Watched = [("PGUB-35", "35"), ("PGUB-35", "35.79"), ("PWAL-35.79", "35.79.01")];
 
