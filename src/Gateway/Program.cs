@@ -1,10 +1,14 @@
 using KpuOrleans.Gateway.Api;
 using KpuOrleans.Gateway.Hosting;
 using KpuOrleans.Gateway.Live;
+using KpuOrleans.Silo.Hosting;
 
+var simulate = Rehearsal.Requested(ref args);
 var builder = WebApplication.CreateBuilder(args);
 if (string.IsNullOrEmpty(builder.Configuration["urls"])) builder.WebHost.UseUrls("http://localhost:5080");
+builder.AddKpuLoggingDefaults();
 builder.AddKpuCluster();
+if (simulate) builder.AddKpuRehearsal();
 builder.Services.AddKpuApi();
 builder.Services.AddKpuLive(builder.Configuration);
 

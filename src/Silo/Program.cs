@@ -9,6 +9,7 @@ using Npgsql;
 // dotnet run --project src/Silo [-- migrate | verify]
 var command = args is [var first, ..] && !first.StartsWith('-') && !first.Contains('=') ? first : "run";
 var builder = Host.CreateApplicationBuilder(command == "run" && args.FirstOrDefault() != "run" ? args : args[1..]);
+builder.AddKpuLoggingDefaults();
 var connectionString = builder.Configuration.KpuConnectionString();
 if (connectionString is null)
 {

@@ -1,3 +1,4 @@
+using System.Text.Json;
 using KpuOrleans.TestKit;
 using KpuOrleans.Simulator.Display;
 using KpuOrleans.Simulator.Options;
@@ -73,10 +74,21 @@ public class EmbeddedSystemRunTests(ITestOutputHelper log)
     {
         await using var gateway = await EmbeddedGateway.StartAsync("simulator-night");
 
-        var (outcome, _) = await RunAsync(["night", "--speed", "20000", "--target", gateway.Address.ToString(), "--subscribers", "1", .. Mix]);
+        var reportPath = Path.Combine(Repository.TestResults, $"night-{Guid.NewGuid():N}.json");
+
+        var (outcome, _) = await RunAsync(["night", "--speed", "20000", "--target", gateway.Address.ToString(), "--subscribers", "1",
+            "--report-json", reportPath, .. Mix]);
 
         Assert.Equal(SimulationOutcome.Passed, outcome.ExitCode);
         Assert.Equal(302, outcome.Stats.TpsReported);
         Assert.True(outcome.Check.Clean);
+        // The figures for the benchmark suite are the run's own.
+        using var report = JsonDocument.Parse(await File.ReadAllBytesAsync(reportPath));
+        var root = report.RootElement;
+        Assert.True(root.GetProperty("passed").GetBoolean());
+        Assert.Equal(outcome.Stats.Accepted, root.GetProperty("accepted").GetInt64());
+        Assert.Equal(outcome.Stats.AcceptanceLatency.TotalCount, root.GetProperty("acceptanceLatencyMs").GetProperty("count").GetInt64());
+        Assert.Equal(outcome.Check.Checked, root.GetProperty("tallyCheck").GetProperty("checked").GetInt32());
+        Assert.Equal(1, root.GetProperty("viewers").GetProperty("connections").GetInt32());
     }
 }

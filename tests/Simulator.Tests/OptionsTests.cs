@@ -26,7 +26,7 @@ public partial class OptionsTests
             "flood", "--target", "http://10.0.0.5:8080", "--regions", "35.78, 35.79", "--seed", "7", "--speed=60",
             "--concurrency", "32", "--batch", "100", "--retries", "5", "--corrections", "2.5", "--invalid", "0",
             "--subscribers", "10", "--settle", "15", "--timeout", "90", "--attempts", "5", "--check-down-to", "district",
-            "--data", "/tmp/registry", "--plain", "--progress-interval", "2",
+            "--data", "/tmp/registry", "--plain", "--progress-interval", "2", "--report-json", "/tmp/run.json",
         ]);
 
         Assert.Null(parsed.Error);
@@ -35,9 +35,16 @@ public partial class OptionsTests
             Mode = RunMode.Flood, Target = new Uri("http://10.0.0.5:8080/"), Regions = parsed.Options!.Regions, Seed = 7, Speed = 60,
             Concurrency = 32, Batch = 100, RetriesPct = 5, CorrectionsPct = 2.5, InvalidPct = 0, Subscribers = 10,
             Settle = TimeSpan.FromSeconds(15), RequestTimeout = TimeSpan.FromSeconds(90), Attempts = 5, CheckDownTo = Level.District,
-            DataFolder = "/tmp/registry", Plain = true, ProgressInterval = TimeSpan.FromSeconds(2),
+            DataFolder = "/tmp/registry", Plain = true, ProgressInterval = TimeSpan.FromSeconds(2), ReportJson = "/tmp/run.json",
         }, parsed.Options);
         Assert.Equal(["35.78", "35.79"], parsed.Options.Regions);
+    }
+
+    [Fact]
+    public void The_check_can_be_skipped_for_a_target_without_tallies()
+    {
+        Assert.Null(OptionsParser.Parse(["--check-down-to", "none"]).Options!.CheckDownTo);
+        Assert.Equal(Level.Village, OptionsParser.Parse([]).Options!.CheckDownTo);
     }
 
     [Theory]
@@ -63,7 +70,7 @@ public partial class OptionsTests
         var documented = OptionName().Matches(HelpText.Text).Select(m => m.Value).Distinct().ToList();
 
         Assert.True(OptionsParser.Parse(["--help"]).HelpRequested);
-        Assert.Equal(19, documented.Count);
+        Assert.Equal(20, documented.Count);
         foreach (var option in documented.Where(o => o != "--help"))
         {
             var parsed = OptionsParser.Parse([option, SampleValue(option)]);

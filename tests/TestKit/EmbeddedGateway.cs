@@ -18,7 +18,9 @@ public sealed class EmbeddedGateway : IAsyncDisposable
 
     /// <param name="port">The HTTP port; a free one when null (a restart passes the old one).</param>
     /// <param name="environment">Extra or overriding environment variables.</param>
-    public static async Task<EmbeddedGateway> StartAsync(string name, int? port = null, IReadOnlyDictionary<string, string?>? environment = null)
+    /// <param name="args">The gateway's command line, e.g. <c>--simulate</c>.</param>
+    public static async Task<EmbeddedGateway> StartAsync(string name, int? port = null, IReadOnlyDictionary<string, string?>? environment = null,
+        params string[] args)
     {
         var address = new Uri($"http://127.0.0.1:{port ?? FreePorts.Next()}/");
         var variables = new Dictionary<string, string?>
@@ -32,7 +34,7 @@ public sealed class EmbeddedGateway : IAsyncDisposable
             ["Logging__LogLevel__Default"] = "Warning",
         };
         foreach (var (key, value) in environment ?? new Dictionary<string, string?>()) variables[key] = value;
-        var gateway = new EmbeddedGateway(KpuProcess.Gateway($"{name}-{address.Port}", variables).Start(), address);
+        var gateway = new EmbeddedGateway(KpuProcess.Gateway($"{name}-{address.Port}", variables, args).Start(), address);
         try
         {
             await gateway.WaitUntilServingAsync(TimeSpan.FromSeconds(120));

@@ -43,8 +43,8 @@ public sealed class KpuProcess : IAsyncDisposable
     public static KpuProcess Silo(string name, IReadOnlyDictionary<string, string?> environment, params string[] args) =>
         new(name, "Silo", "KpuOrleans.Silo.dll", environment, args);
 
-    public static KpuProcess Gateway(string name, IReadOnlyDictionary<string, string?> environment) =>
-        new(name, "Gateway", "KpuOrleans.Gateway.dll", environment, []);
+    public static KpuProcess Gateway(string name, IReadOnlyDictionary<string, string?> environment, params string[] args) =>
+        new(name, "Gateway", "KpuOrleans.Gateway.dll", environment, args);
 
     public KpuProcess Start()
     {

@@ -59,8 +59,10 @@ internal sealed class SimulationRunner(SimulatorOptions options, TextWriter outp
 
             _phase = "checking tallies";
             recount = Recount.Of(registry, script.Races);
-            var targets = TallyChecker.TargetsFor(registry, slice, options.CheckDownTo);
-            check = await new TallyChecker(new ApiTallyReader(http), options.Settle, CheckPause).CheckAsync(targets, recount, cancellationToken);
+            check = options.CheckDownTo is { } deepest
+                ? await new TallyChecker(new ApiTallyReader(http), options.Settle, CheckPause)
+                    .CheckAsync(TallyChecker.TargetsFor(registry, slice, deepest), recount, cancellationToken)
+                : new CheckReport(0, [], 0);
             if (viewers is not null)
             {
                 _phase = "waiting for the viewers' last messages";
@@ -77,6 +79,7 @@ internal sealed class SimulationRunner(SimulatorOptions options, TextWriter outp
             viewers?.ConnectionCount ?? 0, viewers?.MessagesReceived ?? 0, viewerProblems,
             viewers is null ? null : DeliveryAnalysis.Analyse(viewers.Logs, script.Races));
         FinalReport.Write(output, options, SliceName(slice), outcome);
+        if (options.ReportJson is { } path) await JsonReport.WriteAsync(path, options, SliceName(slice), outcome, cancellationToken);
         return outcome;
     }
 

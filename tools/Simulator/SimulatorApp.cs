@@ -6,7 +6,7 @@ using Spectre.Console;
 namespace KpuOrleans.Simulator;
 
 /// <summary>The command line: parse, pick the progress display, run, and turn the outcome into an exit code.</summary>
-internal static class SimulatorApp
+public static class SimulatorApp
 {
     public static async Task<int> RunAsync(string[] args, TextWriter output, CancellationToken cancellationToken)
     {

@@ -33,7 +33,10 @@ internal static class HelpText
           --timeout SECONDS        HTTP request timeout; a request without an answer counts as an error. Default 30.
           --attempts N             Sends per form when there is no answer or a 5xx (each one an error). Default 3.
           --check-down-to LEVEL    Deepest level the final check reads: province, regency, district, village or
-                                   tps (it always reads every level above the slice too). Default village.
+                                   tps (it always reads every level above the slice too), or none to skip the
+                                   check (a target that serves no tallies). Default village.
+          --report-json FILE       Also write the run's figures (throughput, latency and delivery percentiles,
+                                   answers by status, the check) to FILE as JSON.
           --data FOLDER            Registry folder (jatim-*.csv). Default: data/ beside the simulator.
           --plain                  Periodic plain lines instead of the live display (automatic when output is
                                    redirected).

@@ -45,6 +45,7 @@ internal static class OptionsParser
                     "timeout" => options with { RequestTimeout = TimeSpan.FromSeconds(ParseDouble(name, Value(), 0.1, 3600)) },
                     "attempts" => options with { Attempts = ParseInt(name, Value(), 1, 100) },
                     "check-down-to" => options with { CheckDownTo = ParseLevel(Value()) },
+                    "report-json" => options with { ReportJson = Value() },
                     "data" => options with { DataFolder = Value() },
                     "plain" => options with { Plain = inline is null || bool.Parse(inline) },
                     "progress-interval" => options with { ProgressInterval = TimeSpan.FromSeconds(ParseDouble(name, Value(), 0.1, 3600)) },
@@ -79,14 +80,15 @@ internal static class OptionsParser
         return codes.Length > 0 ? codes : throw new FormatException("--regions needs at least one region code");
     }
 
-    private static Level ParseLevel(string value) => value.ToLowerInvariant() switch
+    private static Level? ParseLevel(string value) => value.ToLowerInvariant() switch
     {
+        "none" => null,
         "province" => Level.Province,
         "regency" => Level.Regency,
         "district" => Level.District,
         "village" => Level.Village,
         "tps" => Level.Tps,
-        _ => throw new FormatException($"--check-down-to '{value}': province, regency, district, village or tps"),
+        _ => throw new FormatException($"--check-down-to '{value}': province, regency, district, village, tps or none"),
     };
 
     private static long ParseLong(string name, string value) =>

@@ -32,7 +32,11 @@ internal sealed record SimulatorOptions
     public TimeSpan Settle { get; init; } = TimeSpan.FromSeconds(60);
     public TimeSpan RequestTimeout { get; init; } = TimeSpan.FromSeconds(30);
     public int Attempts { get; init; } = 3;
-    public Level CheckDownTo { get; init; } = Level.Village;
+    /// <summary>The deepest level the final check reads; null: no tally check (a target without tallies).</summary>
+    public Level? CheckDownTo { get; init; } = Level.Village;
+
+    /// <summary>Where to write the run's figures as JSON (for the benchmark suite); null: nowhere.</summary>
+    public string? ReportJson { get; init; }
 
     /// <summary>The registry folder; null: <c>data/</c> beside the binaries.</summary>
     public string? DataFolder { get; init; }

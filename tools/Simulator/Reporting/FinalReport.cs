@@ -37,7 +37,9 @@ internal static class FinalReport
             output.WriteLine($"Forms never answered after {options.Attempts} attempts (their fate is unknown; the recount leaves them out): {outcome.UnresolvedForms:N0}");
 
         var check = outcome.Check;
-        output.WriteLine(check.Clean
+        output.WriteLine(options.CheckDownTo is null
+            ? "Tally check: skipped (--check-down-to none)"
+            : check.Clean
             ? $"Tally check: all {check.Checked:N0} tallies equal the recount of the accepted forms (read {check.Rounds} time(s))"
             : $"Tally check: {check.Mismatches.Count:N0} of {check.Checked:N0} tallies differ from the recount after {options.Settle.TotalSeconds:N0} s:");
         foreach (var mismatch in check.Mismatches.Take(MaxListed)) output.WriteLine($"  {mismatch}");
