@@ -8,11 +8,11 @@ public sealed class KpuProcess : IAsyncDisposable
     private readonly ProcessStartInfo _start;
     private Process? _process;
 
-    private KpuProcess(string name, string project, string assembly, IReadOnlyDictionary<string, string?> environment, string[] args)
+    private KpuProcess(string name, string folder, string assembly, IReadOnlyDictionary<string, string?> environment, string[] args)
     {
         Name = name;
         LogPath = Path.Combine(LogFolder, $"{name}.log");
-        var output = Repository.BuildOutput(project, assembly);
+        var output = Repository.BuildOutput(folder, assembly);
         _start = new ProcessStartInfo("dotnet", [output, .. args])
         {
             RedirectStandardOutput = true,
@@ -32,6 +32,9 @@ public sealed class KpuProcess : IAsyncDisposable
     /// <summary>Everything the process wrote, across restarts.</summary>
     public string LogPath { get; }
 
+    /// <summary>The running process's id; null before the start and after the exit.</summary>
+    public int? Id => IsRunning ? _process!.Id : null;
+
     public int? ExitCode => _process is { HasExited: true } ? _process.ExitCode : null;
 
     public bool IsRunning => _process is { HasExited: false };
@@ -41,10 +44,14 @@ public sealed class KpuProcess : IAsyncDisposable
         Path.Combine(Repository.TestResults, "processes", DateTime.UtcNow.ToString("yyyyMMdd-HHmmss"))).FullName;
 
     public static KpuProcess Silo(string name, IReadOnlyDictionary<string, string?> environment, params string[] args) =>
-        new(name, "Silo", "KpuOrleans.Silo.dll", environment, args);
+        new(name, "src/Silo", "KpuOrleans.Silo.dll", environment, args);
 
     public static KpuProcess Gateway(string name, IReadOnlyDictionary<string, string?> environment, params string[] args) =>
-        new(name, "Gateway", "KpuOrleans.Gateway.dll", environment, args);
+        new(name, "src/Gateway", "KpuOrleans.Gateway.dll", environment, args);
+
+    /// <summary>Any other program of the repository, e.g. <c>("tools/Simulator", "KpuOrleans.Simulator.dll")</c>.</summary>
+    public static KpuProcess Program(string name, string folder, string assembly, IReadOnlyDictionary<string, string?> environment, params string[] args) =>
+        new(name, folder, assembly, environment, args);
 
     public KpuProcess Start()
     {

@@ -12,10 +12,10 @@ public static class Repository
     /// <summary>Where a test run's artifacts go: TestResults/ beside the test binaries.</summary>
     public static string TestResults { get; } = Directory.CreateDirectory(Path.Combine(AppContext.BaseDirectory, "TestResults")).FullName;
 
-    /// <summary>A program's build output, e.g. <c>("Gateway", "KpuOrleans.Gateway.dll")</c>.</summary>
-    public static string BuildOutput(string project, string assembly)
+    /// <summary>A program's build output, e.g. <c>("src/Gateway", "KpuOrleans.Gateway.dll")</c>.</summary>
+    public static string BuildOutput(string folder, string assembly)
     {
-        var path = Path.Combine(Root, "src", project, "bin", Configuration, "net10.0", assembly);
+        var path = Path.Combine(Root, folder, "bin", Configuration, "net10.0", assembly);
         return File.Exists(path) ? path : throw new FileNotFoundException($"build output {path} is missing; build the solution first");
     }
 

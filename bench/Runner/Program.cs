@@ -1,0 +1,24 @@
+using KpuOrleans.Bench;
+using KpuOrleans.Bench.Reporting;
+
+// Started by bench/run, which builds everything in Release and starts PostgreSQL first. Runs the standard suite
+// (docs/BENCHMARKS.md) and writes bench/results/<date>-<machine>.json and, for a run over the whole province,
+// the tables in docs/BENCHMARKS.md.
+var options = BenchOptions.Parse(args);
+if (options is null)
+{
+    Console.Error.WriteLine(BenchOptions.Usage);
+    return 2;
+}
+var machine = await MachineFacts.ReadAsync(options);
+Console.WriteLine($"KpuOrleans benchmark suite on {machine.Describe()}");
+var results = await new Suite(options).RunAsync();
+var full = options.Regions.Length == 0 && options.Only.Length == 0;
+var file = await ResultFile.WriteAsync(machine, results, partial: !full);
+Console.WriteLine($"Results: {file}");
+if (full)
+{
+    BenchmarksDoc.Update(machine, results, Path.GetFileName(file));
+    Console.WriteLine("docs/BENCHMARKS.md: tables updated");
+}
+return results.All(r => r.Passed) ? 0 : 1;

@@ -1,0 +1,28 @@
+using System.Text.Json;
+using KpuOrleans.TestKit;
+
+namespace KpuOrleans.Bench.Reporting;
+
+/// <summary>bench/results/&lt;date&gt;-&lt;machine&gt;.json: every figure of a run with the machine, versions and commit it came from.</summary>
+internal static class ResultFile
+{
+    private static readonly JsonSerializerOptions Json = new(JsonSerializerDefaults.Web) { WriteIndented = true };
+
+    /// <param name="partial">A run of some scenarios or regions only: named so that it never replaces a full run's file.</param>
+    public static async Task<string> WriteAsync(MachineFacts machine, IReadOnlyList<ScenarioResult> results, bool partial)
+    {
+        var folder = Directory.CreateDirectory(Path.Combine(Repository.Root, "bench", "results")).FullName;
+        var path = Path.Combine(folder, $"{machine.Date:yyyy-MM-dd}-{machine.Label}{(partial ? "-partial" : "")}.json");
+        var document = new
+        {
+            machine,
+            scenarios = results.Select(r => new
+            {
+                r.Id, r.Title, r.Passed, r.Problem, r.SimulatorArgs, r.Extra,
+                cpu = r.Cpu, simulator = r.Simulator,
+            }),
+        };
+        await File.WriteAllTextAsync(path, JsonSerializer.Serialize(document, Json));
+        return path;
+    }
+}

@@ -1,0 +1,113 @@
+using KpuOrleans.Bench.Measuring;
+using KpuOrleans.Bench.Systems;
+
+namespace KpuOrleans.Bench;
+
+/// <summary>
+/// The standard suite (docs/BENCHMARKS.md). Every throughput row sends the same forms (every TPS and race of the
+/// slice, first forms only, one seed) with the same client, so rows compare as ratios; the ceiling alone is not
+/// checked (it keeps nothing), every other row ends with the simulator's check of the tallies against its recount.
+/// </summary>
+internal sealed class Suite(BenchOptions options)
+{
+    private static readonly string[] Flood = ["flood", "--seed", "2024", "--retries", "0", "--corrections", "0", "--invalid", "0"];
+    private static readonly string[] Single = ["--concurrency", "64"];
+    private static readonly string[] Batched = ["--batch", "100", "--concurrency", "8"];
+    private static readonly string[] Unchecked = ["--check-down-to", "none"];
+
+    private sealed record Plan(string Id, string Title, Func<Task<ISystemUnderTest>> Start, string[] Args);
+
+    public async Task<IReadOnlyList<ScenarioResult>> RunAsync()
+    {
+        string[] slice = options.Regions.Length > 0 ? ["--regions", string.Join(",", options.Regions)] : [];
+        var plans = new List<Plan>
+        {
+            new("durable-single", "Durable ingest over HTTP, single forms (1 silo + 1 gateway, PostgreSQL)", Durable("single"), [.. Flood, .. Single]),
+            new("durable-batch", "Durable ingest through the batch endpoint (100 forms per request)", Durable("batch"), [.. Flood, .. Batched]),
+            new("embedded-single", "Embedded, in memory (one process), single forms", Embedded, [.. Flood, .. Single]),
+            new("embedded-batch", "Embedded, in memory, batch endpoint", Embedded, [.. Flood, .. Batched]),
+            new("ceiling-single", "Ceiling: bare ASP.NET Core endpoint that parses the form and answers 201", Ceiling, [.. Flood, .. Single, .. Unchecked]),
+            new("ceiling-batch", "Ceiling, batch endpoint", Ceiling, [.. Flood, .. Batched, .. Unchecked]),
+            new("alternative-single", "The usual alternative: ASP.NET Core + PostgreSQL, no actors, single forms", Alternative, [.. Flood, .. Single]),
+            new("alternative-batch", "The usual alternative, batch endpoint (one transaction per form)", Alternative, [.. Flood, .. Batched]),
+            new("fanout-1000", "1,000 SignalR viewers while the night is replayed at 1,440× (durable)", Durable("fanout1k"), FanOut(1_000)),
+            new("fanout-10000", "10,000 SignalR viewers while the night is replayed at 1,440× (durable)", Durable("fanout10k"), FanOut(10_000)),
+        };
+        var results = new List<ScenarioResult>();
+        foreach (var plan in plans.Where(p => Selected(p.Id)))
+        {
+            results.Add(await RunAsync(plan, [.. plan.Args, .. slice]));
+        }
+        if (Selected("cold-start")) results.Add(await ColdStartAsync(slice));
+        return results;
+    }
+
+    private bool Selected(string id) => options.Only.Length == 0 || options.Only.Contains(id, StringComparer.Ordinal);
+
+    private static string[] FanOut(int viewers) => ["night", "--seed", "2024", "--speed", "1440", "--concurrency", "64", "--subscribers", viewers.ToString(), "--settle", "180"];
+
+    private Func<Task<ISystemUnderTest>> Durable(string name) =>
+        async () => await DurableSystem.StartAsync(options.Postgres, $"kpu_bench_{name}");
+
+    private static async Task<ISystemUnderTest> Embedded() => await EmbeddedSystem.StartAsync();
+
+    private static async Task<ISystemUnderTest> Ceiling() => await BaselineSystem.CeilingAsync();
+
+    private async Task<ISystemUnderTest> Alternative() =>
+        await BaselineSystem.AlternativeAsync(await BenchDatabase.CreateAsync(options.Postgres, "kpu_bench_alternative"));
+
+    private static async Task<ScenarioResult> RunAsync(Plan plan, string[] args)
+    {
+        Console.WriteLine();
+        Console.WriteLine($"== {plan.Id}: {plan.Title}");
+        try
+        {
+            await using var system = await plan.Start();
+            CpuFigures cpu;
+            (System.Text.Json.Nodes.JsonObject Report, int ExitCode) run;
+            await using (var meter = CpuMeter.Start(system.Processes))
+            {
+                run = await SimulatorRun.RunAsync(plan.Id, system.Address, args);
+                cpu = meter.Stop();
+            }
+            Console.WriteLine($"CPU seconds over {cpu.WallSeconds:N1} s: {string.Join(", ", cpu.CpuSeconds.Select(c => $"{c.Key} {c.Value:N1}"))}");
+            var passed = run.ExitCode == 0;
+            return new ScenarioResult(plan.Id, plan.Title, args, run.Report, cpu, new Dictionary<string, double>(), passed,
+                passed ? null : $"the simulator exited with {run.ExitCode}");
+        }
+        catch (Exception e) when (e is InvalidOperationException or TimeoutException or IOException or Npgsql.NpgsqlException)
+        {
+            Console.WriteLine($"FAILED: {e.Message}");
+            return new ScenarioResult(plan.Id, plan.Title, args, null, null, new Dictionary<string, double>(), false, e.Message);
+        }
+    }
+
+    /// <summary>Fills a fresh database through the batch endpoint, then rebuilds every tally from the ledger alone.</summary>
+    private async Task<ScenarioResult> ColdStartAsync(string[] slice)
+    {
+        const string title = "Cold start: every Jawa Timur tally rebuilt from the ledger alone (no grain state), until verify passes";
+        Console.WriteLine();
+        Console.WriteLine($"== cold-start: {title}");
+        string[] args = [.. Flood, .. Batched, "--check-down-to", "province", .. slice];
+        try
+        {
+            await using var system = await DurableSystem.StartAsync(options.Postgres, "kpu_bench_coldstart");
+            var (fill, exitCode) = await SimulatorRun.RunAsync("cold-start-fill", system.Address, args);
+            if (exitCode != 0) throw new InvalidOperationException($"filling the ledger failed (simulator exit code {exitCode})");
+            var forms = await BenchDatabase.CountAsync(system.ConnectionString, "SELECT count(*) FROM kpu_ledger");
+            var (elapsed, runs, verify) = await system.ColdStartAsync(TimeSpan.FromMinutes(5));
+            Console.WriteLine(verify.Trim().Split('\n').LastOrDefault());
+            Console.WriteLine($"Cold start: {forms:N0} forms in the ledger, every tally equal to the SQL recount {elapsed.TotalSeconds:N1} s " +
+                              $"after the silo process started (verify run {runs} time(s))");
+            return new ScenarioResult("cold-start", title, args, null, null, new Dictionary<string, double>
+            {
+                ["seconds"] = Math.Round(elapsed.TotalSeconds, 1), ["forms"] = forms, ["verifyRuns"] = runs,
+            }, true, null);
+        }
+        catch (Exception e) when (e is InvalidOperationException or TimeoutException or IOException or Npgsql.NpgsqlException)
+        {
+            Console.WriteLine($"FAILED: {e.Message}");
+            return new ScenarioResult("cold-start", title, args, null, null, new Dictionary<string, double>(), false, e.Message);
+        }
+    }
+}
