@@ -30,13 +30,16 @@ internal sealed class Suite(BenchOptions options)
             new("ceiling-batch", "Ceiling, batch endpoint", Ceiling, [.. Flood, .. Batched, .. Unchecked]),
             new("alternative-single", "The usual alternative: ASP.NET Core + PostgreSQL, no actors, single forms", Alternative, [.. Flood, .. Single]),
             new("alternative-batch", "The usual alternative, batch endpoint (one transaction per form)", Alternative, [.. Flood, .. Batched]),
-            new("fanout-1000", "1,000 SignalR viewers while the night is replayed at 1,440× (durable)", Durable("fanout1k"), FanOut(1_000)),
-            new("fanout-10000", "10,000 SignalR viewers while the night is replayed at 1,440× (durable)", Durable("fanout10k"), FanOut(10_000)),
+            new("fanout-1000", "1,000 SignalR viewers while Surabaya's night is replayed at 720× (durable)", Durable("fanout1k"), FanOut(1_000)),
+            new("fanout-10000", "10,000 SignalR viewers while Surabaya's night is replayed at 720× (durable)", Durable("fanout10k"), FanOut(10_000)),
         };
         var results = new List<ScenarioResult>();
         foreach (var plan in plans.Where(p => Selected(p.Id)))
         {
-            results.Add(await RunAsync(plan, [.. plan.Args, .. slice]));
+            // The viewers watch one regency, every one of them its top tally, while its night arrives at a pace the
+            // cluster keeps up with: what is measured is the fan-out, not an ingest backlog.
+            string[] regions = plan.Id.StartsWith("fanout", StringComparison.Ordinal) && slice.Length == 0 ? ["--regions", FanOutRegency] : slice;
+            results.Add(await RunAsync(plan, [.. plan.Args, .. regions]));
         }
         if (Selected("cold-start")) results.Add(await ColdStartAsync(slice));
         return results;
@@ -44,7 +47,11 @@ internal sealed class Suite(BenchOptions options)
 
     private bool Selected(string id) => options.Only.Length == 0 || options.Only.Contains(id, StringComparer.Ordinal);
 
-    private static string[] FanOut(int viewers) => ["night", "--seed", "2024", "--speed", "1440", "--concurrency", "64", "--subscribers", viewers.ToString(), "--settle", "180"];
+    /// <summary>Kota Surabaya, the largest: 3,964 TPS.</summary>
+    private const string FanOutRegency = "35.78";
+
+    private static string[] FanOut(int viewers) =>
+        ["night", "--seed", "2024", "--speed", "720", "--concurrency", "64", "--subscribers", viewers.ToString(), "--settle", "180", "--timeout", "120"];
 
     private Func<Task<ISystemUnderTest>> Durable(string name) =>
         async () => await DurableSystem.StartAsync(options.Postgres, $"kpu_bench_{name}");

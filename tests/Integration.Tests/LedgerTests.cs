@@ -82,6 +82,30 @@ public class LedgerTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task Many_TPS_read_at_once_each_get_exactly_their_own_rows_in_version_order()
+    {
+        var tps = Jatim.Registry.TpsUnder("35.79").Take(600).ToList();
+        var forms = tps.SelectMany((t, i) => Enumerable.Range(1, 1 + i % 3).Select(version =>
+        {
+            var form = Form(t.Code);
+            return version == 1 ? form : form with { Version = version, Reason = "recount" };
+        })).ToList();
+        // Versions appended newest first: a read must put them in order itself.
+        foreach (var form in forms.OrderByDescending(f => f.Version))
+            Assert.True((await _ledger.AppendAsync(new AcceptedForm(form, DateTimeOffset.UtcNow, "t", []))).Appended);
+
+        // Every TPS once, some twice, plus ones with no rows, all at the same moment: the reads share queries.
+        var asked = tps.Select(t => t.Code).Concat(tps.Take(50).Select(t => t.Code)).Concat(["35.79.01.1001.999", "35.78.01.1001.001"]).ToList();
+        var reads = await Task.WhenAll(asked.Select(code => _ledger.ReadTpsAsync(code)));
+
+        for (var i = 0; i < asked.Count; i++)
+        {
+            var expected = forms.Where(f => f.Tps == asked[i]).Select(f => (f.Contest, f.Version)).OrderBy(f => f.Contest).ThenBy(f => f.Version);
+            Assert.Equal(expected, reads[i].Select(r => (r.Form.Contest, r.Form.Version)));
+        }
+    }
+
+    [Fact]
     public async Task Reads_return_the_latest_version_per_form_in_code_order()
     {
         var v1 = Form("35.79.01.1001.002");

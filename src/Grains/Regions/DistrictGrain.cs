@@ -1,3 +1,4 @@
+using KpuOrleans.Ledger;
 using KpuOrleans.Registry;
 using KpuOrleans.Tallies;
 using Microsoft.Extensions.Logging;
@@ -5,9 +6,5 @@ using Microsoft.Extensions.Options;
 
 namespace KpuOrleans.Regions;
 
-public sealed class DistrictGrain(
-    [PersistentState("district", RegionGrain.StorageName)] IPersistentState<RegionState> state,
-    RegionRegistry registry,
-    IUpstream upstream,
-    IOptions<TallyOptions> options,
-    ILogger<DistrictGrain> logger) : StoredRegionGrain(state, registry, upstream, options, logger), IDistrictGrain;
+public sealed class DistrictGrain(ILedger ledger, RegionRegistry registry, IUpstream upstream, IOptions<TallyOptions> options, ILogger<DistrictGrain> logger)
+    : LedgerRegionGrain(ledger, registry, upstream, options, logger), IDistrictGrain;

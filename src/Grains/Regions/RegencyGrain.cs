@@ -1,3 +1,4 @@
+using KpuOrleans.Ledger;
 using KpuOrleans.Registry;
 using KpuOrleans.Tallies;
 using Microsoft.Extensions.Logging;
@@ -5,9 +6,5 @@ using Microsoft.Extensions.Options;
 
 namespace KpuOrleans.Regions;
 
-public sealed class RegencyGrain(
-    [PersistentState("regency", RegionGrain.StorageName)] IPersistentState<RegionState> state,
-    RegionRegistry registry,
-    IUpstream upstream,
-    IOptions<TallyOptions> options,
-    ILogger<RegencyGrain> logger) : StoredRegionGrain(state, registry, upstream, options, logger), IRegencyGrain;
+public sealed class RegencyGrain(ILedger ledger, RegionRegistry registry, IUpstream upstream, IOptions<TallyOptions> options, ILogger<RegencyGrain> logger)
+    : LedgerRegionGrain(ledger, registry, upstream, options, logger), IRegencyGrain;

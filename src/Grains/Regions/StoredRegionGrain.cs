@@ -6,8 +6,9 @@ using Microsoft.Extensions.Options;
 namespace KpuOrleans.Regions;
 
 /// <summary>
-/// A district, regency or the province: its state is stored on each flush, so it answers at once after a restart;
-/// when asked to catch up it re-reads its child grains.
+/// The province: its state is stored on each flush, so it answers at once after a restart instead of reading every
+/// form of the province from the ledger; when asked to catch up it re-reads its child grains. It flushes at most once
+/// per interval, so its writes stay a handful per second however many forms arrive.
 /// </summary>
 public abstract class StoredRegionGrain(
     IPersistentState<RegionState> state,

@@ -62,11 +62,7 @@ public static class HostBuilderExtensions
                 options.Invariant = Invariant;
                 options.ConnectionString = orleansConnectionString;
             })
-            .AddAdoNetGrainStorage(RegionGrain.StorageName, options =>
-            {
-                options.Invariant = Invariant;
-                options.ConnectionString = orleansConnectionString;
-            })
+            .AddKpuRegionStorage(orleansConnectionString)
             .AddKpuGrains());
         return builder;
     }

@@ -20,6 +20,9 @@ public sealed class LedgerOptions
 
     /// <summary>Transactions in flight at once: while one commits, the next batch gathers.</summary>
     public int Writers { get; set; } = 4;
+
+    /// <summary>TPS reads in flight at once (each one for every TPS waiting, up to <see cref="MaxBatch"/>).</summary>
+    public int Readers { get; set; } = 2;
 }
 
 /// <summary>
@@ -27,7 +30,7 @@ public sealed class LedgerOptions
 /// <see cref="LedgerOptions.MaxBatch"/>) into one INSERT in one transaction, and each caller is answered when the
 /// transaction holding its row has committed.
 /// </summary>
-public sealed class PostgresLedger : ILedger, IAsyncDisposable
+public sealed partial class PostgresLedger : ILedger, IAsyncDisposable
 {
     private const string Columns =
         "tps, contest, version, registered, voted_dpt, voted_dptb, voted_dpk, ballots_received, ballots_used, " +
@@ -45,6 +48,7 @@ public sealed class PostgresLedger : ILedger, IAsyncDisposable
         _options = options.Value;
         _logger = logger;
         _writers = [.. Enumerable.Range(0, Math.Max(1, _options.Writers)).Select(_ => Task.Run(WriteLoopAsync))];
+        _readers = [.. Enumerable.Range(0, Math.Max(1, _options.Readers)).Select(_ => Task.Run(ReadLoopAsync))];
     }
 
     public Task<AppendResult> AppendAsync(AcceptedForm entry, CancellationToken cancellationToken = default)
@@ -53,10 +57,6 @@ public sealed class PostgresLedger : ILedger, IAsyncDisposable
         if (!_queue.Writer.TryWrite(pending)) throw new LedgerUnavailableException("the ledger is shutting down");
         return pending.Done.Task;
     }
-
-    public async Task<IReadOnlyList<AcceptedForm>> ReadTpsAsync(string tps, CancellationToken cancellationToken = default) =>
-        await QueryAsync($"SELECT {Columns} FROM kpu_ledger WHERE tps = @tps ORDER BY contest, version",
-            command => command.Parameters.AddWithValue("tps", tps), cancellationToken);
 
     public async Task<IReadOnlyList<AcceptedForm>> ReadLatestUnderAsync(string region, CancellationToken cancellationToken = default) =>
         await QueryAsync($"""
@@ -109,7 +109,8 @@ public sealed class PostgresLedger : ILedger, IAsyncDisposable
     public async ValueTask DisposeAsync()
     {
         _queue.Writer.TryComplete();
-        await Task.WhenAll(_writers);
+        _reads.Writer.TryComplete();
+        await Task.WhenAll([.. _writers, .. _readers]);
     }
 
     private async Task WriteLoopAsync()
