@@ -60,8 +60,13 @@ internal sealed class Suite(BenchOptions options)
 
     private static async Task<ISystemUnderTest> Ceiling() => await BaselineSystem.CeilingAsync();
 
+    /// <summary>With the same connection tuning the project's own PostgreSQL code gets (prepared statements, no reset).</summary>
     private async Task<ISystemUnderTest> Alternative() =>
-        await BaselineSystem.AlternativeAsync(await BenchDatabase.CreateAsync(options.Postgres, "kpu_bench_alternative"));
+        await BaselineSystem.AlternativeAsync(new Npgsql.NpgsqlConnectionStringBuilder(await BenchDatabase.CreateAsync(options.Postgres, "kpu_bench_alternative"))
+        {
+            MaxAutoPrepare = 32,
+            NoResetOnClose = true,
+        }.ConnectionString);
 
     private static async Task<ScenarioResult> RunAsync(Plan plan, string[] args)
     {
