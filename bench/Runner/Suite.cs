@@ -45,6 +45,9 @@ internal sealed class Suite(BenchOptions options)
         return results;
     }
 
+    /// <summary>Results are committed: log paths in them are relative to the repository.</summary>
+    private static string WithoutMachinePaths(string message) => message.Replace(TestKit.Repository.Root + Path.DirectorySeparatorChar, "");
+
     private bool Selected(string id) => options.Only.Length == 0 || options.Only.Contains(id, StringComparer.Ordinal);
 
     /// <summary>Kota Surabaya, the largest: 3,964 TPS.</summary>
@@ -90,7 +93,7 @@ internal sealed class Suite(BenchOptions options)
         catch (Exception e) when (e is InvalidOperationException or TimeoutException or IOException or Npgsql.NpgsqlException)
         {
             Console.WriteLine($"FAILED: {e.Message}");
-            return new ScenarioResult(plan.Id, plan.Title, args, null, null, new Dictionary<string, double>(), false, e.Message);
+            return new ScenarioResult(plan.Id, plan.Title, args, null, null, new Dictionary<string, double>(), false, WithoutMachinePaths(e.Message));
         }
     }
 
@@ -119,7 +122,7 @@ internal sealed class Suite(BenchOptions options)
         catch (Exception e) when (e is InvalidOperationException or TimeoutException or IOException or Npgsql.NpgsqlException)
         {
             Console.WriteLine($"FAILED: {e.Message}");
-            return new ScenarioResult("cold-start", title, args, null, null, new Dictionary<string, double>(), false, e.Message);
+            return new ScenarioResult("cold-start", title, args, null, null, new Dictionary<string, double>(), false, WithoutMachinePaths(e.Message));
         }
     }
 }

@@ -10,7 +10,6 @@ namespace KpuOrleans.Bench;
 /// </summary>
 public static class ResultRoutes
 {
-    public const int MaxBatch = 1_000;
 
     /// <summary>Seconds a client should wait after a 503, as the gateway says.</summary>
     public const string RetryAfterSeconds = "5";
@@ -45,20 +44,10 @@ public static class ResultRoutes
         if (problem is not null) return Problems.Result(problem);
         using (document)
         {
-            var root = document!.RootElement;
-            if (root.ValueKind != JsonValueKind.Object || !root.TryGetProperty("forms", out var forms) || forms.ValueKind != JsonValueKind.Array)
-            {
-                return Problems.Result(Problems.Create(400, "Malformed batch", "The body must be { \"forms\": [ form, ... ] }.",
-                    new Dictionary<string, string[]> { ["forms"] = ["forms must be an array of forms"] }));
-            }
-            var count = forms.GetArrayLength();
-            if (count > MaxBatch)
-            {
-                return Problems.Result(Problems.Create(422, "Batch too large", $"A batch holds at most {MaxBatch:N0} forms; this one has {count:N0}. Nothing was accepted.",
-                    new Dictionary<string, string[]> { ["forms"] = [$"at most {MaxBatch:N0} forms per batch (got {count:N0})"] }));
-            }
-            var results = new List<BatchItem>(count);
-            foreach (var form in forms.EnumerateArray())
+            var (forms, invalid) = BatchRequest.Read(document!.RootElement);
+            if (invalid is not null) return Problems.Result(invalid);
+            var results = new List<BatchItem>(forms.Length);
+            foreach (var form in forms)
             {
                 var answer = await desk.SubmitAsync(form, cancellationToken);
                 results.Add(new BatchItem(results.Count, answer.Status, answer.Body));
