@@ -8,7 +8,8 @@ public sealed class InMemoryLedger : ILedger
     private readonly List<AcceptedForm> _inOrder = [];
     private readonly Dictionary<string, List<AcceptedForm>> _byTps = new(StringComparer.Ordinal);
 
-    // Villages rebuild from their TPS on every activation: find those TPS without scanning the whole ledger.
+    // Villages, districts and regencies rebuild from their TPS on every activation: find those TPS by village
+    // without scanning every row of the ledger.
     private readonly Dictionary<string, HashSet<string>> _tpsByVillage = new(StringComparer.Ordinal);
     private readonly Lock _gate = new();
 
