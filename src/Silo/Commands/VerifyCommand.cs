@@ -48,7 +48,16 @@ public static class VerifyCommand
             .Where(node => node.region.Level != Level.Tps || expected.ContainsKey((node.contest.Id, node.region.Code)));
         await Parallel.ForEachAsync(nodes, new ParallelOptions { MaxDegreeOfParallelism = 16 }, async (node, _) =>
         {
-            var live = await ReadAsync(grains, node.region, node.contest.Id);
+            var want = expected.GetValueOrDefault((node.contest.Id, node.region.Code)) ?? Tally.Zero(node.contest.Candidates.Count);
+            Tally? live = null;
+            // Right after a crash or a cold start a node may still be catching up: it is read again for about ten
+            // seconds before a difference is reported. A drift that lasts is still reported.
+            for (var look = 1; look <= Attempts; look++)
+            {
+                live = await ReadAsync(grains, node.region, node.contest.Id);
+                if (live is null || live.SameCounts(want)) break;
+                if (look < Attempts) await Task.Delay(TimeSpan.FromSeconds(look));
+            }
             Interlocked.Increment(ref checkedCount);
             if (live is null)
             {
@@ -56,7 +65,6 @@ public static class VerifyCommand
                 lock (output) output.WriteLine($"UNREACHABLE {node.contest.Id} {node.region.Code}: no answer after {Attempts} attempts");
                 return;
             }
-            var want = expected.GetValueOrDefault((node.contest.Id, node.region.Code)) ?? Tally.Zero(node.contest.Candidates.Count);
             if (live.SameCounts(want)) return;
             Interlocked.Increment(ref mismatches);
             lock (output) output.WriteLine($"MISMATCH {node.contest.Id} {node.region.Code}: cluster {live} | ledger {want}");
