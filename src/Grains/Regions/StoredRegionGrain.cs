@@ -7,7 +7,7 @@ namespace KpuOrleans.Regions;
 
 /// <summary>
 /// The province: its state is stored on each flush, so it answers at once after a restart instead of reading every
-/// form of the province from the ledger; when asked to catch up it re-reads its child grains. It flushes at most once
+/// form of the province from the ledger; to catch up it re-reads its child grains. It flushes at most once
 /// per interval, so its writes stay a handful per second however many forms arrive.
 /// </summary>
 public abstract class StoredRegionGrain(
@@ -22,11 +22,15 @@ public abstract class StoredRegionGrain(
     protected override Task SaveAsync() => state.WriteStateAsync();
 
     /// <summary>
-    /// The stored state serves at once. It is not re-pulled from the children here: on a cold start that would wake the
-    /// whole tree below at the first form. What a crash cut off is found by the reconciliation pass, which compares
-    /// versions with the ledger and calls <see cref="RegionGrain.CatchUp"/> only where a node lags.
+    /// The stored state serves at once; right after, in the background, the province asks its regencies once. They
+    /// rebuild from the ledger when they activate (nothing below them wakes), so after a restart or a cold start the
+    /// province is exact within seconds rather than at the next reconciliation pass.
     /// </summary>
-    protected override Task OnRestoredAsync() => Task.CompletedTask;
+    protected override Task OnRestoredAsync()
+    {
+        this.RegisterGrainTimer(_ => CatchUp(), new GrainTimerCreationOptions { DueTime = TimeSpan.Zero, Period = Timeout.InfiniteTimeSpan });
+        return Task.CompletedTask;
+    }
 
     protected override async Task<IEnumerable<TallySnapshot>> ReadChildrenAsync()
     {
