@@ -28,9 +28,17 @@ internal sealed class TallySubscribers : IAsyncDisposable
     public static async Task<TallySubscribers> ConnectAsync(Uri target, IReadOnlyList<IReadOnlyList<TallyTarget>> plan, CancellationToken cancellationToken)
     {
         var subscribers = new TallySubscribers();
+        var hub = new Uri(target, "hubs/tally");
         try
         {
-            for (var i = 0; i < plan.Count; i++) await subscribers.OpenAsync(new Uri(target, "hubs/tally"), i, plan[i], cancellationToken);
+            for (var i = 0; i < plan.Count; i++) await subscribers.OpenAsync(hub, i, plan[i], cancellationToken);
+        }
+        catch (Exception e) when (e is not OperationCanceledException)
+        {
+            var opened = subscribers.ConnectionCount;
+            await subscribers.DisposeAsync();
+            // A gateway that stops answering while viewers connect ends the run with a clear message, not a crash.
+            throw new TargetUnavailableException($"viewer {opened:N0} of {plan.Count:N0} could not connect to {hub}: {e.Message}");
         }
         catch
         {
