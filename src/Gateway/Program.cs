@@ -2,19 +2,24 @@ using KpuOrleans.Gateway.Api;
 using KpuOrleans.Gateway.Hosting;
 using KpuOrleans.Gateway.Live;
 using KpuOrleans.Silo.Hosting;
+using KpuOrleans.Silo.Operations;
+using Orleans.Dashboard;
 
 var simulate = Rehearsal.Requested(ref args);
 var builder = WebApplication.CreateBuilder(args);
 if (string.IsNullOrEmpty(builder.Configuration["urls"])) builder.WebHost.UseUrls("http://localhost:5080");
 builder.AddKpuLoggingDefaults();
+builder.AddKpuOperations("kpu-gateway");
 builder.AddKpuCluster();
 if (simulate) builder.AddKpuRehearsal();
 builder.Services.AddKpuApi();
 builder.Services.AddKpuLive(builder.Configuration);
 
 var app = builder.Build();
+app.MapKpuOperations();
 app.MapKpuApi();
 app.MapKpuLive();
+app.MapOrleansDashboard(OperatorPaths.Dashboard);
 app.Run();
 
 /// <summary>The gateway's entry point, named for the tests' host factory.</summary>

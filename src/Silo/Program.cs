@@ -1,6 +1,9 @@
 using KpuOrleans.Silo.Commands;
 using KpuOrleans.Silo.Hosting;
+using KpuOrleans.Silo.Operations;
 using KpuOrleans.Silo.Storage;
+using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Hosting;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
@@ -8,7 +11,8 @@ using Npgsql;
 
 // dotnet run --project src/Silo [-- migrate | verify]
 var command = args is [var first, ..] && !first.StartsWith('-') && !first.Contains('=') ? first : "run";
-var builder = Host.CreateApplicationBuilder(command == "run" && args.FirstOrDefault() != "run" ? args : args[1..]);
+var commandArgs = command == "run" && args.FirstOrDefault() != "run" ? args : args[1..];
+var builder = Host.CreateApplicationBuilder(commandArgs);
 builder.AddKpuLoggingDefaults();
 var connectionString = builder.Configuration.KpuConnectionString();
 if (connectionString is null)
@@ -21,8 +25,7 @@ if (connectionString is null)
 switch (command)
 {
     case "run":
-        builder.AddKpuSilo();
-        await builder.Build().RunAsync();
+        await RunSiloAsync(commandArgs);
         return 0;
     case "migrate":
     {
@@ -47,3 +50,19 @@ switch (command)
         Console.Error.WriteLine($"Unknown command '{command}'. Commands: run (default), migrate, verify.");
         return 2;
 }
+
+// A silo serves HTTP too: health probes and /metrics for Kubernetes and Prometheus (README, "Run it in Kubernetes").
+static async Task RunSiloAsync(string[] args)
+{
+    var builder = WebApplication.CreateBuilder(args);
+    if (string.IsNullOrEmpty(builder.Configuration["urls"])) builder.WebHost.UseUrls(SiloHttp.DefaultUrl);
+    builder.AddKpuLoggingDefaults();
+    builder.AddKpuOperations("kpu-silo");
+    builder.AddKpuSilo();
+    var app = builder.Build();
+    app.MapKpuOperations();
+    await app.RunAsync();
+}
+
+/// <summary>The silo's entry point; internal so that it does not collide with the gateway's public one in tests.</summary>
+internal partial class Program;

@@ -82,6 +82,7 @@ internal sealed class DurableSystem : ISystemUnderTest
             ["Orleans__SiloPort"] = _siloPort.ToString(),
             ["Orleans__GatewayPort"] = _gatewayPort.ToString(),
             ["Orleans__SiloName"] = "bench-silo",
+            ["ASPNETCORE_URLS"] = $"http://127.0.0.1:{FreePorts.Next()}",
         })).Start();
         await Eventually.HoldsAsync(async () =>
         {

@@ -1,6 +1,8 @@
+using System.Diagnostics;
 using System.Text.Json;
 using KpuOrleans.Forms;
 using KpuOrleans.Registry;
+using KpuOrleans.Telemetry;
 using KpuOrleans.Tps;
 using Microsoft.AspNetCore.Mvc;
 
@@ -10,6 +12,9 @@ namespace KpuOrleans.Gateway.Api;
 public sealed record SubmissionResult(int Status, object Body)
 {
     public bool IsProblem => Body is ProblemDetails;
+
+    /// <summary>For a 422: API.md's numbers of the rules the form breaks, for the rejection metric.</summary>
+    public IReadOnlyCollection<string> BrokenRules { get; init; } = [];
 }
 
 /// <summary>Judges one form: shape and rules here (cheap, no grain hop for a bad form), the rest in its TPS grain.</summary>
@@ -20,6 +25,14 @@ public sealed class FormSubmissions(IGrainFactory grains, RegionRegistry registr
 
     public async Task<SubmissionResult> SubmitAsync(JsonElement json, CancellationToken cancellationToken)
     {
+        var started = Stopwatch.GetTimestamp();
+        var result = await JudgeAsync(json, cancellationToken);
+        Count(result, started);
+        return result;
+    }
+
+    private async Task<SubmissionResult> JudgeAsync(JsonElement json, CancellationToken cancellationToken)
+    {
         var read = FormJson.Read(json);
         if (read.Form is not { } form)
         {
@@ -27,7 +40,7 @@ public sealed class FormSubmissions(IGrainFactory grains, RegionRegistry registr
                 "The body is not a C.Hasil form of the shape API.md describes; see errors.", read.ShapeErrors));
         }
         var errors = FormRules.Validate(form, registry, read.Unreadable);
-        if (!errors.IsEmpty) return Invalid(errors.ToDictionary());
+        if (!errors.IsEmpty) return Invalid(errors.ToDictionary(), errors.Rules);
 
         SubmitOutcome outcome;
         try
@@ -45,14 +58,36 @@ public sealed class FormSubmissions(IGrainFactory grains, RegionRegistry registr
             SubmitStatus.Retry => new SubmissionResult(200, AcceptanceDto.From(outcome.Form!)),
             SubmitStatus.Conflict => Problem(Problems.Create(409, "Version conflict", outcome.Detail!,
                 extensions: [new("currentVersion", outcome.CurrentVersion)])),
-            SubmitStatus.Invalid => Invalid(outcome.Errors!),
+            SubmitStatus.Invalid => Invalid(outcome.Errors!, [UnknownRule]),
             _ => Unavailable(outcome.Detail!),
         };
     }
 
-    private static SubmissionResult Invalid(Dictionary<string, string[]> errors) =>
+    private static SubmissionResult Invalid(Dictionary<string, string[]> errors, IReadOnlyCollection<string> rules) =>
         Problem(Problems.Create(422, "The form breaks the rules",
-            $"The form breaks API.md's rules at {string.Join(", ", errors.Keys)}; nothing was stored or counted.", errors));
+            $"The form breaks API.md's rules at {string.Join(", ", errors.Keys)}; nothing was stored or counted.", errors)) with { BrokenRules = rules };
+
+    /// <summary>Rejections the TPS grain made on rules the gateway already checked: should never happen, so counted apart.</summary>
+    private const string UnknownRule = "grain";
+
+    private static void Count(SubmissionResult result, long started)
+    {
+        switch (result.Status)
+        {
+            case 200 or 201:
+                var outcome = new KeyValuePair<string, object?>("outcome", result.Status == 201 ? "new" : "retry");
+                KpuMetrics.FormsAccepted.Add(1, outcome);
+                KpuMetrics.AcceptanceDuration.Record(Stopwatch.GetElapsedTime(started).TotalSeconds, outcome);
+                break;
+            case 422:
+                foreach (var rule in result.BrokenRules) KpuMetrics.FormsRejected.Add(1, new KeyValuePair<string, object?>("rule", rule));
+                break;
+            default:
+                var reason = result.Status switch { 400 => "malformed", 409 => "conflict", _ => "unavailable" };
+                KpuMetrics.FormsRejected.Add(1, new KeyValuePair<string, object?>("rule", reason));
+                break;
+        }
+    }
 
     private static SubmissionResult Unavailable(string detail) => Problem(Problems.Create(503, "Storage unavailable", detail));
 

@@ -6,6 +6,7 @@ using KpuOrleans.Registry;
 using KpuOrleans.Tallies;
 using Microsoft.AspNetCore.SignalR;
 using Microsoft.Extensions.Options;
+using KpuOrleans.Telemetry;
 
 namespace KpuOrleans.Gateway.Live;
 
@@ -48,7 +49,7 @@ public sealed class LiveFeed(
         {
             if (!following.Tallies.Contains(key) && following.Tallies.Count >= options.Value.MaxSubscriptionsPerConnection)
                 throw new HubException($"A connection may follow at most {options.Value.MaxSubscriptionsPerConnection} regions at once.");
-            following.Tallies.Add(key);
+            if (following.Tallies.Add(key)) KpuMetrics.LiveSubscriptions.Add(1);
         }
         Subscription subscription;
         do subscription = _subscriptions.GetOrAdd(key, k => new Subscription(region, contest, $"tally|{k.Item1}|{k.Item2}"));
@@ -63,7 +64,10 @@ public sealed class LiveFeed(
     {
         if (_connections.TryGetValue(connectionId, out var following))
         {
-            lock (following) following.Tallies.Remove((contest.Id, region.Code));
+            lock (following)
+            {
+                if (following.Tallies.Remove((contest.Id, region.Code))) KpuMetrics.LiveSubscriptions.Add(-1);
+            }
         }
         await LeaveAsync(connectionId, (contest.Id, region.Code));
     }
@@ -96,6 +100,7 @@ public sealed class LiveFeed(
         if (following.Anomalies) Interlocked.Decrement(ref _anomalyWatchers);
         (string, string)[] keys;
         lock (following) keys = [.. following.Tallies];
+        KpuMetrics.LiveSubscriptions.Add(-keys.Length);
         foreach (var key in keys) await LeaveAsync(connectionId, key);
     }
 

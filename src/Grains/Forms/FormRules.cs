@@ -17,7 +17,7 @@ public static class FormRules
     public static FormErrors Validate(ResultForm form, RegionRegistry registry, IReadOnlyDictionary<string, string>? unreadable = null)
     {
         var errors = new FormErrors();
-        foreach (var (path, message) in unreadable ?? new Dictionary<string, string>()) errors.Add(path, message);
+        foreach (var (path, message) in unreadable ?? new Dictionary<string, string>()) errors.Add(2, path, message);
 
         var tps = CheckPlace(form, registry, errors);
         var contest = registry.FindContest(form.Contest);
@@ -26,13 +26,13 @@ public static class FormRules
         var inRange = CheckRanges(form, errors) && (unreadable is null || unreadable.Count == 0);
 
         if (tps is not null && form.Registered != tps.Registered)
-            errors.Add("registered", $"registered ({form.Registered}) must equal the DPT of TPS {tps.Code} in the registry ({tps.Registered})");
+            errors.Add(3, "registered", $"registered ({form.Registered}) must equal the DPT of TPS {tps.Code} in the registry ({tps.Registered})");
         if (form.Voted.Dpt > form.Registered)
-            errors.Add("voted.dpt", $"voted.dpt ({form.Voted.Dpt}) must not exceed registered ({form.Registered})");
+            errors.Add(4, "voted.dpt", $"voted.dpt ({form.Voted.Dpt}) must not exceed registered ({form.Registered})");
         if (inRange) CheckSums(form, errors, ballotsMatch);
         CheckVersion(form, errors);
         if (form.PhotoSha256 is { } photo && (photo.Length != 64 || !photo.All(char.IsAsciiHexDigit)))
-            errors.Add("photoSha256", "photoSha256 must be 64 hexadecimal characters (the SHA-256 of the form's photo)");
+            errors.Add(FormErrors.PhotoRule, "photoSha256", "photoSha256 must be 64 hexadecimal characters (the SHA-256 of the form's photo)");
         return errors;
     }
 
@@ -41,13 +41,13 @@ public static class FormRules
         var tps = registry.Find(form.Tps);
         if (tps is null || tps.Level != Level.Tps)
         {
-            errors.Add("tps", $"'{form.Tps}' is not a TPS of the registry");
+            errors.Add(1, "tps", $"'{form.Tps}' is not a TPS of the registry");
             tps = null;
         }
         var contest = registry.FindContest(form.Contest);
-        if (contest is null) errors.Add("contest", $"'{form.Contest}' is not a contest");
+        if (contest is null) errors.Add(1, "contest", $"'{form.Contest}' is not a contest");
         else if (tps is not null && !contest.Covers(tps.Code))
-            errors.Add("contest", $"contest {contest.Id} (scope {contest.Scope}) does not cover TPS {tps.Code}");
+            errors.Add(1, "contest", $"contest {contest.Id} (scope {contest.Scope}) does not cover TPS {tps.Code}");
         return tps;
     }
 
@@ -60,7 +60,7 @@ public static class FormRules
         var problems = new List<string>();
         if (missing.Count > 0) problems.Add($"missing {string.Join(", ", missing)}");
         if (unknown.Count > 0) problems.Add($"unknown {string.Join(", ", unknown)}");
-        errors.Add("votes", $"votes must have exactly the ballot numbers of {contest.Id} ({expected}): {string.Join("; ", problems)}");
+        errors.Add(1, "votes", $"votes must have exactly the ballot numbers of {contest.Id} ({expected}): {string.Join("; ", problems)}");
         return false;
     }
 
@@ -70,7 +70,7 @@ public static class FormRules
         void Check(string path, long value)
         {
             if (value is >= 0 and <= MaxNumber) return;
-            errors.Add(path, $"{path} ({value}) must be an integer from 0 to {MaxNumber:N0}");
+            errors.Add(2, path, $"{path} ({value}) must be an integer from 0 to {MaxNumber:N0}");
             ok = false;
         }
         Check("version", form.Version);
@@ -102,28 +102,28 @@ public static class FormRules
         var castIsOdd = cast != voted && voted == used;
 
         if (rule5Broken)
-            errors.Add(castIsOdd ? "valid" : "votes", $"valid ({form.Valid}) must equal the sum of votes ({sumOfVotes})");
+            errors.Add(5, castIsOdd ? "valid" : "votes", $"valid ({form.Valid}) must equal the sum of votes ({sumOfVotes})");
         if (cast != voted || voted != used)
         {
             var blamed = castIsOdd ? (rule5Broken ? "valid" : "invalid")
                 : cast == used ? "voted"
                 : "ballots.used";
-            errors.Add(blamed,
+            errors.Add(6, blamed,
                 $"valid + invalid ({cast}), voted.dpt + voted.dptb + voted.dpk ({voted}) and ballots.used ({used}) must be equal");
         }
         var accounted = form.Ballots.Used + form.Ballots.Spoiled + form.Ballots.Unused;
         if (accounted != form.Ballots.Received)
-            errors.Add("ballots.received",
+            errors.Add(7, "ballots.received",
                 $"ballots.used + ballots.spoiled + ballots.unused ({accounted}) must equal ballots.received ({form.Ballots.Received})");
     }
 
     private static void CheckVersion(ResultForm form, FormErrors errors)
     {
-        if (form.Version < 1) errors.Add("version", $"version ({form.Version}) must be 1 or more");
+        if (form.Version < 1) errors.Add(8, "version", $"version ({form.Version}) must be 1 or more");
         var reasonLength = form.Reason?.Trim().Length ?? 0;
         if (form.Version > 1 && reasonLength == 0)
-            errors.Add("reason", $"a correction (version {form.Version}) needs a reason of 1 to {MaxReasonLength} characters");
+            errors.Add(8, "reason", $"a correction (version {form.Version}) needs a reason of 1 to {MaxReasonLength} characters");
         else if (form.Reason is not null && form.Reason.Length > MaxReasonLength)
-            errors.Add("reason", $"reason must be at most {MaxReasonLength} characters (it has {form.Reason.Length})");
+            errors.Add(8, "reason", $"reason must be at most {MaxReasonLength} characters (it has {form.Reason.Length})");
     }
 }

@@ -1,4 +1,5 @@
 using KpuOrleans.Forms;
+using KpuOrleans.Telemetry;
 
 namespace KpuOrleans.Ledger;
 
@@ -28,6 +29,9 @@ public sealed class InMemoryLedger : ILedger
             if (existing is not null) return Task.FromResult(new AppendResult(false, existing));
             rows.Add(entry);
             _inOrder.Add(entry);
+            // One form per "commit", so that the embedded system's /metrics shows the same instruments as PostgreSQL's.
+            KpuMetrics.LedgerBatchSize.Record(1);
+            KpuMetrics.LedgerCommitDuration.Record(0);
             return Task.FromResult(new AppendResult(true, entry));
         }
     }

@@ -3,6 +3,7 @@ using KpuOrleans.Registry;
 using KpuOrleans.Tallies;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
+using KpuOrleans.Telemetry;
 
 namespace KpuOrleans.Regions;
 
@@ -72,6 +73,7 @@ public abstract class RegionGrain(
 
     public Task Report(TallySnapshot[] tallies)
     {
+        KpuMetrics.RegionReports.Add(tallies.Length, new KeyValuePair<string, object?>("level", LevelName(Region.Level)));
         Apply(tallies);
         return Task.CompletedTask;
     }
@@ -151,4 +153,12 @@ public abstract class RegionGrain(
         var report = contests.Where(c => parent.FindContest(c) is not null).Select(Snapshot).ToArray();
         if (report.Length > 0) await upstream.SendAsync(Region, report);
     }
+
+    private static string LevelName(Level level) => level switch
+    {
+        Level.Village => "village",
+        Level.District => "district",
+        Level.Regency => "regency",
+        _ => "province",
+    };
 }

@@ -1,5 +1,8 @@
 using KpuOrleans.Registry;
+using KpuOrleans.Silo.Operations;
 using KpuOrleans.Silo.Storage;
+using Microsoft.Extensions.DependencyInjection;
+using Orleans.Dashboard;
 using Microsoft.Extensions.Hosting;
 
 namespace KpuOrleans.Silo.Hosting;
@@ -15,7 +18,10 @@ public static class ClientBuilderExtensions
         var cluster = KpuClusterOptions.From(builder.Configuration);
         builder.Services.AddRegionRegistry(builder.Configuration);
         builder.Services.AddKpuPostgres(builder.Configuration, connectionString);
+        builder.Services.AddHealthChecks().AddCheck<ClusterReachableCheck>("cluster", tags: [OperationsExtensions.ReadyTag]);
         builder.UseOrleansClient(client => client
+            .AddDashboard(options => options.HideTrace = true)
+            .AddOutgoingGrainCallFilter<TransientCallRetry>()
             .Configure<Orleans.Configuration.ClusterOptions>(options =>
             {
                 options.ClusterId = cluster.ClusterId;

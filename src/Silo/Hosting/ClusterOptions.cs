@@ -18,6 +18,15 @@ public sealed class KpuClusterOptions
     /// <summary>A name for this silo in logs and membership (e.g. the pod name).</summary>
     public string? SiloName { get; set; }
 
-    public static KpuClusterOptions From(IConfiguration configuration) =>
-        configuration.GetSection(Section).Get<KpuClusterOptions>() ?? new KpuClusterOptions();
+    /// <summary>
+    /// The <c>Orleans</c> section, with Kubernetes' downward-API variables as fallbacks (k8s/): <c>POD_NAME</c> names the
+    /// silo and <c>POD_IP</c> is the address it advertises, as the Orleans guidance for Kubernetes has it.
+    /// </summary>
+    public static KpuClusterOptions From(IConfiguration configuration)
+    {
+        var options = configuration.GetSection(Section).Get<KpuClusterOptions>() ?? new KpuClusterOptions();
+        options.SiloName ??= configuration["POD_NAME"];
+        options.AdvertisedIP ??= configuration["POD_IP"];
+        return options;
+    }
 }

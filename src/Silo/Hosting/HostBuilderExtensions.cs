@@ -1,5 +1,6 @@
 using System.Net;
 using KpuOrleans.Regions;
+using KpuOrleans.Silo.Operations;
 using KpuOrleans.Silo.Storage;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
@@ -29,8 +30,10 @@ public static class HostBuilderExtensions
         {
             builder.UseOrleans(silo => silo
                 .UseLocalhostClustering(cluster.SiloPort, cluster.GatewayPort, serviceId: cluster.ServiceId, clusterId: cluster.ClusterId)
+                .AddKpuDashboard()
                 .AddKpuGrains());
             builder.Services.AddHostedService<InMemoryWarning>();
+            builder.Services.AddHealthChecks().AddCheck<SiloMembershipCheck>("silo", tags: [OperationsExtensions.ReadyTag]);
             return builder;
         }
 
@@ -39,6 +42,10 @@ public static class HostBuilderExtensions
         // Registered before the silo so that it runs first: membership and state need their tables.
         builder.Services.AddHostedService<MigrateOnStart>();
         builder.Services.AddHostedService<ReconcilerKeeper>();
+        builder.Services.AddHostedService(services => new SiloAnnouncement(cluster, services.GetRequiredService<ILogger<SiloAnnouncement>>()));
+        builder.Services.AddHealthChecks()
+            .AddCheck<SiloMembershipCheck>("silo", tags: [OperationsExtensions.ReadyTag])
+            .AddCheck<PostgresCheck>("postgres", tags: [OperationsExtensions.ReadyTag]);
         builder.UseOrleans(silo => silo
             .Configure<Orleans.Configuration.ClusterOptions>(options =>
             {
@@ -63,16 +70,34 @@ public static class HostBuilderExtensions
                 options.ConnectionString = orleansConnectionString;
             })
             .AddKpuRegionStorage(orleansConnectionString)
+            .AddKpuDashboard()
             .AddKpuGrains());
         return builder;
     }
 
-    private static IPAddress AdvertisedAddress(KpuClusterOptions cluster) =>
-        cluster.AdvertisedIP is { Length: > 0 } ip ? IPAddress.Parse(ip) : IPAddress.Loopback;
+    private static IPAddress AdvertisedAddress(KpuClusterOptions cluster)
+    {
+        if (cluster.AdvertisedIP is not { Length: > 0 } ip) return IPAddress.Loopback;
+        return IPAddress.TryParse(ip, out var address) ? address
+            : throw new InvalidOperationException($"Orleans:AdvertisedIP (or POD_IP) is '{ip}', which is not an IP address.");
+    }
 
     private sealed class MigrateOnStart(NpgsqlDataSource database, ILogger<MigrateOnStart> logger) : IHostedService
     {
         public Task StartAsync(CancellationToken cancellationToken) => Migrations.ApplyAsync(database, logger, cancellationToken);
+
+        public Task StopAsync(CancellationToken cancellationToken) => Task.CompletedTask;
+    }
+
+    /// <summary>Which silo this is and where: the first line an operator looks for in a pod's log.</summary>
+    private sealed class SiloAnnouncement(KpuClusterOptions cluster, ILogger<SiloAnnouncement> logger) : IHostedService
+    {
+        public Task StartAsync(CancellationToken cancellationToken)
+        {
+            logger.LogInformation("Silo {Name} of cluster {ClusterId} (service {ServiceId}) at {Address}, silo port {SiloPort}, gateway port {GatewayPort}",
+                cluster.SiloName ?? Environment.MachineName, cluster.ClusterId, cluster.ServiceId, AdvertisedAddress(cluster), cluster.SiloPort, cluster.GatewayPort);
+            return Task.CompletedTask;
+        }
 
         public Task StopAsync(CancellationToken cancellationToken) => Task.CompletedTask;
     }

@@ -7,6 +7,7 @@ using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Options;
 using Orleans.Configuration;
+using Orleans.Dashboard;
 using Orleans.Serialization;
 using Orleans.Storage;
 
@@ -31,6 +32,12 @@ public static class SiloBuilderExtensions
             silo.AddMemoryGrainStorage(RegionGrain.StorageName);
         return silo;
     }
+
+    /// <summary>
+    /// The Orleans dashboard's collectors (grain calls, silo counters); the gateway serves its page to operators. Its live
+    /// log stream stays off: the page is reachable by whoever reaches the gateway.
+    /// </summary>
+    public static ISiloBuilder AddKpuDashboard(this ISiloBuilder silo) => silo.AddDashboard(options => options.HideTrace = true);
 
     /// <summary>
     /// Where the province keeps its state in PostgreSQL (the lower levels rebuild from the ledger), in Orleans' own

@@ -1,3 +1,4 @@
+using System.Diagnostics;
 using System.Runtime.CompilerServices;
 using System.Text.Json;
 using System.Threading.Channels;
@@ -7,6 +8,7 @@ using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 using Npgsql;
 using NpgsqlTypes;
+using KpuOrleans.Telemetry;
 
 namespace KpuOrleans.Silo.Storage;
 
@@ -123,7 +125,10 @@ public sealed partial class PostgresLedger : ILedger, IAsyncDisposable
             if (batch.Count == 0) continue;
             try
             {
+                var started = Stopwatch.GetTimestamp();
                 var results = await WriteBatchAsync(batch);
+                KpuMetrics.LedgerCommitDuration.Record(Stopwatch.GetElapsedTime(started).TotalSeconds);
+                KpuMetrics.LedgerBatchSize.Record(batch.Count);
                 for (var i = 0; i < batch.Count; i++) batch[i].Done.TrySetResult(results[i]);
             }
             catch (Exception e)

@@ -16,8 +16,8 @@ public sealed class ElectionLoad(HttpClient http, Uri gateway, RegionRegistry re
         [.. slice.SelectMany(registry.TpsUnder).SelectMany(t => t.Contests.Select(c => (t, c)))];
     private readonly ConcurrentDictionary<(string, string), Officer> _officers = new();
 
-    /// <summary>Every request sent and its status (0: no answer).</summary>
-    public ConcurrentQueue<(ResultForm Form, int Status)> Sent { get; } = new();
+    /// <summary>Every request sent, its status (0: no answer), when it was sent and when its answer (or failure) came.</summary>
+    public ConcurrentQueue<(ResultForm Form, int Status, DateTime At, DateTime Answered)> Sent { get; } = new();
 
     public IEnumerable<ResultForm> Acknowledged => Sent.Where(s => s.Status is 200 or 201).Select(s => s.Form);
 
@@ -39,8 +39,9 @@ public sealed class ElectionLoad(HttpClient http, Uri gateway, RegionRegistry re
             {
                 var form = officer.Pending ?? Next(officer, tps, contest, random);
                 officer.Pending = form;
+                var at = DateTime.UtcNow;
                 var status = await PostAsync(form);
-                Sent.Enqueue((form, status));
+                Sent.Enqueue((form, status, at, DateTime.UtcNow));
                 if (status is 200 or 201)
                 {
                     officer.Acknowledged = form;

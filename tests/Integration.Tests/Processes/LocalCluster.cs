@@ -1,22 +1,30 @@
+using System.Text.RegularExpressions;
 using KpuOrleans.TestKit;
 using Npgsql;
 
 namespace KpuOrleans.Integration.Tests.Processes;
 
 /// <summary>
-/// The production topology on loopback: PostgreSQL, several silo processes and a gateway process, configured only
-/// through the environment keys the README documents.
+/// The production topology on loopback: PostgreSQL, silo processes and gateway processes, configured only through the
+/// environment keys the README documents. Silos can be added and stopped as Kubernetes would scale them.
 /// </summary>
-public sealed class LocalCluster(PostgresServer postgres, int silos) : IAsyncDisposable
+public sealed partial class LocalCluster(PostgresServer postgres, int silos, int gateways = 1,
+    IReadOnlyDictionary<string, string?>? baseEnvironment = null) : IAsyncDisposable
 {
     private readonly string _clusterId = $"crash-{Guid.NewGuid():N}"[..20];
     private readonly List<KpuProcess> _silos = [];
-    private KpuProcess? _gateway;
+    private readonly List<Uri> _siloHttp = [];
+    private readonly List<KpuProcess> _gateways = [];
+    private readonly List<Uri> _gatewayAddresses = [];
+    private int _silosStarted;
 
     public string ConnectionString { get; private set; } = "";
 
-    public Uri GatewayAddress { get; private set; } = null!;
+    public Uri GatewayAddress => _gatewayAddresses[0];
 
+    public IReadOnlyList<Uri> GatewayAddresses => _gatewayAddresses;
+
+    /// <summary>The running silos, oldest first.</summary>
     public IReadOnlyList<KpuProcess> Silos => _silos;
 
     public PostgresServer Postgres => postgres;
@@ -33,33 +41,57 @@ public sealed class LocalCluster(PostgresServer postgres, int silos) : IAsyncDis
 
     public async Task StartAsync()
     {
-        for (var i = 0; i < silos; i++)
-        {
-            var siloPort = FreePorts.Next();
-            var gatewayPort = FreePorts.Next();
-            _silos.Add(KpuProcess.Silo($"silo-{i}", Environment(new()
-            {
-                ["Orleans__SiloPort"] = siloPort.ToString(),
-                ["Orleans__GatewayPort"] = gatewayPort.ToString(),
-                ["Orleans__SiloName"] = $"silo-{i}",
-            })).Start());
-        }
+        for (var i = 0; i < silos; i++) StartSilo();
         await WaitForActiveSilosAsync(silos);
-        var httpPort = FreePorts.Next();
-        GatewayAddress = new Uri($"http://127.0.0.1:{httpPort}");
-        _gateway = KpuProcess.Gateway("gateway", Environment(new() { ["ASPNETCORE_URLS"] = GatewayAddress.ToString() })).Start();
-        await Eventually.HoldsAsync(async () =>
+        for (var i = 0; i < gateways; i++)
         {
-            try
+            var address = new Uri($"http://127.0.0.1:{FreePorts.Next()}");
+            _gatewayAddresses.Add(address);
+            _gateways.Add(KpuProcess.Gateway($"gateway-{i}", Environment(new() { ["ASPNETCORE_URLS"] = address.ToString() })).Start());
+        }
+        foreach (var address in _gatewayAddresses)
+        {
+            await Eventually.HoldsAsync(async () =>
             {
-                using var response = await Http.GetAsync(new Uri(GatewayAddress, "/api/v1/tally/PGUB-35/35"));
-                return (response.IsSuccessStatusCode, response.StatusCode.ToString());
-            }
-            catch (HttpRequestException e)
-            {
-                return (false, e.Message);
-            }
-        }, TimeSpan.FromSeconds(90), "the gateway answers");
+                try
+                {
+                    using var response = await Http.GetAsync(new Uri(address, "/api/v1/tally/PGUB-35/35"));
+                    return (response.IsSuccessStatusCode, response.StatusCode.ToString());
+                }
+                catch (HttpRequestException e)
+                {
+                    return (false, e.Message);
+                }
+            }, TimeSpan.FromSeconds(90), $"the gateway at {address} answers");
+        }
+    }
+
+    /// <summary>Scale out by one: a new silo on new ports, returned once the cluster lists it as active.</summary>
+    public async Task<KpuProcess> AddSiloAsync()
+    {
+        var silo = StartSilo();
+        await WaitForActiveSilosAsync(_silos.Count);
+        return silo;
+    }
+
+    /// <summary>Scale in: SIGTERM, as Kubernetes stops a pod, and wait for the graceful exit.</summary>
+    public async Task<TimeSpan> StopSiloAsync(KpuProcess silo)
+    {
+        var started = DateTime.UtcNow;
+        await silo.StopAsync(TimeSpan.FromSeconds(60));
+        var index = _silos.IndexOf(silo);
+        _silos.RemoveAt(index);
+        _siloHttp.RemoveAt(index);
+        return DateTime.UtcNow - started;
+    }
+
+    /// <summary>SIGKILL: the silo is gone without a word; the cluster has to notice by itself.</summary>
+    public async Task KillSiloAsync(KpuProcess silo)
+    {
+        await silo.KillAsync();
+        var index = _silos.IndexOf(silo);
+        _silos.RemoveAt(index);
+        _siloHttp.RemoveAt(index);
     }
 
     /// <summary>SIGKILL one silo and start it again on the same ports once the old process is gone.</summary>
@@ -69,16 +101,32 @@ public sealed class LocalCluster(PostgresServer postgres, int silos) : IAsyncDis
         _silos[index].Start();
     }
 
+    /// <summary>Where a running silo serves its probes and metrics.</summary>
+    public Uri HttpOf(KpuProcess silo) => _siloHttp[_silos.IndexOf(silo)];
+
+    /// <summary>Grain activations a silo reports in its Prometheus metrics, by grain type (Orleans' own types left out).</summary>
+    public async Task<Dictionary<string, long>> ActivationsAsync(KpuProcess silo)
+    {
+        var metrics = await Http.GetStringAsync(new Uri(HttpOf(silo), "/metrics"));
+        return ActivationLine().Matches(metrics)
+            .Where(m => !m.Groups["type"].Value.StartsWith("sys.", StringComparison.Ordinal) && m.Groups["type"].Value is not ("dashboard" or "management"))
+            .GroupBy(m => m.Groups["type"].Value)
+            .ToDictionary(g => g.Key, g => g.Sum(m => (long)double.Parse(m.Groups["count"].Value, System.Globalization.CultureInfo.InvariantCulture)));
+    }
+
     public async Task StopAllAsync()
     {
-        if (_gateway is not null) await _gateway.StopAsync(TimeSpan.FromSeconds(30));
+        foreach (var gateway in _gateways) await gateway.StopAsync(TimeSpan.FromSeconds(30));
         await Task.WhenAll(_silos.Select(s => s.StopAsync(TimeSpan.FromSeconds(60))));
         _silos.Clear();
+        _siloHttp.Clear();
     }
 
     public async Task WaitForActiveSilosAsync(int count) =>
         await Eventually.HoldsAsync(async () =>
         {
+            foreach (var silo in _silos)
+                if (silo.ExitCode is { } code) throw new InvalidOperationException($"{silo.Name} exited with {code}; see {silo.LogPath}");
             await using var connection = new NpgsqlConnection(ConnectionString);
             await connection.OpenAsync();
             await using var command = new NpgsqlCommand(
@@ -93,25 +141,48 @@ public sealed class LocalCluster(PostgresServer postgres, int silos) : IAsyncDis
 
     public async ValueTask DisposeAsync()
     {
-        if (_gateway is not null) await _gateway.DisposeAsync();
+        foreach (var gateway in _gateways) await gateway.DisposeAsync();
         foreach (var silo in _silos) await silo.DisposeAsync();
         Http.Dispose();
+    }
+
+    private KpuProcess StartSilo()
+    {
+        var name = $"silo-{_silosStarted++}";
+        var http = new Uri($"http://127.0.0.1:{FreePorts.Next()}");
+        var silo = KpuProcess.Silo(name, Environment(new()
+        {
+            ["Orleans__SiloPort"] = FreePorts.Next().ToString(),
+            ["Orleans__GatewayPort"] = FreePorts.Next().ToString(),
+            ["POD_NAME"] = name,
+            ["POD_IP"] = "127.0.0.1",
+            ["ASPNETCORE_URLS"] = http.ToString(),
+        })).Start();
+        _silos.Add(silo);
+        _siloHttp.Add(http);
+        return silo;
     }
 
     private Dictionary<string, string?> Environment(Dictionary<string, string?>? extra = null)
     {
         var environment = new Dictionary<string, string?>
         {
-            ["ConnectionStrings__Kpu"] = ConnectionString,
-            ["Orleans__ClusterId"] = _clusterId,
             ["Orleans__ServiceId"] = "kpu-crash-test",
             ["Reconciliation__Interval"] = "00:00:02",
             ["Logging__LogLevel__Default"] = "Warning",
             ["Logging__LogLevel__KpuOrleans"] = "Information",
+            ["Logging__Console__FormatterOptions__TimestampFormat"] = "HH:mm:ss.fff ",
             ["DOTNET_ENVIRONMENT"] = "Production",
             ["ASPNETCORE_ENVIRONMENT"] = "Production",
         };
+        foreach (var (key, value) in baseEnvironment ?? new Dictionary<string, string?>()) environment[key] = value;
+        // Whatever the base says, these processes are this cluster's, on loopback, with this test's database.
+        environment["ConnectionStrings__Kpu"] = ConnectionString;
+        environment["Orleans__ClusterId"] = _clusterId;
         foreach (var (key, value) in extra ?? []) environment[key] = value;
         return environment;
     }
+
+    [GeneratedRegex("""^orleans_catalog_activations\{[^}]*grain_type="(?<type>[^"]+)"[^}]*\} (?<count>\S+)""", RegexOptions.Multiline)]
+    private static partial Regex ActivationLine();
 }

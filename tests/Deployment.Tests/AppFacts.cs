@@ -1,0 +1,85 @@
+using KpuOrleans.Silo.Hosting;
+using KpuOrleans.Silo.Operations;
+using Orleans.Configuration;
+
+namespace KpuOrleans.Deployment.Tests;
+
+/// <summary>
+/// What the manifests must agree with about the two processes, taken from the apps' own code where it lives there
+/// (paths, ports, timeouts); the rest from their project files (images) and the README's "Configuration" table.
+/// </summary>
+public static class AppFacts
+{
+    // The images `dotnet publish src/Silo|src/Gateway -c Release -t:PublishContainer` builds.
+    public const string SiloImage = "kpu-orleans-silo";
+    public const string GatewayImage = "kpu-orleans-gateway";
+    public const string ImageTag = "1.0.0";
+
+    // The user the .NET base images run as (`app`).
+    public const long AppUid = 1654;
+
+    // Both processes: ASPNETCORE_URLS=http://+:8080, with these endpoints.
+    public const int HttpPort = 8080;
+    public const string LivePath = OperationsExtensions.LivePath;
+    public const string ReadyPath = OperationsExtensions.ReadyPath;
+    public const string MetricsPath = OperationsExtensions.MetricsPath;
+
+    // Silos: Orleans' silo-to-silo and client-to-silo ports.
+    public static readonly int SiloPort = new KpuClusterOptions().SiloPort;
+    public static readonly int GatewayPort = new KpuClusterOptions().GatewayPort;
+
+    // The silo image's argument that applies the schema and exits 0.
+    public const string MigrateArgument = "migrate";
+
+    // The host's shutdown timeout and Orleans' deactivation timeout: a pod's grace period must be longer than both.
+    public static readonly int HostShutdownTimeoutSeconds = (int)OperationsExtensions.ShutdownTimeout.TotalSeconds;
+    public static readonly int OrleansDeactivationTimeoutSeconds = (int)GrainCollectionOptions.DEFAULT_DEACTIVATION_TIMEOUT.TotalSeconds;
+
+    // The environment keys the apps read; nothing else may be set on their containers.
+    public const string ConnectionStringKey = "ConnectionStrings__Kpu";
+    public const string PodNameKey = "POD_NAME";   // silos: the silo name (downward API metadata.name)
+    public const string PodIpKey = "POD_IP";       // silos: the address a silo advertises (downward API status.podIP)
+    public const string SiloPortKey = "Orleans__SiloPort";
+    public const string GatewayPortKey = "Orleans__GatewayPort";
+
+    public static readonly string[] EnvironmentKeys =
+    [
+        ConnectionStringKey,
+        "Orleans__ClusterId",
+        "Orleans__ServiceId",
+        SiloPortKey,
+        GatewayPortKey,
+        PodNameKey,
+        PodIpKey,
+        "ASPNETCORE_URLS",
+        "Logging__Console__FormatterName",
+        "Logging__LogLevel__Default",
+    ];
+}
+
+/// <summary>The names and labels k8s/ uses.</summary>
+public static class Names
+{
+    public const string Namespace = "kpu";
+    public const string ServiceAccount = "kpu-orleans";
+    public const string Config = "kpu-config";
+    public const string DatabaseSecret = "kpu-postgres";
+    public const string Silo = "kpu-silo";
+    public const string Gateway = "kpu-gateway";
+    public const string Migrate = "kpu-migrate";
+    public const string Postgres = "kpu-postgres";
+
+    public const string NameLabel = "app.kubernetes.io/name";
+    public const string ComponentLabel = "app.kubernetes.io/component";
+    public const string AppName = "kpu-orleans";
+    public static readonly string[] Components = ["silo", "gateway", "postgres", "migrate"];
+
+    /// <summary>
+    /// The Secret (and its keys) the app pods use that production creates out of band (kubectl create secret), so
+    /// the base does not hold it; overlays/dev does.
+    /// </summary>
+    public static readonly Dictionary<string, string[]> OutOfBandSecrets = new()
+    {
+        [DatabaseSecret] = [AppFacts.ConnectionStringKey],
+    };
+}
