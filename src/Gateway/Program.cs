@@ -7,7 +7,7 @@ using Orleans.Dashboard;
 
 var simulate = Rehearsal.Requested(ref args);
 var builder = WebApplication.CreateBuilder(args);
-if (string.IsNullOrEmpty(builder.Configuration["urls"])) builder.WebHost.UseUrls("http://localhost:5080");
+builder.ListenByDefault("http://localhost:5080");
 builder.AddKpuLoggingDefaults();
 builder.AddKpuOperations("kpu-gateway");
 builder.AddKpuCluster();

@@ -3,7 +3,6 @@ using KpuOrleans.Silo.Hosting;
 using KpuOrleans.Silo.Operations;
 using KpuOrleans.Silo.Storage;
 using Microsoft.AspNetCore.Builder;
-using Microsoft.AspNetCore.Hosting;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
@@ -55,7 +54,7 @@ switch (command)
 static async Task RunSiloAsync(string[] args)
 {
     var builder = WebApplication.CreateBuilder(args);
-    if (string.IsNullOrEmpty(builder.Configuration["urls"])) builder.WebHost.UseUrls(SiloHttp.DefaultUrl);
+    builder.ListenByDefault(DefaultUrls.Silo);
     builder.AddKpuLoggingDefaults();
     builder.AddKpuOperations("kpu-silo");
     builder.AddKpuSilo();

@@ -10,13 +10,14 @@ namespace KpuOrleans.Deployment.Tests;
 /// </summary>
 public static class AppFacts
 {
-    // The images `dotnet publish src/Silo|src/Gateway -c Release -t:PublishContainer` builds.
-    public const string SiloImage = "kpu-orleans-silo";
-    public const string GatewayImage = "kpu-orleans-gateway";
-    public const string ImageTag = "1.0.0";
-
-    // The user the .NET base images run as (`app`).
-    public const long AppUid = 1654;
+    // The images `dotnet publish src/Silo|src/Gateway -c Release -t:PublishContainer` builds, and the user they run as
+    // (the .NET images' non-root `app`), as the project files configure them.
+    public static readonly string SiloImage = ProjectProperty("src/Silo/Silo.csproj", "ContainerRepository");
+    public static readonly string GatewayImage = ProjectProperty("src/Gateway/Gateway.csproj", "ContainerRepository");
+    public static readonly string ImageTag = ProjectProperty("src/Silo/Silo.csproj", "ContainerImageTag");
+    public static readonly string GatewayImageTag = ProjectProperty("src/Gateway/Gateway.csproj", "ContainerImageTag");
+    public static readonly long AppUid = long.Parse(ProjectProperty("src/Silo/Silo.csproj", "ContainerUser"), System.Globalization.CultureInfo.InvariantCulture);
+    public static readonly long GatewayUid = long.Parse(ProjectProperty("src/Gateway/Gateway.csproj", "ContainerUser"), System.Globalization.CultureInfo.InvariantCulture);
 
     // Both processes: ASPNETCORE_URLS=http://+:8080, with these endpoints.
     public const int HttpPort = 8080;
@@ -55,6 +56,10 @@ public static class AppFacts
         "Logging__Console__FormatterName",
         "Logging__LogLevel__Default",
     ];
+
+    private static string ProjectProperty(string project, string property) =>
+        System.Xml.Linq.XDocument.Load(Path.Combine(Repository.Root, project)).Descendants(property).SingleOrDefault()?.Value
+        ?? throw new InvalidOperationException($"{project} sets no {property}");
 }
 
 /// <summary>The names and labels k8s/ uses.</summary>

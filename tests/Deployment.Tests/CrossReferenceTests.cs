@@ -356,7 +356,7 @@ public class CrossReferenceTests
             var podContext = pod.Spec.SecurityContext;
             Assert.True(podContext?.SeccompProfile?.Type == "RuntimeDefault", $"{pod}: seccomp profile is not RuntimeDefault");
             if (pod.IsApp)
-                Assert.Equal(AppFacts.AppUid, podContext.RunAsUser);
+                Assert.Equal(pod.Component == "gateway" ? AppFacts.GatewayUid : AppFacts.AppUid, podContext.RunAsUser);
             foreach (var c in pod.AllContainers)
             {
                 var context = c.SecurityContext;
@@ -424,7 +424,7 @@ public class CrossReferenceTests
         var rendered = Manifests.Render(kustomization);
         string Image(string workload) => Assert.Single(rendered.PodsOf(workload).Spec.Containers).Image;
         Assert.Equal($"{AppFacts.SiloImage}:{AppFacts.ImageTag}", Image(Names.Silo));
-        Assert.Equal($"{AppFacts.GatewayImage}:{AppFacts.ImageTag}", Image(Names.Gateway));
+        Assert.Equal($"{AppFacts.GatewayImage}:{AppFacts.GatewayImageTag}", Image(Names.Gateway));
         Assert.Equal($"{AppFacts.SiloImage}:{AppFacts.ImageTag}", Image(Names.Migrate));
     }
 }

@@ -1,11 +1,6 @@
 using System.Diagnostics;
-using KpuOrleans.Forms;
 using KpuOrleans.Integration.Tests.Processes;
-using KpuOrleans.Silo.Storage;
 using KpuOrleans.TestKit;
-using Microsoft.Extensions.Logging.Abstractions;
-using Microsoft.Extensions.Options;
-using Npgsql;
 using Xunit.Abstractions;
 
 namespace KpuOrleans.Integration.Tests;
@@ -82,29 +77,7 @@ public class CrashTests(ITestOutputHelper output)
         Assert.Contains(load.Sent, s => s.Status == 201);
         Assert.Contains(load.Sent, s => s.Status == 200);
 
-        await using var database = NpgsqlDataSource.Create(cluster.ConnectionString);
-        await using var ledger = new PostgresLedger(database, Options.Create(new LedgerOptions()), NullLogger<PostgresLedger>.Instance);
-
-        // Acked means durable: every 200/201 is in the ledger, with exactly the content that was acknowledged.
-        foreach (var tps in load.Acknowledged.GroupBy(f => f.Tps))
-        {
-            var rows = await ledger.ReadTpsAsync(tps.Key);
-            foreach (var form in tps)
-                Assert.Contains(rows, r => r.Form.Contest == form.Contest && r.Form.Version == form.Version && r.Form.SameContent(form));
-        }
-
-        // Whatever else happened, the ledger is the truth; every node must come to equal its recount.
-        var rowsInSlice = new List<AcceptedForm>();
-        foreach (var regency in Slice) rowsInSlice.AddRange(await ledger.ReadLatestUnderAsync(regency));
-        var recount = new Recount(Jatim.Registry, rowsInSlice);
-        await Exactness.ConvergesAsync(Exactness.Nodes(Jatim.Registry, Slice), recount,
-            (contest, code) => ApiTallies.ReadAsync(cluster.Http, cluster.GatewayAddress, Jatim.Registry, contest, code),
-            TimeSpan.FromSeconds(120));
-        output.WriteLine($"every tally was exact {since.Elapsed.TotalSeconds:N1} s after {what} ({rowsInSlice.Count:N0} forms in the ledger)");
-
-        var (exitCode, verify) = await cluster.VerifyAsync();
-        output.WriteLine(verify.Split('\n').LastOrDefault(l => l.StartsWith("verify:")) ?? verify);
-        Assert.True(exitCode == 0, verify);
+        await ClusterExactness.AssertAsync(cluster, load.Acknowledged, Slice, output, timing: (since, what));
     }
 }
 

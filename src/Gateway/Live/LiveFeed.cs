@@ -110,6 +110,12 @@ public sealed class LiveFeed(
         return Task.CompletedTask;
     }
 
+    public Task OnWatchEnded(string contest, string region)
+    {
+        if (_subscriptions.TryGetValue((contest, region), out var subscription)) _ = Task.Run(() => RewatchAsync(subscription));
+        return Task.CompletedTask;
+    }
+
     public async Task OnAnomalies(AnomalyEntry[] entries)
     {
         if (Volatile.Read(ref _anomalyWatchers) == 0) return;
@@ -123,23 +129,25 @@ public sealed class LiveFeed(
         while (await timer.WaitForNextTickAsync(stoppingToken))
         {
             await Parallel.ForEachAsync(_subscriptions.Values, new ParallelOptions { MaxDegreeOfParallelism = 16, CancellationToken = stoppingToken },
-                async (subscription, _) =>
-                {
-                    try
-                    {
-                        var tally = await grains.GetTallyGrain(subscription.Region).Watch(subscription.Contest.Id, Reference);
-                        if (tally is not null && !subscription.Removed) subscription.Offer(tally, SendAsync);
-                    }
-                    catch (Exception e)
-                    {
-                        logger.LogDebug(e, "Renewing the watch on {Contest} {Region} failed; next round", subscription.Contest.Id, subscription.Region.Code);
-                    }
-                });
+                async (subscription, _) => await RewatchAsync(subscription));
             if (Volatile.Read(ref _anomalyWatchers) > 0)
             {
                 try { await AnomalyLog.Watch(Reference); }
                 catch (Exception e) { logger.LogDebug(e, "Renewing the anomaly watch failed; next round"); }
             }
+        }
+    }
+
+    private async Task RewatchAsync(Subscription subscription)
+    {
+        try
+        {
+            var tally = await grains.GetTallyGrain(subscription.Region).Watch(subscription.Contest.Id, Reference);
+            if (tally is not null && !subscription.Removed) subscription.Offer(tally, SendAsync);
+        }
+        catch (Exception e)
+        {
+            logger.LogDebug(e, "Watching {Contest} {Region} again failed; next round", subscription.Contest.Id, subscription.Region.Code);
         }
     }
 

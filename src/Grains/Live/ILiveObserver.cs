@@ -10,6 +10,13 @@ public interface ILiveObserver : IGrainObserver
 
     [OneWay]
     Task OnAnomalies(AnomalyEntry[] entries);
+
+    /// <summary>
+    /// The watched node is deactivating (its silo is leaving, e.g. scaled in or rolled): watching it again now, rather
+    /// than at the next renewal, activates it elsewhere and keeps its viewers' updates coming.
+    /// </summary>
+    [OneWay]
+    Task OnWatchEnded(string contest, string region);
 }
 
 /// <summary>An accepted form that was flagged for review, as the operators' list shows it.</summary>

@@ -37,6 +37,14 @@ public sealed class TallyWatchers
             _byContest.Remove(contest);
     }
 
+    /// <summary>Tells every watcher that this node is going away, so that each watches it again at once.</summary>
+    public void Ending(string region)
+    {
+        foreach (var (contest, observers) in _byContest)
+            foreach (var observer in observers.Keys) _ = observer.OnWatchEnded(contest, region);
+        _byContest.Clear();
+    }
+
     public void Changed(string contest)
     {
         if (_byContest.ContainsKey(contest)) _push.MarkChanged(contest);

@@ -68,6 +68,7 @@ public abstract class RegionGrain(
     public override async Task OnDeactivateAsync(DeactivationReason reason, CancellationToken cancellationToken)
     {
         _flush.Stop();
+        _watchers.Ending(Region.Code);
         if (_flush.HasPending || _unsaved) await FlushAsync([.. Region.Contests.Select(c => c.Id)]);
     }
 

@@ -40,6 +40,7 @@ public sealed class TpsGrain(
     public override Task OnDeactivateAsync(DeactivationReason reason, CancellationToken cancellationToken)
     {
         _flush.Stop();
+        _watchers.Ending(_tps.Code);
         return _flush.FlushNowAsync();
     }
 

@@ -2,6 +2,7 @@ using System.Text.Json;
 using KpuOrleans.Telemetry;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Diagnostics.HealthChecks;
+using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Routing;
 using Microsoft.Extensions.Configuration;
@@ -78,8 +79,20 @@ public static class OperationsExtensions
     }
 }
 
-/// <summary>Where a silo serves its probes and metrics when <c>urls</c> (ASPNETCORE_URLS) is not set.</summary>
-public static class SiloHttp
+/// <summary>Where a process listens for HTTP when the operator said nothing.</summary>
+public static class DefaultUrls
 {
-    public const string DefaultUrl = "http://localhost:8081";
+    /// <summary>A silo's probes and metrics.</summary>
+    public const string Silo = "http://localhost:8081";
+
+    /// <summary>
+    /// Listens on <paramref name="url"/> unless <c>urls</c> or the ports keys (ASPNETCORE_URLS, ASPNETCORE_HTTP_PORTS,
+    /// which the .NET container images set to 8080) say otherwise.
+    /// </summary>
+    public static WebApplicationBuilder ListenByDefault(this WebApplicationBuilder builder, string url)
+    {
+        var configured = (string[])["urls", "http_ports", "https_ports"];
+        if (configured.All(key => string.IsNullOrEmpty(builder.Configuration[key]))) builder.WebHost.UseUrls(url);
+        return builder;
+    }
 }

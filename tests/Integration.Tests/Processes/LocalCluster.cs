@@ -1,4 +1,3 @@
-using System.Text.RegularExpressions;
 using KpuOrleans.TestKit;
 using Npgsql;
 
@@ -8,7 +7,7 @@ namespace KpuOrleans.Integration.Tests.Processes;
 /// The production topology on loopback: PostgreSQL, silo processes and gateway processes, configured only through the
 /// environment keys the README documents. Silos can be added and stopped as Kubernetes would scale them.
 /// </summary>
-public sealed partial class LocalCluster(PostgresServer postgres, int silos, int gateways = 1,
+public sealed class LocalCluster(PostgresServer postgres, int silos, int gateways = 1,
     IReadOnlyDictionary<string, string?>? baseEnvironment = null) : IAsyncDisposable
 {
     private readonly string _clusterId = $"crash-{Guid.NewGuid():N}"[..20];
@@ -105,14 +104,14 @@ public sealed partial class LocalCluster(PostgresServer postgres, int silos, int
     public Uri HttpOf(KpuProcess silo) => _siloHttp[_silos.IndexOf(silo)];
 
     /// <summary>Grain activations a silo reports in its Prometheus metrics, by grain type (Orleans' own types left out).</summary>
-    public async Task<Dictionary<string, long>> ActivationsAsync(KpuProcess silo)
-    {
-        var metrics = await Http.GetStringAsync(new Uri(HttpOf(silo), "/metrics"));
-        return ActivationLine().Matches(metrics)
-            .Where(m => !m.Groups["type"].Value.StartsWith("sys.", StringComparison.Ordinal) && m.Groups["type"].Value is not ("dashboard" or "management"))
-            .GroupBy(m => m.Groups["type"].Value)
-            .ToDictionary(g => g.Key, g => g.Sum(m => (long)double.Parse(m.Groups["count"].Value, System.Globalization.CultureInfo.InvariantCulture)));
-    }
+    public async Task<Dictionary<string, long>> ActivationsAsync(KpuProcess silo) =>
+        (await ScrapeAsync(silo)).Series("orleans_catalog_activations")
+            .Select(s => (Type: s.Labels.GetValueOrDefault("grain_type", ""), s.Value))
+            .Where(s => !s.Type.StartsWith("sys.", StringComparison.Ordinal) && s.Type is not ("" or "dashboard" or "management"))
+            .GroupBy(s => s.Type)
+            .ToDictionary(g => g.Key, g => (long)g.Sum(s => s.Value));
+
+    public Task<PrometheusText> ScrapeAsync(KpuProcess silo) => PrometheusText.ScrapeAsync(Http, HttpOf(silo));
 
     public async Task StopAllAsync()
     {
@@ -182,7 +181,4 @@ public sealed partial class LocalCluster(PostgresServer postgres, int silos, int
         foreach (var (key, value) in extra ?? []) environment[key] = value;
         return environment;
     }
-
-    [GeneratedRegex("""^orleans_catalog_activations\{[^}]*grain_type="(?<type>[^"]+)"[^}]*\} (?<count>\S+)""", RegexOptions.Multiline)]
-    private static partial Regex ActivationLine();
 }
