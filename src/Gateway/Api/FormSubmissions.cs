@@ -67,6 +67,13 @@ public sealed class FormSubmissions(IGrainFactory grains, RegionRegistry registr
         Problem(Problems.Create(422, "The form breaks the rules",
             $"The form breaks API.md's rules at {string.Join(", ", errors.Keys)}; nothing was stored or counted.", errors)) with { BrokenRules = rules };
 
+    /// <summary>A body refused before any form in it was read (not JSON, too large, not a batch): counted, then answered.</summary>
+    public static IResult Refused(ProblemDetails problem)
+    {
+        KpuMetrics.FormsRejected.Add(1, new KeyValuePair<string, object?>("rule", problem.Status == 413 ? "too-large" : "malformed"));
+        return Problems.Result(problem);
+    }
+
     /// <summary>Rejections the TPS grain made on rules the gateway already checked: should never happen, so counted apart.</summary>
     private const string UnknownRule = "grain";
 

@@ -27,7 +27,7 @@ public static class ResultEndpoints
     private static async Task<IResult> SubmitOne(HttpContext http, FormSubmissions submissions, CancellationToken cancellationToken)
     {
         var (document, problem) = await RequestJson.ReadAsync(http.Request, RequestJson.FormLimit, cancellationToken);
-        if (problem is not null) return Problems.Result(problem);
+        if (problem is not null) return FormSubmissions.Refused(problem);
         using (document)
         {
             var result = await submissions.SubmitAsync(document!.RootElement, cancellationToken);
@@ -39,11 +39,11 @@ public static class ResultEndpoints
     private static async Task<IResult> SubmitBatch(HttpContext http, FormSubmissions submissions, CancellationToken cancellationToken)
     {
         var (document, problem) = await RequestJson.ReadAsync(http.Request, RequestJson.BatchLimit, cancellationToken);
-        if (problem is not null) return Problems.Result(problem);
+        if (problem is not null) return FormSubmissions.Refused(problem);
         using (document)
         {
             var (forms, invalid) = BatchRequest.Read(document!.RootElement);
-            if (invalid is not null) return Problems.Result(invalid);
+            if (invalid is not null) return FormSubmissions.Refused(invalid);
             var results = await SubmitInOrderPerTps(forms, submissions, cancellationToken);
             return TypedResults.Ok(new BatchResultDto(results));
         }

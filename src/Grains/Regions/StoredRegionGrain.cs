@@ -35,6 +35,7 @@ public abstract class StoredRegionGrain(
     protected override async Task<IEnumerable<TallySnapshot>> ReadChildrenAsync()
     {
         var children = await Task.WhenAll(Region.Children.Select(code => GrainFactory.GetRegionGrain(Registry.Get(code)).GetTallies()));
-        return children.SelectMany(c => c);
+        // A regency also holds its own regent/mayor race, which ends there: only the contests this region counts.
+        return children.SelectMany(c => c).Where(t => Region.FindContest(t.Contest) is not null);
     }
 }

@@ -111,7 +111,7 @@ public sealed class LocalCluster(PostgresServer postgres, int silos, int gateway
             .GroupBy(s => s.Type)
             .ToDictionary(g => g.Key, g => (long)g.Sum(s => s.Value));
 
-    public Task<PrometheusText> ScrapeAsync(KpuProcess silo) => PrometheusText.ScrapeAsync(Http, HttpOf(silo));
+    public Task<PrometheusScrape> ScrapeAsync(KpuProcess silo) => PrometheusScrape.ScrapeAsync(Http, HttpOf(silo));
 
     public async Task StopAllAsync()
     {
