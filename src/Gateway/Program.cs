@@ -19,7 +19,7 @@ var app = builder.Build();
 app.MapKpuOperations();
 app.MapKpuApi();
 app.MapKpuLive();
-app.MapOrleansDashboard(OperatorPaths.Dashboard);
+if (OperatorDashboard.IsEnabled(app.Configuration)) app.MapOrleansDashboard(OperatorPaths.Dashboard);
 app.Run();
 
 /// <summary>The gateway's entry point, named for the tests' host factory.</summary>

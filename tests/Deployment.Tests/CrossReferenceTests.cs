@@ -341,9 +341,12 @@ public class CrossReferenceTests
         var rendered = Manifests.Render(kustomization);
         foreach (var name in new[] { Names.Silo, Names.Gateway })
         {
-            var grace = rendered.PodsOf(name).Spec.TerminationGracePeriodSeconds ?? 30;
-            Assert.True(grace > Math.Max(AppFacts.HostShutdownTimeoutSeconds, AppFacts.OrleansDeactivationTimeoutSeconds),
-                $"{name}: terminationGracePeriodSeconds {grace} is not longer than the apps' shutdown");
+            var pod = rendered.PodsOf(name);
+            var grace = pod.Spec.TerminationGracePeriodSeconds ?? 30;
+            // The grace period counts from the start of the preStop hook, before SIGTERM.
+            var preStop = pod.Spec.Containers.Max(c => c.Lifecycle?.PreStop?.Sleep?.Seconds ?? 0);
+            Assert.True(grace > preStop + Math.Max(AppFacts.HostShutdownTimeoutSeconds, AppFacts.OrleansDeactivationTimeoutSeconds),
+                $"{name}: terminationGracePeriodSeconds {grace} is not longer than a {preStop} s preStop plus the apps' shutdown");
         }
     }
 
@@ -445,5 +448,23 @@ public static class NetworkPolicies
                 peer.NamespaceSelector is null && peer.IpBlock is null && peer.PodSelector is not null && Selectors.Matches(peer.PodSelector, from.Labels))))
             && (rule.Ports is null or { Count: 0 } || rule.Ports.Any(p =>
                 (p.Protocol ?? "TCP") == "TCP" && (p.Port is null || to.Port(p.Port)?.ContainerPort == port))));
+    }
+}
+
+/// <summary>The keys the manifests may give the apps are the ones the README tells operators about.</summary>
+public class DocumentedKeysTests
+{
+    [Fact]
+    public void Every_key_the_manifests_may_set_is_in_the_READMEs_configuration_table()
+    {
+        var readme = File.ReadAllText(Path.Combine(Repository.Root, "README.md"));
+        var table = readme[readme.IndexOf("## Configuration", StringComparison.Ordinal)..];
+        table = table[..table.IndexOf("\n## ", 1, StringComparison.Ordinal)];
+        // A row such as `Logging__LogLevel__<category>` documents every key with that prefix.
+        var documented = System.Text.RegularExpressions.Regex.Matches(table, "`([A-Za-z_]+(?:__[A-Za-z_.]+)*)(__<[a-z]+>)?`")
+            .Select(m => (Key: m.Groups[1].Value, IsPrefix: m.Groups[2].Success)).ToList();
+        var missing = AppFacts.EnvironmentKeys
+            .Where(key => !documented.Any(d => d.IsPrefix ? key.StartsWith(d.Key + "__", StringComparison.Ordinal) : key == d.Key)).ToList();
+        Assert.True(missing.Count == 0, $"not in the README's Configuration table: {string.Join(", ", missing)}");
     }
 }

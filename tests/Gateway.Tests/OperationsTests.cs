@@ -117,6 +117,31 @@ public class ReadinessFailureTests(ReadinessFailureTests.Host host) : IClassFixt
 }
 
 /// <summary>The readiness checks as units, against a PostgreSQL that is not there.</summary>
+/// <summary><c>Dashboard:Enabled=false</c>: no dashboard page and no collectors, the rest of the gateway as before.</summary>
+public class DashboardOffTests(DashboardOffTests.Host host) : IClassFixture<DashboardOffTests.Host>
+{
+    public sealed class Host : GatewayHost
+    {
+        protected override void ConfigureWebHost(IWebHostBuilder builder)
+        {
+            base.ConfigureWebHost(builder);
+            builder.UseSetting("Dashboard:Enabled", "false");
+        }
+    }
+
+    [Fact]
+    public async Task The_dashboard_is_gone_and_the_gateway_still_serves()
+    {
+        using var client = host.CreateClient(new WebApplicationFactoryClientOptions { AllowAutoRedirect = false });
+        using var dashboard = await client.GetAsync("/ops/dashboard/");
+        Assert.Equal(HttpStatusCode.NotFound, dashboard.StatusCode);
+        Assert.DoesNotContain(host.Services.GetServices<IIncomingGrainCallFilter>(), f => f.GetType().Namespace?.StartsWith("Orleans.Dashboard", StringComparison.Ordinal) == true);
+        using var ready = await client.GetAsync("/health/ready");
+        Assert.Equal(HttpStatusCode.OK, ready.StatusCode);
+        Assert.Equal("PGUB-35", (await host.GetJsonAsync("/api/v1/tally/PGUB-35/35")).GetProperty("contest").GetString());
+    }
+}
+
 public class HealthCheckTests
 {
     private static NpgsqlDataSource DataSource(int port) =>

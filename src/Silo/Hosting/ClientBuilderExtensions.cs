@@ -19,21 +19,24 @@ public static class ClientBuilderExtensions
         builder.Services.AddRegionRegistry(builder.Configuration);
         builder.Services.AddKpuPostgres(builder.Configuration, connectionString);
         builder.Services.AddHealthChecks().AddCheck<ClusterReachableCheck>("cluster", tags: [OperationsExtensions.ReadyTag]);
-        builder.UseOrleansClient(client => client
-            .AddDashboard(options => options.HideTrace = true)
-            .AddOutgoingGrainCallFilter<TransientCallRetry>()
-            .Configure<Orleans.Configuration.ClusterOptions>(options =>
-            {
-                options.ClusterId = cluster.ClusterId;
-                options.ServiceId = cluster.ServiceId;
-            })
-            .Configure<Orleans.Configuration.ClientMessagingOptions>(options => options.ResponseTimeout = HostBuilderExtensions.ResponseTimeout)
-            .Configure<Orleans.Configuration.GatewayOptions>(options => options.GatewayListRefreshPeriod = TimeSpan.FromSeconds(5))
-            .UseAdoNetClustering(options =>
-            {
-                options.Invariant = HostBuilderExtensions.Invariant;
-                options.ConnectionString = PostgresServices.Tuned(connectionString, maxPoolSize: 5);
-            }));
+        builder.UseOrleansClient(client =>
+        {
+            if (OperatorDashboard.IsEnabled(builder.Configuration)) client.AddDashboard(options => options.HideTrace = true);
+            client
+                .AddOutgoingGrainCallFilter<TransientCallRetry>()
+                .Configure<Orleans.Configuration.ClusterOptions>(options =>
+                {
+                    options.ClusterId = cluster.ClusterId;
+                    options.ServiceId = cluster.ServiceId;
+                })
+                .Configure<Orleans.Configuration.ClientMessagingOptions>(options => options.ResponseTimeout = HostBuilderExtensions.ResponseTimeout)
+                .Configure<Orleans.Configuration.GatewayOptions>(options => options.GatewayListRefreshPeriod = TimeSpan.FromSeconds(5))
+                .UseAdoNetClustering(options =>
+                {
+                    options.Invariant = HostBuilderExtensions.Invariant;
+                    options.ConnectionString = PostgresServices.Tuned(connectionString, maxPoolSize: 5);
+                });
+        });
         return builder;
     }
 }

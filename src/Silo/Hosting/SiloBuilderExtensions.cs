@@ -34,10 +34,12 @@ public static class SiloBuilderExtensions
     }
 
     /// <summary>
-    /// The Orleans dashboard's collectors (grain calls, silo counters); the gateway serves its page to operators. Its live
-    /// log stream stays off: the page is reachable by whoever reaches the gateway.
+    /// The Orleans dashboard's collectors (grain calls, silo counters) unless <c>Dashboard:Enabled</c> is false; the
+    /// gateway serves its page to operators. Its live log stream stays off: the page is reachable by whoever reaches
+    /// the gateway.
     /// </summary>
-    public static ISiloBuilder AddKpuDashboard(this ISiloBuilder silo) => silo.AddDashboard(options => options.HideTrace = true);
+    public static ISiloBuilder AddKpuDashboard(this ISiloBuilder silo) =>
+        OperatorDashboard.IsEnabled(silo.Configuration) ? silo.AddDashboard(options => options.HideTrace = true) : silo;
 
     /// <summary>
     /// Where the province keeps its state in PostgreSQL (the lower levels rebuild from the ledger), in Orleans' own
