@@ -42,8 +42,10 @@ public sealed class Timeline(ITestOutputHelper output, Stopwatch clock)
             Say($"{name,-20} {seconds,5:N1} s  {inPhase.Count,6:N0} requests ({inPhase.Count / seconds,5:N0}/s)  " +
                 string.Join(", ", inPhase.GroupBy(s => s.Status).OrderBy(g => g.Key).Select(g => $"{(g.Key == 0 ? "no answer" : g.Key)}: {g.Count():N0}")));
         }
-        var inFlight = sent.Count(s => s.At < killedAt && s.Answered >= killedAt);
+        var inFlight = sent.Where(s => s.At < killedAt && s.Answered >= killedAt).ToList();
         Say($"requests answered before the SIGKILL: {sent.Count(s => s.Answered < killedAt):N0}, of them not 200/201: " +
-            $"{sent.Count(s => s.Answered < killedAt && s.Status is not (200 or 201))}; in flight at the SIGKILL: {inFlight}");
+            $"{sent.Count(s => s.Answered < killedAt && s.Status is not (200 or 201))}; in flight at the SIGKILL: {inFlight.Count} " +
+            $"({string.Join(", ", inFlight.GroupBy(s => s.Status).OrderBy(g => g.Key).Select(g => $"{(g.Key == 0 ? "no answer" : g.Key)}: {g.Count()}"))}, " +
+            $"answered after {(inFlight.Count == 0 ? 0 : inFlight.Max(s => (s.Answered - killedAt).TotalSeconds)):N1} s at most)");
     }
 }
