@@ -113,10 +113,13 @@ public sealed class LocalCluster(PostgresServer postgres, int silos, int gateway
 
     public Task<PrometheusScrape> ScrapeAsync(KpuProcess silo) => PrometheusScrape.ScrapeAsync(Http, HttpOf(silo));
 
+    /// <summary>Stops every process gracefully; <see cref="StartAsync"/> then starts a whole new set, as after a full outage.</summary>
     public async Task StopAllAsync()
     {
         foreach (var gateway in _gateways) await gateway.StopAsync(TimeSpan.FromSeconds(30));
         await Task.WhenAll(_silos.Select(s => s.StopAsync(TimeSpan.FromSeconds(60))));
+        _gateways.Clear();
+        _gatewayAddresses.Clear();
         _silos.Clear();
         _siloHttp.Clear();
     }
