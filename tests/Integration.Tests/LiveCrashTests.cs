@@ -41,9 +41,11 @@ public class LiveCrashTests(ITestOutputHelper output)
         var load = new ElectionLoad(cluster.Http, cluster.GatewayAddress, Jatim.Registry, Slice, seed: 62);
         var loadStarted = DateTime.UtcNow;
         var running = load.RunAsync(TimeSpan.FromSeconds(40), concurrency: 4);
+        var kills = new List<DateTime>();
         for (var silo = 0; silo < cluster.Silos.Count; silo++)
         {
             await Task.Delay(TimeSpan.FromSeconds(9));
+            kills.Add(DateTime.UtcNow);
             await cluster.KillAndRestartSiloAsync(silo);
             output.WriteLine($"SIGKILL silo-{silo} at {(DateTime.UtcNow - loadStarted).TotalSeconds:N0} s");
         }
@@ -65,7 +67,9 @@ public class LiveCrashTests(ITestOutputHelper output)
             var gaps = times.Zip(times.Skip(1), (a, b) => b - a).DefaultIfEmpty(TimeSpan.Zero);
             output.WriteLine($"{watched.Contest} {watched.Region}: {times.Count} messages during the load, longest gap {gaps.Max().TotalSeconds:N1} s");
             Assert.True(times.Count > 10, $"{watched.Region}: only {times.Count} messages");
-            Assert.True(gaps.Max() < TimeSpan.FromSeconds(15), $"{watched.Region}: a gap of {gaps.Max().TotalSeconds:N1} s");
+            // Updates resumed after every kill, before the next one (or the end of the load): an order, not a speed.
+            foreach (var (kill, next) in kills.Zip(kills.Skip(1).Append(loadEnded)))
+                Assert.True(times.Any(t => t > kill && t <= next), $"{watched.Region}: no message between the kill at {kill:HH:mm:ss} and {next:HH:mm:ss}");
         }
         output.WriteLine($"all subscriptions ended on the exact state {settle.Elapsed.TotalSeconds:N1} s after the load");
     }

@@ -101,13 +101,11 @@ public class ScalingRehearsalTests(ITestOutputHelper output)
         viewers.PrintAndAssertUpdates(timeline, (region, phaseStart) =>
             phaseStart >= laterLoadStart || !LaterSlice.Any(r => region == r || region.StartsWith(r + ".", StringComparison.Ordinal)),
             longEnough: TimeSpan.FromSeconds(8));
-        // A node leaving gracefully tells its watchers, who watch it again at once: less than one renewal (5 s) of
-        // silence. A SIGKILL tells nobody: the renewal and failure detection bound it.
-        var gracefulSilence = viewers.LongestSilence(laterLoadStart, killedAt);
-        var afterKillSilence = viewers.LongestSilence(killedAt, timeline.End!.Value);
-        timeline.Say($"longest silence of any viewer: {gracefulSilence.TotalSeconds:N1} s while scaling and rolling, {afterKillSilence.TotalSeconds:N1} s after the SIGKILL");
-        Assert.True(gracefulSilence < TimeSpan.FromSeconds(5), $"a viewer heard nothing for {gracefulSilence.TotalSeconds:N1} s during graceful scaling");
-        Assert.True(afterKillSilence < TimeSpan.FromSeconds(20), $"a viewer heard nothing for {afterKillSilence.TotalSeconds:N1} s after the SIGKILL");
+        // Printed, not asserted (no timing in tests): a node leaving gracefully tells its watchers, who watch it again at
+        // once (HandoverTests proves that without a clock); a SIGKILL tells nobody, so renewal and failure detection
+        // bound the silence after it.
+        timeline.Say($"longest silence of any viewer: {viewers.LongestSilence(laterLoadStart, killedAt).TotalSeconds:N1} s while scaling and rolling, " +
+            $"{viewers.LongestSilence(killedAt, timeline.End!.Value).TotalSeconds:N1} s after the SIGKILL");
         await ClusterExactness.AssertAsync(cluster, loads.SelectMany(l => l.Load.Acknowledged), [.. FirstSlice, .. LaterSlice], output, viewers);
         timeline.Say("every tally and every viewer's last message exact; verify OK");
     }
