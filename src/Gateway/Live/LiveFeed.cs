@@ -4,9 +4,9 @@ using KpuOrleans.Live;
 using KpuOrleans.Regions;
 using KpuOrleans.Registry;
 using KpuOrleans.Tallies;
+using KpuOrleans.Telemetry;
 using Microsoft.AspNetCore.SignalR;
 using Microsoft.Extensions.Options;
-using KpuOrleans.Telemetry;
 
 namespace KpuOrleans.Gateway.Live;
 

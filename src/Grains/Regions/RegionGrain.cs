@@ -1,9 +1,9 @@
 using KpuOrleans.Live;
 using KpuOrleans.Registry;
 using KpuOrleans.Tallies;
+using KpuOrleans.Telemetry;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
-using KpuOrleans.Telemetry;
 
 namespace KpuOrleans.Regions;
 
@@ -74,7 +74,7 @@ public abstract class RegionGrain(
 
     public Task Report(TallySnapshot[] tallies)
     {
-        KpuMetrics.RegionReports.Add(tallies.Length, new KeyValuePair<string, object?>("level", LevelName(Region.Level)));
+        KpuMetrics.RegionReports.Add(tallies.Length, new KeyValuePair<string, object?>("level", Region.Level.ToApiName()));
         Apply(tallies);
         return Task.CompletedTask;
     }
@@ -154,12 +154,4 @@ public abstract class RegionGrain(
         var report = contests.Where(c => parent.FindContest(c) is not null).Select(Snapshot).ToArray();
         if (report.Length > 0) await upstream.SendAsync(Region, report);
     }
-
-    private static string LevelName(Level level) => level switch
-    {
-        Level.Village => "village",
-        Level.District => "district",
-        Level.Regency => "regency",
-        _ => "province",
-    };
 }

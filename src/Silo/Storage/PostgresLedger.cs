@@ -4,11 +4,11 @@ using System.Text.Json;
 using System.Threading.Channels;
 using KpuOrleans.Forms;
 using KpuOrleans.Ledger;
+using KpuOrleans.Telemetry;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 using Npgsql;
 using NpgsqlTypes;
-using KpuOrleans.Telemetry;
 
 namespace KpuOrleans.Silo.Storage;
 
