@@ -1,4 +1,5 @@
 using KpuOrleans.Gateway.Api;
+using KpuOrleans.Gateway.Auth;
 using KpuOrleans.Gateway.Hosting;
 using KpuOrleans.Gateway.Live;
 using KpuOrleans.Silo.Hosting;
@@ -12,12 +13,14 @@ builder.AddKpuLoggingDefaults();
 builder.AddKpuOperations("kpu-gateway");
 builder.AddKpuCluster();
 if (simulate) builder.AddKpuRehearsal();
+builder.AddKpuWriterAuth();
 builder.Services.AddKpuApi();
 builder.Services.AddKpuLive(builder.Configuration);
 
 var app = builder.Build();
 app.MapKpuOperations();
 app.MapKpuApi();
+app.UseKpuWriterAuth(); // after the API's exception handler and static files, before the endpoints run
 app.MapKpuLive();
 if (OperatorDashboard.IsEnabled(app.Configuration)) app.MapOrleansDashboard(OperatorPaths.Dashboard);
 app.Run();

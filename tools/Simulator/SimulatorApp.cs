@@ -1,6 +1,7 @@
 using KpuOrleans.Simulator.Display;
 using KpuOrleans.Simulator.Options;
 using KpuOrleans.Simulator.Reporting;
+using KpuOrleans.Simulator.Tokens;
 using Spectre.Console;
 
 namespace KpuOrleans.Simulator;
@@ -10,6 +11,7 @@ public static class SimulatorApp
 {
     public static async Task<int> RunAsync(string[] args, TextWriter output, CancellationToken cancellationToken)
     {
+        if (args is ["token", .. var tokenArgs]) return TokenCommand.Run(tokenArgs, output, Environment.GetEnvironmentVariable("Auth__SigningKey"));
         var parsed = OptionsParser.Parse(args);
         if (parsed.HelpRequested)
         {

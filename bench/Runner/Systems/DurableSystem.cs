@@ -102,6 +102,8 @@ internal sealed class DurableSystem : ISystemUnderTest
             ["ConnectionStrings__Kpu"] = ConnectionString,
             ["Orleans__ClusterId"] = _clusterId,
             ["Orleans__ServiceId"] = "kpu-bench",
+            // WIP (issue 7): the simulator does not carry tokens yet.
+            ["Auth__Enabled"] = "false",
         });
         foreach (var (key, value) in extra ?? []) environment[key] = value;
         return environment;

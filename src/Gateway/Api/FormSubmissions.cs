@@ -1,6 +1,7 @@
 using System.Diagnostics;
 using System.Text.Json;
 using KpuOrleans.Forms;
+using KpuOrleans.Gateway.Auth;
 using KpuOrleans.Registry;
 using KpuOrleans.Telemetry;
 using KpuOrleans.Tps;
@@ -20,18 +21,19 @@ public sealed record SubmissionResult(int Status, object Body)
 /// <summary>Judges one form: shape and rules here (cheap, no grain hop for a bad form), the rest in its TPS grain.</summary>
 public sealed class FormSubmissions(IGrainFactory grains, RegionRegistry registry, ILogger<FormSubmissions> logger)
 {
-    /// <summary>Until writers authenticate, forms are recorded as sent by this.</summary>
+    /// <summary>Where writers do not authenticate (Auth:Enabled off), forms are recorded as sent by this.</summary>
     public const string AnonymousSubmitter = "anonymous";
 
-    public async Task<SubmissionResult> SubmitAsync(JsonElement json, CancellationToken cancellationToken)
+    /// <param name="officer">The authenticated writer; null where writers do not authenticate.</param>
+    public async Task<SubmissionResult> SubmitAsync(JsonElement json, Officer? officer, CancellationToken cancellationToken)
     {
         var started = Stopwatch.GetTimestamp();
-        var result = await JudgeAsync(json, cancellationToken);
+        var result = await JudgeAsync(json, officer, cancellationToken);
         Count(result, started);
         return result;
     }
 
-    private async Task<SubmissionResult> JudgeAsync(JsonElement json, CancellationToken cancellationToken)
+    private async Task<SubmissionResult> JudgeAsync(JsonElement json, Officer? officer, CancellationToken cancellationToken)
     {
         var read = FormJson.Read(json);
         if (read.Form is not { } form)
@@ -39,13 +41,15 @@ public sealed class FormSubmissions(IGrainFactory grains, RegionRegistry registr
             return Problem(Problems.Create(400, "Malformed form",
                 "The body is not a C.Hasil form of the shape API.md describes; see errors.", read.ShapeErrors));
         }
+        if (officer is not null && OfficerScope.Refusal(officer, form, registry) is { } refusal)
+            return Problem(Problems.Create(403, "Outside your scope", $"{refusal}; nothing was stored or counted."));
         var errors = FormRules.Validate(form, registry, read.Unreadable);
         if (!errors.IsEmpty) return Invalid(errors.ToDictionary(), errors.Rules);
 
         SubmitOutcome outcome;
         try
         {
-            outcome = await grains.GetGrain<ITpsGrain>(form.Tps).Submit(form, AnonymousSubmitter).WaitAsync(cancellationToken);
+            outcome = await grains.GetGrain<ITpsGrain>(form.Tps).Submit(form, officer?.Subject ?? AnonymousSubmitter).WaitAsync(cancellationToken);
         }
         catch (Exception e) when (e is not OperationCanceledException)
         {
@@ -70,7 +74,8 @@ public sealed class FormSubmissions(IGrainFactory grains, RegionRegistry registr
     /// <summary>A body refused before any form in it was read (not JSON, too large, not a batch): counted, then answered.</summary>
     public static IResult Refused(ProblemDetails problem)
     {
-        KpuMetrics.FormsRejected.Add(1, new KeyValuePair<string, object?>("rule", problem.Status == 413 ? "too-large" : "malformed"));
+        var rule = problem.Status switch { 413 => "too-large", 403 => "scope", _ => "malformed" };
+        KpuMetrics.FormsRejected.Add(1, new KeyValuePair<string, object?>("rule", rule));
         return Problems.Result(problem);
     }
 
@@ -90,7 +95,7 @@ public sealed class FormSubmissions(IGrainFactory grains, RegionRegistry registr
                 foreach (var rule in result.BrokenRules) KpuMetrics.FormsRejected.Add(1, new KeyValuePair<string, object?>("rule", rule));
                 break;
             default:
-                var reason = result.Status switch { 400 => "malformed", 409 => "conflict", _ => "unavailable" };
+                var reason = result.Status switch { 400 => "malformed", 403 => "scope", 409 => "conflict", _ => "unavailable" };
                 KpuMetrics.FormsRejected.Add(1, new KeyValuePair<string, object?>("rule", reason));
                 break;
         }

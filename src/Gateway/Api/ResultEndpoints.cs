@@ -1,4 +1,5 @@
 using System.Text.Json;
+using KpuOrleans.Gateway.Auth;
 using KpuOrleans.Registry;
 using KpuOrleans.Tps;
 using Microsoft.AspNetCore.Mvc;
@@ -16,35 +17,41 @@ public static class ResultEndpoints
         // No Accepts(): a JSON body is read whatever Content-Type claims, so `curl -d` works as printed.
         api.MapPost("/results", SubmitOne)
             .Produces<AcceptanceDto>(201).Produces<AcceptanceDto>(200)
-            .ProducesProblem(400).ProducesProblem(409).ProducesProblem(413).ProducesProblem(422).ProducesProblem(503);
+            .ProducesProblem(400).ProducesProblem(409).ProducesProblem(413).ProducesProblem(422).ProducesProblem(503)
+            .RequireWriter(api);
         api.MapPost("/results/batch", SubmitBatch)
-            .Produces<BatchResultDto>(200).ProducesProblem(400).ProducesProblem(413).ProducesProblem(422);
+            .Produces<BatchResultDto>(200).ProducesProblem(400).ProducesProblem(413).ProducesProblem(422)
+            .RequireWriter(api);
         api.MapGet("/tps/{tps}/results/{contest}", GetTpsResults)
             .Produces<TpsResultsDto>(200).ProducesProblem(404);
         return api;
     }
 
-    private static async Task<IResult> SubmitOne(HttpContext http, FormSubmissions submissions, CancellationToken cancellationToken)
+    private static async Task<IResult> SubmitOne(HttpContext http, FormSubmissions submissions, WriterAccess access, CancellationToken cancellationToken)
     {
+        var (officer, unnamed) = access.OfficerOf(http.User);
+        if (unnamed is not null) return FormSubmissions.Refused(Problems.Create(403, "Token without a scope", unnamed));
         var (document, problem) = await RequestJson.ReadAsync(http.Request, RequestJson.FormLimit, cancellationToken);
         if (problem is not null) return FormSubmissions.Refused(problem);
         using (document)
         {
-            var result = await submissions.SubmitAsync(document!.RootElement, cancellationToken);
+            var result = await submissions.SubmitAsync(document!.RootElement, officer, cancellationToken);
             if (result.Status == 503) http.Response.Headers.RetryAfter = RetryAfterSeconds;
             return result.Body is ProblemDetails details ? Problems.Result(details) : TypedResults.Json(result.Body, statusCode: result.Status);
         }
     }
 
-    private static async Task<IResult> SubmitBatch(HttpContext http, FormSubmissions submissions, CancellationToken cancellationToken)
+    private static async Task<IResult> SubmitBatch(HttpContext http, FormSubmissions submissions, WriterAccess access, CancellationToken cancellationToken)
     {
+        var (officer, unnamed) = access.OfficerOf(http.User);
+        if (unnamed is not null) return FormSubmissions.Refused(Problems.Create(403, "Token without a scope", unnamed));
         var (document, problem) = await RequestJson.ReadAsync(http.Request, RequestJson.BatchLimit, cancellationToken);
         if (problem is not null) return FormSubmissions.Refused(problem);
         using (document)
         {
             var (forms, invalid) = BatchRequest.Read(document!.RootElement);
             if (invalid is not null) return FormSubmissions.Refused(invalid);
-            var results = await SubmitInOrderPerTps(forms, submissions, cancellationToken);
+            var results = await SubmitInOrderPerTps(forms, officer, submissions, cancellationToken);
             return TypedResults.Ok(new BatchResultDto(results));
         }
     }
@@ -53,7 +60,7 @@ public static class ResultEndpoints
     /// Forms for different TPS run concurrently; forms for the same TPS run in batch order, so a batch holding a
     /// form and its correction means what it says.
     /// </summary>
-    private static async Task<BatchItemDto[]> SubmitInOrderPerTps(JsonElement[] forms, FormSubmissions submissions, CancellationToken cancellationToken)
+    private static async Task<BatchItemDto[]> SubmitInOrderPerTps(JsonElement[] forms, Officer? officer, FormSubmissions submissions, CancellationToken cancellationToken)
     {
         var results = new BatchItemDto[forms.Length];
         var byTps = Enumerable.Range(0, forms.Length).GroupBy(i => TpsOf(forms[i]) ?? $"#{i}");
@@ -61,7 +68,7 @@ public static class ResultEndpoints
         {
             foreach (var index in group)
             {
-                var result = await submissions.SubmitAsync(forms[index], cancellationToken);
+                var result = await submissions.SubmitAsync(forms[index], officer, cancellationToken);
                 results[index] = new BatchItemDto(index, result.Status, result.Body);
             }
         }));

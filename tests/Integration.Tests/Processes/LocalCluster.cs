@@ -181,6 +181,8 @@ public sealed class LocalCluster(PostgresServer postgres, int silos, int gateway
         // Whatever the base says, these processes are this cluster's, on loopback, with this test's database.
         environment["ConnectionStrings__Kpu"] = ConnectionString;
         environment["Orleans__ClusterId"] = _clusterId;
+        // WIP (issue 7): the load generators do not carry tokens yet.
+        environment["Auth__Enabled"] = "false";
         foreach (var (key, value) in extra ?? []) environment[key] = value;
         return environment;
     }

@@ -1,0 +1,119 @@
+using System.Security.Claims;
+using KpuOrleans.Gateway.Api;
+using KpuOrleans.Silo.Storage;
+using Microsoft.AspNetCore.Authentication.JwtBearer;
+using Microsoft.IdentityModel.Tokens;
+
+namespace KpuOrleans.Gateway.Auth;
+
+/// <summary>Whether writers authenticate in this process, and who a request's writer is.</summary>
+public sealed class WriterAccess(bool enabled)
+{
+    public bool Enabled => enabled;
+
+    /// <summary>The officer of an authenticated request; (null, null) when writers do not authenticate.</summary>
+    public (Officer? Officer, string? Problem) OfficerOf(ClaimsPrincipal user) => enabled ? Officer.From(user) : (null, null);
+}
+
+public static class WriterAuthExtensions
+{
+    /// <summary>Seconds a token may be past its <c>exp</c> (clocks of officers' phones drift).</summary>
+    private static readonly TimeSpan ClockSkew = TimeSpan.FromSeconds(30);
+
+    public static WebApplicationBuilder AddKpuWriterAuth(this WebApplicationBuilder builder)
+    {
+        var options = builder.Configuration.GetSection(WriterAuthOptions.Section).Get<WriterAuthOptions>() ?? new WriterAuthOptions();
+        var enabled = options.Enabled ?? builder.Configuration.KpuConnectionString() is not null;
+        builder.Services.AddSingleton(new WriterAccess(enabled));
+        builder.Services.AddHostedService(services => new Announcement(enabled, options, services.GetRequiredService<ILogger<WriterAccess>>()));
+        if (!enabled) return builder;
+
+        var signingKey = SigningKey(options);
+        builder.Services.AddAuthorization();
+        builder.Services.AddAuthentication(JwtBearerDefaults.AuthenticationScheme).AddJwtBearer(jwt =>
+        {
+            jwt.MapInboundClaims = false; // keep sub, region and role as API.md names them
+            if (options.Authority is { } authority) jwt.Authority = authority;
+            jwt.TokenValidationParameters = new TokenValidationParameters
+            {
+                ValidAudience = WriterAuthOptions.Audience,
+                ValidateIssuer = options.Authority is not null,
+                RequireExpirationTime = true,
+                ClockSkew = ClockSkew,
+                IssuerSigningKey = signingKey,
+                ValidAlgorithms = signingKey is null ? null : [SecurityAlgorithms.HmacSha256],
+                NameClaimType = "sub",
+                RoleClaimType = Officer.RoleClaim,
+            };
+            jwt.Events = new JwtBearerEvents { OnChallenge = ChallengeAsync };
+        });
+        return builder;
+    }
+
+    public static WebApplication UseKpuWriterAuth(this WebApplication app)
+    {
+        if (!app.Services.GetRequiredService<WriterAccess>().Enabled) return app;
+        app.UseAuthentication();
+        app.UseAuthorization();
+        return app;
+    }
+
+    /// <summary>Writers' endpoints need a valid token when writers authenticate.</summary>
+    public static RouteHandlerBuilder RequireWriter(this RouteHandlerBuilder endpoint, IEndpointRouteBuilder routes) =>
+        routes.ServiceProvider.GetRequiredService<WriterAccess>().Enabled ? endpoint.RequireAuthorization().ProducesProblem(401).ProducesProblem(403) : endpoint;
+
+    private static SymmetricSecurityKey? SigningKey(WriterAuthOptions options)
+    {
+        if (options.SigningKey is not { Length: > 0 } encoded)
+        {
+            return options.Authority is not null ? null : throw new InvalidOperationException(
+                "Writers authenticate (Auth:Enabled, on by default with a PostgreSQL connection string) but neither Auth:SigningKey " +
+                "(base64 HS256 key) nor Auth:Authority (OpenID Connect issuer) is set. Set one, or Auth__Enabled=false for a rehearsal.");
+        }
+        byte[] key;
+        try
+        {
+            key = Convert.FromBase64String(encoded);
+        }
+        catch (FormatException)
+        {
+            throw new InvalidOperationException("Auth:SigningKey must be base64 (e.g. `openssl rand -base64 32`).");
+        }
+        return key.Length >= 32 ? new SymmetricSecurityKey(key)
+            : throw new InvalidOperationException($"Auth:SigningKey is {key.Length * 8} bits; HS256 needs at least 256 (32 bytes, base64).");
+    }
+
+    /// <summary>A 401 as problem+json saying what was wrong with the token, as every other error of the API.</summary>
+    private static async Task ChallengeAsync(JwtBearerChallengeContext context)
+    {
+        context.HandleResponse();
+        var detail = context.AuthenticateFailure switch
+        {
+            SecurityTokenExpiredException => "The token has expired; ask for a new one.",
+            SecurityTokenInvalidAudienceException => $"The token is not for this system: its 'aud' must be '{WriterAuthOptions.Audience}'.",
+            SecurityTokenSignatureKeyNotFoundException or SecurityTokenInvalidSignatureException => "The token's signature does not verify.",
+            null when string.IsNullOrEmpty(context.Request.Headers.Authorization) => "Submitting a form needs a bearer token (API.md, \"Authentication\").",
+            _ => "The bearer token is not valid.",
+        };
+        context.Response.StatusCode = StatusCodes.Status401Unauthorized;
+        context.Response.Headers.WWWAuthenticate = "Bearer";
+        await Problems.Result(Problems.Create(401, "Not authenticated", detail)).ExecuteAsync(context.HttpContext);
+    }
+
+    /// <summary>Says at start-up, loudly, whether anyone may write.</summary>
+    private sealed class Announcement(bool enabled, WriterAuthOptions options, ILogger logger) : IHostedService
+    {
+        public Task StartAsync(CancellationToken cancellationToken)
+        {
+            if (!enabled)
+                logger.LogWarning("WRITERS ARE NOT AUTHENTICATED: anyone who reaches this gateway may submit forms (Auth:Enabled is off). " +
+                    "Fine for the embedded mode and rehearsals; a real cluster keeps it on.");
+            else
+                logger.LogInformation("Writers authenticate with bearer tokens for audience {Audience}, signed by {Signer}",
+                    WriterAuthOptions.Audience, options.Authority ?? "the configured HS256 key");
+            return Task.CompletedTask;
+        }
+
+        public Task StopAsync(CancellationToken cancellationToken) => Task.CompletedTask;
+    }
+}

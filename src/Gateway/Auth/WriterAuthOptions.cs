@@ -1,0 +1,22 @@
+namespace KpuOrleans.Gateway.Auth;
+
+/// <summary>
+/// Configuration section <c>Auth</c>: who may write (API.md, "Authentication"). Reads and subscriptions are always
+/// anonymous.
+/// </summary>
+public sealed class WriterAuthOptions
+{
+    public const string Section = "Auth";
+
+    /// <summary>The <c>aud</c> every writer's token must carry.</summary>
+    public const string Audience = "kpu-orleans";
+
+    /// <summary>Unset: on with a PostgreSQL connection string (a real cluster), off in the embedded mode.</summary>
+    public bool? Enabled { get; set; }
+
+    /// <summary>Base64 of the HS256 key that signs tokens (development, tests, rehearsals).</summary>
+    public string? SigningKey { get; set; }
+
+    /// <summary>An OpenID Connect issuer whose published keys sign tokens (production single sign-on).</summary>
+    public string? Authority { get; set; }
+}

@@ -1,0 +1,165 @@
+using System.Net;
+using System.Net.Http.Headers;
+using System.Net.Http.Json;
+using System.Text;
+using System.Text.Json;
+using KpuOrleans.Forms;
+using KpuOrleans.Simulator.Tokens;
+using KpuOrleans.TestKit;
+using Microsoft.AspNetCore.Hosting;
+
+namespace KpuOrleans.Gateway.Tests;
+
+/// <summary>
+/// Writers authenticate (Auth:Enabled): each token's region and role decide which forms it may write; a refused write
+/// changes nothing; reads stay anonymous.
+/// </summary>
+public class AuthTests(AuthTests.AuthHost host) : IClassFixture<AuthTests.AuthHost>
+{
+    public sealed class AuthHost : GatewayHost
+    {
+        public static readonly byte[] Key = Encoding.UTF8.GetBytes("a test key of thirty-two bytes!!");
+
+        protected override void ConfigureWebHost(IWebHostBuilder builder)
+        {
+            base.ConfigureWebHost(builder);
+            builder.UseSetting("Auth:Enabled", "true");
+            builder.UseSetting("Auth:SigningKey", Convert.ToBase64String(Key));
+        }
+    }
+
+    private const string Contest = "PGUB-35";
+    private static readonly Registry.Contest Governor = Jatim.Registry.FindContest(Contest)!;
+
+    private static string Token(string region, string role, string subject = "officer-1", TimeSpan? lifetime = null, byte[]? key = null,
+        string audience = OfficerToken.Audience, DateTime? now = null) =>
+        OfficerToken.Mint(key ?? AuthHost.Key, subject, region, role, lifetime ?? TimeSpan.FromHours(1), now, audience);
+
+    private async Task<(HttpStatusCode Status, JsonElement Body)> PostAsync(ResultForm form, string? token)
+    {
+        using var request = new HttpRequestMessage(HttpMethod.Post, "/api/v1/results") { Content = JsonContent.Create(ApiJson.Form(form)) };
+        if (token is not null) request.Headers.Authorization = new AuthenticationHeaderValue("Bearer", token);
+        using var response = await host.CreateClient().SendAsync(request);
+        return (response.StatusCode, await GatewayHost.ReadBodyAsync(response));
+    }
+
+    /// <summary>Each TPS is used by one case only, so that every case starts from a TPS with no form.</summary>
+    private static IEnumerable<Registry.RegionInfo> Stations(string village) => Jatim.Registry.TpsUnder(village);
+
+    public static TheoryData<string, string, string, HttpStatusCode> Scopes => new()
+    {
+        // token region (relative to the form's TPS 35.78.01.1001.00N), role, case, expected
+        { "tps", "kpps", "the TPS itself", HttpStatusCode.Created },
+        { "sibling-tps", "kpps", "another TPS of the village", HttpStatusCode.Forbidden },
+        { "village", "pps", "its village", HttpStatusCode.Created },
+        { "sibling-village", "pps", "another village", HttpStatusCode.Forbidden },
+        { "district", "ppk", "its district", HttpStatusCode.Created },
+        { "sibling-district", "ppk", "another district", HttpStatusCode.Forbidden },
+        { "regency", "kabkota", "its regency", HttpStatusCode.Created },
+        { "sibling-regency", "kabkota", "another regency", HttpStatusCode.Forbidden },
+        { "province", "provinsi", "the province", HttpStatusCode.Created },
+        { "district", "kpps", "a KPPS role with a district's region", HttpStatusCode.Forbidden },
+        { "tps", "ppk", "a PPK role with a TPS's region", HttpStatusCode.Forbidden },
+    };
+
+    [Theory]
+    [MemberData(nameof(Scopes))]
+    public async Task A_token_writes_only_inside_its_region_at_its_level(string scope, string role, string what, HttpStatusCode expected)
+    {
+        var index = Scopes.Select(row => (string)row[0] + (string)row[1]).ToList().IndexOf(scope + role);
+        var tps = Stations("35.78.01.1001").ElementAt(index);
+        string region = scope switch
+        {
+            "tps" => tps.Code,
+            "sibling-tps" => Stations("35.78.01.1001").Last().Code,
+            "village" => "35.78.01.1001",
+            "sibling-village" => "35.78.01.1002",
+            "district" => "35.78.01",
+            "sibling-district" => "35.78.02",
+            "regency" => "35.78",
+            "sibling-regency" => "35.79",
+            _ => "35",
+        };
+        var form = SampleForms.Valid(tps, Governor, new Random(index));
+
+        var (status, body) = await PostAsync(form, Token(region, role, subject: $"officer-{index}"));
+
+        Assert.True(expected == status, $"{what}: {(int)status} {body}");
+        if (status == HttpStatusCode.Forbidden)
+        {
+            Assert.Equal(403, body.GetProperty("status").GetInt32());
+            await AssertNothingStoredAsync(tps.Code);
+        }
+        else
+        {
+            // Recorded as sent by the token's subject.
+            var history = await host.GetJsonAsync($"/api/v1/tps/{tps.Code}/results/{Contest}");
+            Assert.Equal($"officer-{index}", history.GetProperty("current").GetProperty("submittedBy").GetString());
+        }
+    }
+
+    [Fact]
+    public async Task A_correction_needs_a_village_officer_or_above()
+    {
+        var tps = Stations("35.78.01.1003").First();
+        var first = SampleForms.Valid(tps, Governor, new Random(1));
+        Assert.Equal(HttpStatusCode.Created, (await PostAsync(first, Token(tps.Code, "kpps"))).Status);
+        var correction = SampleForms.Correction(first, tps, Governor, new Random(2));
+
+        var (status, body) = await PostAsync(correction, Token(tps.Code, "kpps"));
+        Assert.Equal(HttpStatusCode.Forbidden, status);
+        Assert.Contains("correction", body.GetProperty("detail").GetString());
+        Assert.Equal(first.Valid, (await host.GetJsonAsync($"/api/v1/tally/{Contest}/{tps.Code}")).GetProperty("valid").GetInt64());
+
+        Assert.Equal(HttpStatusCode.Created, (await PostAsync(correction, Token("35.78.01.1003", "pps"))).Status);
+        Assert.Equal(correction.Valid, (await host.GetJsonAsync($"/api/v1/tally/{Contest}/{tps.Code}")).GetProperty("valid").GetInt64());
+    }
+
+    private static readonly string[] BadTokenKinds = ["none", "expired", "unsigned", "wrong key", "wrong audience", "garbage"];
+
+    public static TheoryData<string> BadTokens => new(BadTokenKinds);
+
+    [Theory]
+    [MemberData(nameof(BadTokens))]
+    public async Task Without_a_valid_token_a_write_is_401_and_changes_nothing(string kind)
+    {
+        var tps = Stations("35.78.01.1004").ElementAt(Array.IndexOf(BadTokenKinds, kind));
+        var token = kind switch
+        {
+            "none" => null,
+            "expired" => Token(tps.Code, "kpps", lifetime: TimeSpan.FromHours(1), now: DateTime.UtcNow.AddHours(-2)),
+            "unsigned" => Unsigned(tps.Code),
+            "wrong key" => Token(tps.Code, "kpps", key: Encoding.UTF8.GetBytes("some other key, thirty-two bytes")),
+            "wrong audience" => Token(tps.Code, "kpps", audience: "another-system"),
+            _ => "not.a.token",
+        };
+
+        var (status, body) = await PostAsync(SampleForms.Valid(tps, Governor, new Random(3)), token);
+
+        Assert.Equal(HttpStatusCode.Unauthorized, status);
+        Assert.Equal("Not authenticated", body.GetProperty("title").GetString());
+        await AssertNothingStoredAsync(tps.Code);
+    }
+
+    [Fact]
+    public async Task Reads_stay_anonymous()
+    {
+        using var response = await host.CreateClient().GetAsync($"/api/v1/tally/{Contest}/35");
+        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+    }
+
+    /// <summary>A token with <c>alg: none</c> and the claims a KPPS would have: signature checks must refuse it.</summary>
+    private static string Unsigned(string region)
+    {
+        static string Part(object value) => Convert.ToBase64String(JsonSerializer.SerializeToUtf8Bytes(value)).TrimEnd('=').Replace('+', '-').Replace('/', '_');
+        var exp = DateTimeOffset.UtcNow.AddHours(1).ToUnixTimeSeconds();
+        return $"{Part(new { alg = "none", typ = "JWT" })}.{Part(new { sub = "forger", region, role = "kpps", aud = OfficerToken.Audience, exp })}.";
+    }
+
+    private async Task AssertNothingStoredAsync(string tps)
+    {
+        using var history = await host.CreateClient().GetAsync($"/api/v1/tps/{tps}/results/{Contest}");
+        Assert.Equal(HttpStatusCode.NotFound, history.StatusCode);
+        Assert.Equal(0, (await host.GetJsonAsync($"/api/v1/tally/{Contest}/{tps}")).GetProperty("version").GetInt64());
+    }
+}

@@ -1,0 +1,30 @@
+using System.Security.Claims;
+using Microsoft.IdentityModel.JsonWebTokens;
+using Microsoft.IdentityModel.Tokens;
+
+namespace KpuOrleans.Simulator.Tokens;
+
+/// <summary>
+/// A writer's bearer token of the shape API.md documents ("Authentication"): <c>sub</c>, <c>region</c>, <c>role</c>,
+/// <c>aud</c> = kpu-orleans, <c>exp</c>, signed HS256. For development, tests and rehearsals; production tokens come
+/// from the commission's single sign-on.
+/// </summary>
+public static class OfficerToken
+{
+    public const string Audience = "kpu-orleans";
+    public static readonly string[] Roles = ["kpps", "pps", "ppk", "kabkota", "provinsi"];
+
+    public static string Mint(byte[] key, string subject, string region, string role, TimeSpan lifetime, DateTime? now = null, string audience = Audience)
+    {
+        var issuedAt = now ?? DateTime.UtcNow;
+        return new JsonWebTokenHandler { SetDefaultTimesOnTokenCreation = false }.CreateToken(new SecurityTokenDescriptor
+        {
+            Subject = new ClaimsIdentity([new Claim("sub", subject), new Claim("region", region), new Claim("role", role)]),
+            Audience = audience,
+            IssuedAt = issuedAt,
+            NotBefore = issuedAt,
+            Expires = issuedAt + lifetime,
+            SigningCredentials = new SigningCredentials(new SymmetricSecurityKey(key), SecurityAlgorithms.HmacSha256),
+        });
+    }
+}
