@@ -70,7 +70,7 @@ public partial class OptionsTests
         var documented = OptionName().Matches(HelpText.Text).Select(m => m.Value).Distinct().ToList();
 
         Assert.True(OptionsParser.Parse(["--help"]).HelpRequested);
-        Assert.Equal(20, documented.Count);
+        Assert.Equal(21, documented.Count);
         foreach (var option in documented.Where(o => o != "--help"))
         {
             var parsed = OptionsParser.Parse([option, SampleValue(option)]);

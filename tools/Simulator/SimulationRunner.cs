@@ -7,6 +7,7 @@ using KpuOrleans.Simulator.Options;
 using KpuOrleans.Simulator.Reporting;
 using KpuOrleans.Simulator.Script;
 using KpuOrleans.Simulator.Sending;
+using KpuOrleans.Simulator.Tokens;
 
 namespace KpuOrleans.Simulator;
 
@@ -44,7 +45,8 @@ internal sealed class SimulationRunner(SimulatorOptions options, TextWriter outp
         SubmissionQueue queue = options.Mode == RunMode.Night
             ? new NightQueue(script.Races, options.Speed)
             : new FloodQueue(script.Races, options.Seed);
-        var sender = new Sender(new ResultsClient(http), queue, stats,
+        var officers = OfficerTokens.From(options.TokenKey ?? Environment.GetEnvironmentVariable("Auth__SigningKey"));
+        var sender = new Sender(new ResultsClient(http, officers), queue, stats,
             new SenderSettings(options.Concurrency, options.Batch, options.Attempts, TimeSpan.FromSeconds(1)));
 
         using var stopDisplay = new CancellationTokenSource();

@@ -41,10 +41,11 @@ public sealed class FormSubmissions(IGrainFactory grains, RegionRegistry registr
             return Problem(Problems.Create(400, "Malformed form",
                 "The body is not a C.Hasil form of the shape API.md describes; see errors.", read.ShapeErrors));
         }
-        if (officer is not null && OfficerScope.Refusal(officer, form, registry) is { } refusal)
-            return Problem(Problems.Create(403, "Outside your scope", $"{refusal}; nothing was stored or counted."));
         var errors = FormRules.Validate(form, registry, read.Unreadable);
         if (!errors.IsEmpty) return Invalid(errors.ToDictionary(), errors.Rules);
+        // A form that breaks the rules is a 422 whoever sends it; a valid one outside the token's scope is a 403.
+        if (officer is not null && OfficerScope.Refusal(officer, form, registry) is { } refusal)
+            return Problem(Problems.Create(403, "Outside your scope", $"{refusal}; nothing was stored or counted."));
 
         SubmitOutcome outcome;
         try

@@ -37,6 +37,10 @@ internal static class HelpText
                                    check (a target that serves no tallies). Default village.
           --report-json FILE       Also write the run's figures (throughput, latency and delivery percentiles,
                                    answers by status, the check) to FILE as JSON.
+          --token-key BASE64       Sign a bearer token for every officer with this HS256 key (the gateways'
+                                   Auth__SigningKey, which is also the default): a TPS's KPPS sends its first
+                                   form, its village's PPS the corrections, a batch the narrowest office holding
+                                   all its forms. Without a key, forms go without tokens.
           --data FOLDER            Registry folder (jatim-*.csv). Default: data/ beside the simulator.
           --plain                  Periodic plain lines instead of the live display (automatic when output is
                                    redirected).

@@ -46,6 +46,7 @@ internal static class OptionsParser
                     "attempts" => options with { Attempts = ParseInt(name, Value(), 1, 100) },
                     "check-down-to" => options with { CheckDownTo = ParseLevel(Value()) },
                     "report-json" => options with { ReportJson = Value() },
+                    "token-key" => options with { TokenKey = Value() },
                     "data" => options with { DataFolder = Value() },
                     "plain" => options with { Plain = inline is null || bool.Parse(inline) },
                     "progress-interval" => options with { ProgressInterval = TimeSpan.FromSeconds(ParseDouble(name, Value(), 0.1, 3600)) },

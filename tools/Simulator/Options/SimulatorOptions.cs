@@ -35,6 +35,9 @@ internal sealed record SimulatorOptions
     /// <summary>The deepest level the final check reads; null: no tally check (a target without tallies).</summary>
     public Level? CheckDownTo { get; init; } = Level.Village;
 
+    /// <summary>Base64 HS256 key to sign each officer's token with; null: send no tokens (writers do not authenticate).</summary>
+    public string? TokenKey { get; init; }
+
     /// <summary>Where to write the run's figures as JSON (for the benchmark suite); null: nowhere.</summary>
     public string? ReportJson { get; init; }
 

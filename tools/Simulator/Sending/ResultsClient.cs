@@ -1,6 +1,7 @@
 using System.Net.Http.Headers;
 using System.Text.Json;
 using KpuOrleans.Forms;
+using KpuOrleans.Simulator.Tokens;
 
 namespace KpuOrleans.Simulator.Sending;
 
@@ -14,7 +15,7 @@ internal sealed record Answer(int Status, AcceptanceBody? Acceptance, string? De
 internal sealed record AcceptanceBody(string Tps, string Contest, long Version, DateTimeOffset AcceptedAt, IReadOnlyList<string> Anomalies);
 
 /// <summary>Submits forms over HTTP: <c>POST /api/v1/results</c>, or <c>/results/batch</c> for many at once.</summary>
-internal sealed class ResultsClient(HttpClient http)
+internal sealed class ResultsClient(HttpClient http, OfficerTokens? officers = null)
 {
     private static readonly MediaTypeHeaderValue Json = new("application/json");
 
@@ -22,7 +23,7 @@ internal sealed class ResultsClient(HttpClient http)
     {
         try
         {
-            using var response = await http.PostAsync("api/v1/results", Content(FormJsonWriter.One(form)), cancellationToken);
+            using var response = await http.SendAsync(Request("api/v1/results", FormJsonWriter.One(form), officers?.For(form)), cancellationToken);
             using var body = await ReadJsonAsync(response, cancellationToken);
             return Interpret((int)response.StatusCode, body?.RootElement);
         }
@@ -37,7 +38,7 @@ internal sealed class ResultsClient(HttpClient http)
     {
         try
         {
-            using var response = await http.PostAsync("api/v1/results/batch", Content(FormJsonWriter.Batch(forms)), cancellationToken);
+            using var response = await http.SendAsync(Request("api/v1/results/batch", FormJsonWriter.Batch(forms), officers?.For(forms)), cancellationToken);
             using var body = await ReadJsonAsync(response, cancellationToken);
             var status = (int)response.StatusCode;
             if (status != 200 || body is null || !body.RootElement.TryGetProperty("results", out var results))
@@ -58,11 +59,13 @@ internal sealed class ResultsClient(HttpClient http)
         }
     }
 
-    private static ByteArrayContent Content(byte[] json)
+    private static HttpRequestMessage Request(string path, byte[] json, string? token)
     {
         var content = new ByteArrayContent(json);
         content.Headers.ContentType = Json;
-        return content;
+        var request = new HttpRequestMessage(HttpMethod.Post, path) { Content = content };
+        if (token is not null) request.Headers.Authorization = new AuthenticationHeaderValue("Bearer", token);
+        return request;
     }
 
     private static async Task<JsonDocument?> ReadJsonAsync(HttpResponseMessage response, CancellationToken cancellationToken)
