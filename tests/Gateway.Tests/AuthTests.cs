@@ -142,6 +142,30 @@ public class AuthTests(AuthTests.AuthHost host) : IClassFixture<AuthTests.AuthHo
     }
 
     [Fact]
+    public async Task In_a_batch_each_form_is_judged_against_the_one_token()
+    {
+        var inside = Stations("35.78.01.1003").Last();
+        var outside = Jatim.Registry.TpsUnder("35.78.02").First();
+        var batch = new System.Text.Json.Nodes.JsonObject
+        {
+            ["forms"] = new System.Text.Json.Nodes.JsonArray(
+                ApiJson.Form(SampleForms.Valid(inside, Governor, new Random(5))),
+                ApiJson.Form(SampleForms.Valid(outside, Governor, new Random(6)))),
+        };
+        using var request = new HttpRequestMessage(HttpMethod.Post, "/api/v1/results/batch")
+        {
+            Content = new StringContent(batch.ToJsonString(), Encoding.UTF8, "application/json"),
+        };
+        request.Headers.Authorization = new AuthenticationHeaderValue("Bearer", Token("35.78.01", "ppk"));
+        using var response = await host.CreateClient().SendAsync(request);
+
+        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+        var results = (await GatewayHost.ReadBodyAsync(response)).GetProperty("results").EnumerateArray().ToList();
+        Assert.Equal([201, 403], results.Select(r => r.GetProperty("status").GetInt32()));
+        await AssertNothingStoredAsync(outside.Code);
+    }
+
+    [Fact]
     public async Task Reads_stay_anonymous()
     {
         using var response = await host.CreateClient().GetAsync($"/api/v1/tally/{Contest}/35");
