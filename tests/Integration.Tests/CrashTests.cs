@@ -19,7 +19,7 @@ public class CrashTests(ITestOutputHelper output)
     public async Task Silos_killed_under_load_lose_no_acknowledged_form_and_every_tally_ends_exact()
     {
         await using var cluster = await StartClusterAsync();
-        var load = new ElectionLoad(cluster.Http, cluster.GatewayAddress, Jatim.Registry, Slice, seed: 60);
+        var load = new ElectionLoad(cluster.Http, cluster.GatewayAddress, Jatim.Registry, Slice, seed: 60, cluster.Officers);
 
         var running = load.RunAsync(TimeSpan.FromSeconds(60), concurrency: 8);
         var random = new Random(5);
@@ -44,7 +44,7 @@ public class CrashTests(ITestOutputHelper output)
     public async Task PostgreSQL_restarted_under_load_loses_no_acknowledged_form_and_every_tally_ends_exact()
     {
         await using var cluster = await StartClusterAsync();
-        var load = new ElectionLoad(cluster.Http, cluster.GatewayAddress, Jatim.Registry, Slice, seed: 61);
+        var load = new ElectionLoad(cluster.Http, cluster.GatewayAddress, Jatim.Registry, Slice, seed: 61, cluster.Officers);
 
         var running = load.RunAsync(TimeSpan.FromSeconds(40), concurrency: 8);
         var lastRestart = Stopwatch.StartNew();

@@ -38,7 +38,7 @@ public class LiveCrashTests(ITestOutputHelper output)
         await viewer.StartAsync();
         foreach (var (contest, region) in Watched) await viewer.InvokeAsync<JsonElement>("Subscribe", contest, region);
 
-        var load = new ElectionLoad(cluster.Http, cluster.GatewayAddress, Jatim.Registry, Slice, seed: 62);
+        var load = new ElectionLoad(cluster.Http, cluster.GatewayAddress, Jatim.Registry, Slice, seed: 62, cluster.Officers);
         var loadStarted = DateTime.UtcNow;
         var running = load.RunAsync(TimeSpan.FromSeconds(40), concurrency: 4);
         var kills = new List<DateTime>();

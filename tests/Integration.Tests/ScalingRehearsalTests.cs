@@ -37,7 +37,7 @@ public class ScalingRehearsalTests(ITestOutputHelper output)
             for (var g = 0; g < cluster.GatewayAddresses.Count; g++)
             {
                 // Each gateway takes one regency of the slice, so that two officers never send the same TPS's form.
-                var load = new ElectionLoad(cluster.Http, cluster.GatewayAddresses[g], Jatim.Registry, [slice[g]], seed + g);
+                var load = new ElectionLoad(cluster.Http, cluster.GatewayAddresses[g], Jatim.Registry, [slice[g]], seed + g, cluster.Officers);
                 loads.Add((load, load.RunAsync(TimeSpan.FromMinutes(10), concurrency: 3, stop.Token)));
             }
         }

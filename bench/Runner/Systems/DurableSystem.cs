@@ -102,7 +102,7 @@ internal sealed class DurableSystem : ISystemUnderTest
             ["ConnectionStrings__Kpu"] = ConnectionString,
             ["Orleans__ClusterId"] = _clusterId,
             ["Orleans__ServiceId"] = "kpu-bench",
-            // WIP (issue 7): the simulator does not carry tokens yet.
+            // WIP (issue 7): the suite's simulator runs do not pass --token-key yet.
             ["Auth__Enabled"] = "false",
         });
         foreach (var (key, value) in extra ?? []) environment[key] = value;

@@ -1,7 +1,9 @@
 using System.Collections.Concurrent;
+using System.Net.Http.Headers;
 using System.Net.Http.Json;
 using KpuOrleans.Forms;
 using KpuOrleans.Registry;
+using KpuOrleans.Simulator.Tokens;
 using KpuOrleans.TestKit;
 
 namespace KpuOrleans.Integration.Tests.Processes;
@@ -10,7 +12,7 @@ namespace KpuOrleans.Integration.Tests.Processes;
 /// Officers submitting over HTTP as real clients do: first forms, retries of what was acknowledged, corrections, and
 /// — when a request fails or gets no answer — the same form again until it is acknowledged.
 /// </summary>
-public sealed class ElectionLoad(HttpClient http, Uri gateway, RegionRegistry registry, IEnumerable<string> slice, int seed)
+public sealed class ElectionLoad(HttpClient http, Uri gateway, RegionRegistry registry, IEnumerable<string> slice, int seed, OfficerTokens? officers = null)
 {
     private readonly List<(RegionInfo Tps, Contest Contest)> _keys =
         [.. slice.SelectMany(registry.TpsUnder).SelectMany(t => t.Contests.Select(c => (t, c)))];
@@ -66,7 +68,9 @@ public sealed class ElectionLoad(HttpClient http, Uri gateway, RegionRegistry re
     {
         try
         {
-            using var response = await http.PostAsJsonAsync(new Uri(gateway, "/api/v1/results"), ApiJson.Form(form));
+            using var request = new HttpRequestMessage(HttpMethod.Post, new Uri(gateway, "/api/v1/results")) { Content = JsonContent.Create(ApiJson.Form(form)) };
+            if (officers is not null) request.Headers.Authorization = new AuthenticationHeaderValue("Bearer", officers.For(form));
+            using var response = await http.SendAsync(request);
             return (int)response.StatusCode;
         }
         catch (Exception e) when (e is HttpRequestException or TaskCanceledException)

@@ -1,3 +1,4 @@
+using KpuOrleans.Simulator.Tokens;
 using KpuOrleans.TestKit;
 using Npgsql;
 
@@ -29,6 +30,12 @@ public sealed class LocalCluster(PostgresServer postgres, int silos, int gateway
     public PostgresServer Postgres => postgres;
 
     public HttpClient Http { get; } = new() { Timeout = TimeSpan.FromSeconds(20) };
+
+    /// <summary>The gateways' HS256 key: writers authenticate in this cluster, as in any with a database.</summary>
+    public static readonly byte[] SigningKey = System.Text.Encoding.UTF8.GetBytes("the local cluster's 32-byte key!");
+
+    /// <summary>Tokens for the officers whose forms a test sends.</summary>
+    public OfficerTokens Officers { get; } = new(SigningKey);
 
     /// <summary>Creates the database and migrates it with the real <c>migrate</c> command.</summary>
     public async Task CreateDatabaseAsync()
@@ -181,8 +188,7 @@ public sealed class LocalCluster(PostgresServer postgres, int silos, int gateway
         // Whatever the base says, these processes are this cluster's, on loopback, with this test's database.
         environment["ConnectionStrings__Kpu"] = ConnectionString;
         environment["Orleans__ClusterId"] = _clusterId;
-        // WIP (issue 7): the load generators do not carry tokens yet.
-        environment["Auth__Enabled"] = "false";
+        environment["Auth__SigningKey"] = Convert.ToBase64String(SigningKey);
         foreach (var (key, value) in extra ?? []) environment[key] = value;
         return environment;
     }
