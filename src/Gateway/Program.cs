@@ -18,6 +18,7 @@ builder.Services.AddKpuApi();
 builder.Services.AddKpuLive(builder.Configuration);
 
 var app = builder.Build();
+app.UseKpuSecurityHeaders();
 app.MapKpuOperations();
 app.MapKpuApi();
 app.UseKpuWriterAuth(); // after the API's exception handler and static files, before the endpoints run
