@@ -2,6 +2,7 @@ using KpuOrleans.Gateway.Api;
 using KpuOrleans.Gateway.Auth;
 using KpuOrleans.Gateway.Hosting;
 using KpuOrleans.Gateway.Live;
+using KpuOrleans.Gateway.Protection;
 using KpuOrleans.Silo.Hosting;
 using KpuOrleans.Silo.Operations;
 using Orleans.Dashboard;
@@ -14,14 +15,24 @@ builder.AddKpuOperations("kpu-gateway");
 builder.AddKpuCluster();
 if (simulate) builder.AddKpuRehearsal();
 builder.AddKpuWriterAuth();
+builder.AddKpuTrustedProxies();
+builder.AddKpuRateLimits();
+builder.AddKpuSlowClientLimits();
+builder.Services.AddKpuCrossOrigin();
 builder.Services.AddKpuApi();
 builder.Services.AddKpuLive(builder.Configuration);
 
 var app = builder.Build();
+app.UseKpuTrustedProxies(); // first: everything after sees the client's own address
 app.UseKpuSecurityHeaders();
 app.MapKpuOperations();
 app.MapKpuApi();
-app.UseKpuWriterAuth(); // after the API's exception handler and static files, before the endpoints run
+// After the API's exception handler and static files, before the endpoints run; the limiter between knowing a
+// writer and refusing one, so that it counts writers by token and bad tokens by address.
+app.UseCors();
+app.UseKpuWriterAuthentication();
+app.UseKpuRateLimits();
+app.UseKpuWriterAuthorization();
 app.MapKpuLive();
 if (OperatorDashboard.IsEnabled(app.Configuration)) app.MapOrleansDashboard(OperatorPaths.Dashboard);
 app.Run();

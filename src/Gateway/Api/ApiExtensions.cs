@@ -1,3 +1,4 @@
+using KpuOrleans.Gateway.Protection;
 using KpuOrleans.Ledger;
 using Microsoft.AspNetCore.Diagnostics;
 
@@ -24,7 +25,7 @@ public static class ApiExtensions
         app.UseDefaultFiles();
         app.UseStaticFiles();
         app.MapOpenApi();
-        var api = app.MapGroup("/api/v1");
+        var api = app.MapGroup("/api/v1").RequireRateLimiting(RateLimits.Readers).RequireCors(CrossOrigin.OpenData);
         api.MapResults();
         api.MapTallies();
         api.MapRegions();

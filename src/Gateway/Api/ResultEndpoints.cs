@@ -1,5 +1,6 @@
 using System.Text.Json;
 using KpuOrleans.Gateway.Auth;
+using KpuOrleans.Gateway.Protection;
 using KpuOrleans.Registry;
 using KpuOrleans.Tps;
 using Microsoft.AspNetCore.Mvc;
@@ -18,10 +19,10 @@ public static class ResultEndpoints
         api.MapPost("/results", SubmitOne)
             .Produces<AcceptanceDto>(201).Produces<AcceptanceDto>(200)
             .ProducesProblem(400).ProducesProblem(409).ProducesProblem(413).ProducesProblem(422).ProducesProblem(503)
-            .RequireWriter(api);
+            .RequireWriter(api).AsWrite();
         api.MapPost("/results/batch", SubmitBatch)
             .Produces<BatchResultDto>(200).ProducesProblem(400).ProducesProblem(413).ProducesProblem(422)
-            .RequireWriter(api);
+            .RequireWriter(api).AsWrite();
         api.MapGet("/tps/{tps}/results/{contest}", GetTpsResults)
             .Produces<TpsResultsDto>(200).ProducesProblem(404);
         return api;

@@ -50,11 +50,17 @@ public static class WriterAuthExtensions
         return builder;
     }
 
-    public static WebApplication UseKpuWriterAuth(this WebApplication app)
+    /// <summary>Who the writer is; nothing is refused yet, so the rate limiter can count writers by their token.</summary>
+    public static WebApplication UseKpuWriterAuthentication(this WebApplication app)
     {
-        if (!app.Services.GetRequiredService<WriterAccess>().Enabled) return app;
-        app.UseAuthentication();
-        app.UseAuthorization();
+        if (app.Services.GetRequiredService<WriterAccess>().Enabled) app.UseAuthentication();
+        return app;
+    }
+
+    /// <summary>Refuses a write without a valid token (401), after the rate limiter so that bad tokens are limited too.</summary>
+    public static WebApplication UseKpuWriterAuthorization(this WebApplication app)
+    {
+        if (app.Services.GetRequiredService<WriterAccess>().Enabled) app.UseAuthorization();
         return app;
     }
 

@@ -36,7 +36,7 @@ public static class OperationsExtensions
     private static readonly string[] Meters =
     [
         KpuMetrics.MeterName, "Microsoft.Orleans", "Microsoft.AspNetCore.Hosting", "Microsoft.AspNetCore.Server.Kestrel",
-        "Microsoft.AspNetCore.Http.Connections", "Microsoft.AspNetCore.Diagnostics", "Npgsql", "System.Runtime",
+        "Microsoft.AspNetCore.Http.Connections", "Microsoft.AspNetCore.Diagnostics", "Microsoft.AspNetCore.RateLimiting", "Npgsql", "System.Runtime",
     ];
 
     public static IHostApplicationBuilder AddKpuOperations(this IHostApplicationBuilder builder, string serviceName)
