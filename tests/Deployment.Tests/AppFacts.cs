@@ -1,3 +1,5 @@
+using KpuOrleans.Gateway.Auth;
+using KpuOrleans.Gateway.Protection;
 using KpuOrleans.Silo.Hosting;
 using KpuOrleans.Silo.Operations;
 using Orleans.Configuration;
@@ -43,6 +45,14 @@ public static class AppFacts
     public const string SiloPortKey = "Orleans__SiloPort";
     public const string GatewayPortKey = "Orleans__GatewayPort";
 
+    // Gateways only: who may write (API.md, "Authentication"), from the gateway's own options class.
+    public const string AuthEnabledKey = $"{WriterAuthOptions.Section}__{nameof(WriterAuthOptions.Enabled)}";
+    public const string SigningKeyKey = $"{WriterAuthOptions.Section}__{nameof(WriterAuthOptions.SigningKey)}";
+    public const string AuthorityKey = $"{WriterAuthOptions.Section}__{nameof(WriterAuthOptions.Authority)}";
+
+    // Gateways only: the reverse proxies whose X-Forwarded-* headers count.
+    public static readonly string TrustedNetworksKey = EnvironmentKey(TrustedProxies.Key);
+
     public static readonly string[] EnvironmentKeys =
     [
         ConnectionStringKey,
@@ -55,7 +65,20 @@ public static class AppFacts
         "ASPNETCORE_URLS",
         "Logging__Console__FormatterName",
         "Logging__LogLevel__Default",
+        // Every setting of the gateway's options classes (so a new one must be documented too).
+        .. OptionKeys(typeof(WriterAuthOptions), WriterAuthOptions.Section),
+        .. OptionKeys(typeof(RateLimitOptions), RateLimitOptions.Section),
+        TrustedNetworksKey,
     ];
+
+    /// <summary>The environment variable for a configuration key (<c>Proxy:TrustedNetworks</c> → <c>Proxy__TrustedNetworks</c>).</summary>
+    public static string EnvironmentKey(string configurationKey) => configurationKey.Replace(":", "__", StringComparison.Ordinal);
+
+    /// <summary>The keys an options class binds from its section: its public settable properties.</summary>
+    private static IEnumerable<string> OptionKeys(Type options, string section) =>
+        options.GetProperties(System.Reflection.BindingFlags.Public | System.Reflection.BindingFlags.Instance)
+            .Where(p => p.CanWrite && p.SetMethod!.IsPublic)
+            .Select(p => $"{section}__{p.Name}");
 
     private static string ProjectProperty(string project, string property) =>
         System.Xml.Linq.XDocument.Load(Path.Combine(Repository.Root, project)).Descendants(property).SingleOrDefault()?.Value
@@ -69,6 +92,7 @@ public static class Names
     public const string ServiceAccount = "kpu-orleans";
     public const string Config = "kpu-config";
     public const string DatabaseSecret = "kpu-postgres";
+    public const string AuthSecret = "kpu-auth";
     public const string Silo = "kpu-silo";
     public const string Gateway = "kpu-gateway";
     public const string Migrate = "kpu-migrate";
@@ -80,11 +104,12 @@ public static class Names
     public static readonly string[] Components = ["silo", "gateway", "postgres", "migrate"];
 
     /// <summary>
-    /// The Secret (and its keys) the app pods use that production creates out of band (kubectl create secret), so
-    /// the base does not hold it; overlays/dev does.
+    /// The Secrets (and their keys) the app pods use that production creates out of band (kubectl create secret), so
+    /// the base does not hold them; overlays/dev does, with placeholders.
     /// </summary>
     public static readonly Dictionary<string, string[]> OutOfBandSecrets = new()
     {
         [DatabaseSecret] = [AppFacts.ConnectionStringKey],
+        [AuthSecret] = [AppFacts.SigningKeyKey],
     };
 }

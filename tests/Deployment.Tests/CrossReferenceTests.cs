@@ -1,4 +1,6 @@
 using k8s.Models;
+using KpuOrleans.Gateway.Auth;
+using KpuOrleans.Gateway.Protection;
 
 namespace KpuOrleans.Deployment.Tests;
 
@@ -384,7 +386,7 @@ public class CrossReferenceTests
         {
             Assert.True(secret.Data is null, $"Secret/{secret.Metadata.Name}: use stringData, so that a reader sees it is a placeholder");
             Assert.All(secret.StringData ?? new Dictionary<string, string>(), p =>
-                Assert.True(p.Value.Contains("CHANGE-ME", StringComparison.Ordinal), $"Secret/{secret.Metadata.Name}: {p.Key} is not an obvious placeholder"));
+                Assert.True(Placeholders.IsPlaceholder(p.Key, p.Value), $"Secret/{secret.Metadata.Name}: {p.Key} is not an obvious placeholder"));
         }
     }
 
@@ -466,5 +468,12 @@ public class DocumentedKeysTests
         var missing = AppFacts.EnvironmentKeys
             .Where(key => !documented.Any(d => d.IsPrefix ? key.StartsWith(d.Key + "__", StringComparison.Ordinal) : key == d.Key)).ToList();
         Assert.True(missing.Count == 0, $"not in the README's Configuration table: {string.Join(", ", missing)}");
+
+        // And the other way round for the gateway's sections, whose keys the list takes from the gateway's code: a
+        // documented key there is one the gateway reads (a misspelt one in a ConfigMap would be silently ignored).
+        string[] sections = [WriterAuthOptions.Section, RateLimitOptions.Section, TrustedProxies.Key.Split(':')[0]];
+        var unknown = documented.Where(d => !d.IsPrefix && sections.Any(s => d.Key.StartsWith(s + "__", StringComparison.Ordinal))
+            && !AppFacts.EnvironmentKeys.Contains(d.Key)).Select(d => d.Key).ToList();
+        Assert.True(unknown.Count == 0, $"the README's Configuration table documents keys the gateway does not read: {string.Join(", ", unknown)}");
     }
 }

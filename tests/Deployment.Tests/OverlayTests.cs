@@ -18,11 +18,16 @@ public class OverlayTests
             Assert.Equal(Manifests.Canonical(o.Yaml), Manifests.Canonical(same.Yaml));
         }
 
-        // ...plus PostgreSQL: its StatefulSet, Service, NetworkPolicy, and the Secret that holds its credentials.
-        var added = dev.Objects.Where(d => @base.Objects.All(o => o.Id != d.Id)).Select(d => $"{d.Kind}/{d.Name}").Order().ToList();
+        // ...plus PostgreSQL: its StatefulSet, Service, NetworkPolicy, and the Secret that holds its credentials; and
+        // the Secret with the gateways' token signing key. Both Secrets are the ones production creates out of band.
+        var added = dev.Objects.Where(d => @base.Objects.All(o => o.Id != d.Id)).Select(d => $"{d.Kind}/{d.Name}").Order(StringComparer.Ordinal).ToList();
         Assert.Equal(
-            new[] { $"NetworkPolicy/{Names.Postgres}", $"Secret/{Names.DatabaseSecret}", $"Service/{Names.Postgres}", $"StatefulSet/{Names.Postgres}" },
+            new[] { $"NetworkPolicy/{Names.Postgres}", $"Secret/{Names.AuthSecret}", $"Secret/{Names.DatabaseSecret}", $"Service/{Names.Postgres}", $"StatefulSet/{Names.Postgres}" },
             added);
+        Assert.Equal(Names.OutOfBandSecrets.Keys.Order(StringComparer.Ordinal),
+            dev.All<V1Secret>().Select(s => s.Metadata.Name).Order(StringComparer.Ordinal));
+        foreach (var (name, keys) in Names.OutOfBandSecrets)
+            Assert.All(keys, k => Assert.True(dev.Get<V1Secret>(name).StringData?.ContainsKey(k) == true, $"the dev overlay's Secret/{name} lacks {k}"));
         Assert.All(dev.Objects.Where(d => @base.Objects.All(o => o.Id != d.Id) && d.Kind != "Secret"),
             d => Assert.Equal("postgres", d.Model.Metadata.Labels[Names.ComponentLabel]));
 

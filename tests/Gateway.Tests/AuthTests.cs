@@ -25,6 +25,8 @@ public class AuthTests(AuthTests.AuthHost host) : IClassFixture<AuthTests.AuthHo
             base.ConfigureWebHost(builder);
             builder.UseSetting("Auth:Enabled", "true");
             builder.UseSetting("Auth:SigningKey", Convert.ToBase64String(Key));
+            // A blank key, as a ConfigMap entry left empty: unset, not an issuer named "" that no token could match.
+            builder.UseSetting("Auth:Authority", "");
         }
     }
 

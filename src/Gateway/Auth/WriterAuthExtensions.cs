@@ -23,6 +23,8 @@ public static class WriterAuthExtensions
     public static WebApplicationBuilder AddKpuWriterAuth(this WebApplicationBuilder builder)
     {
         var options = builder.Configuration.GetSection(WriterAuthOptions.Section).Get<WriterAuthOptions>() ?? new WriterAuthOptions();
+        // An empty value (a ConfigMap key left blank) means unset, not an issuer called "".
+        if (string.IsNullOrWhiteSpace(options.Authority)) options.Authority = null;
         var enabled = options.Enabled ?? builder.Configuration.KpuConnectionString() is not null;
         builder.Services.AddSingleton(new WriterAccess(enabled));
         builder.Services.AddHostedService(services => new Announcement(enabled, options, services.GetRequiredService<ILogger<WriterAccess>>()));

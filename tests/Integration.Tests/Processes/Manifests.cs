@@ -10,7 +10,7 @@ namespace KpuOrleans.Integration.Tests.Processes;
 public static class Manifests
 {
     /// <summary>What <see cref="LocalCluster"/> gives each process itself, in place of the downward API and the Secret.</summary>
-    private static readonly string[] SetPerProcess = ["POD_NAME", "POD_IP", "ConnectionStrings__Kpu"];
+    private static readonly string[] SetPerProcess = ["POD_NAME", "POD_IP", "ConnectionStrings__Kpu", "Auth__SigningKey"];
 
     public static IReadOnlyDictionary<string, string?> ProcessEnvironment()
     {
