@@ -7,6 +7,8 @@ namespace KpuOrleans.Bench;
 /// The standard suite (docs/BENCHMARKS.md). Every throughput row sends the same forms (every TPS and race of the
 /// slice, first forms only, one seed) with the same client, so rows compare as ratios; the ceiling alone is not
 /// checked (it keeps nothing), every other row ends with the simulator's check of the tallies against its recount.
+/// The durable rows run with writers authenticating, as in production (with <c>--no-auth</c>, without); the embedded
+/// mode has auth off by design and the baselines have none.
 /// </summary>
 internal sealed class Suite(BenchOptions options)
 {
@@ -22,16 +24,16 @@ internal sealed class Suite(BenchOptions options)
         string[] slice = options.Regions.Length > 0 ? ["--regions", string.Join(",", options.Regions)] : [];
         var plans = new List<Plan>
         {
-            new("durable-single", "Durable ingest over HTTP, single forms (1 silo + 1 gateway, PostgreSQL)", Durable("single"), [.. Flood, .. Single]),
-            new("durable-batch", "Durable ingest through the batch endpoint (100 forms per request)", Durable("batch"), [.. Flood, .. Batched]),
+            new("durable-single", OfDurable("Durable ingest over HTTP, single forms (1 silo + 1 gateway, PostgreSQL)"), Durable("single"), [.. Flood, .. Single]),
+            new("durable-batch", OfDurable("Durable ingest through the batch endpoint (100 forms per request)"), Durable("batch"), [.. Flood, .. Batched]),
             new("embedded-single", "Embedded, in memory (one process), single forms", Embedded, [.. Flood, .. Single]),
             new("embedded-batch", "Embedded, in memory, batch endpoint", Embedded, [.. Flood, .. Batched]),
             new("ceiling-single", "Ceiling: bare ASP.NET Core endpoint that parses the form and answers 201", Ceiling, [.. Flood, .. Single, .. Unchecked]),
             new("ceiling-batch", "Ceiling, batch endpoint", Ceiling, [.. Flood, .. Batched, .. Unchecked]),
             new("alternative-single", "The usual alternative: ASP.NET Core + PostgreSQL, no actors, single forms", Alternative, [.. Flood, .. Single]),
             new("alternative-batch", "The usual alternative, batch endpoint (one transaction per form)", Alternative, [.. Flood, .. Batched]),
-            new("fanout-1000", "1,000 SignalR viewers while Surabaya's night is replayed at 720× (durable)", Durable("fanout1k"), FanOut(1_000)),
-            new("fanout-10000", "10,000 SignalR viewers while Surabaya's night is replayed at 720× (durable)", Durable("fanout10k"), FanOut(10_000)),
+            new("fanout-1000", OfDurable("1,000 SignalR viewers while Surabaya's night is replayed at 720× (durable)"), Durable("fanout1k"), FanOut(1_000)),
+            new("fanout-10000", OfDurable("10,000 SignalR viewers while Surabaya's night is replayed at 720× (durable)"), Durable("fanout10k"), FanOut(10_000)),
         };
         var results = new List<ScenarioResult>();
         foreach (var plan in plans.Where(p => Selected(p.Id)))
@@ -57,7 +59,10 @@ internal sealed class Suite(BenchOptions options)
         ["night", "--seed", "2024", "--speed", "720", "--concurrency", "64", "--subscribers", viewers.ToString(), "--settle", "180", "--timeout", "120"];
 
     private Func<Task<ISystemUnderTest>> Durable(string name) =>
-        async () => await DurableSystem.StartAsync(options.Postgres, $"kpu_bench_{name}");
+        async () => await DurableSystem.StartAsync(options.Postgres, $"kpu_bench_{name}", writersAuthenticate: !options.NoAuth);
+
+    /// <summary>A durable row run with <c>--no-auth</c> says so wherever its figures end up.</summary>
+    private string OfDurable(string title) => options.NoAuth ? $"{title}; writers not authenticated (--no-auth)" : title;
 
     private static async Task<ISystemUnderTest> Embedded() => await EmbeddedSystem.StartAsync();
 
@@ -82,7 +87,7 @@ internal sealed class Suite(BenchOptions options)
             (System.Text.Json.Nodes.JsonObject Report, int ExitCode) run;
             await using (var meter = CpuMeter.Start(system.Processes))
             {
-                run = await SimulatorRun.RunAsync(plan.Id, system.Address, args);
+                run = await SimulatorRun.RunAsync(plan.Id, system, args);
                 cpu = meter.Stop();
             }
             Console.WriteLine($"CPU seconds over {cpu.WallSeconds:N1} s: {string.Join(", ", cpu.CpuSeconds.Select(c => $"{c.Key} {c.Value:N1}"))}");
@@ -100,14 +105,14 @@ internal sealed class Suite(BenchOptions options)
     /// <summary>Fills a fresh database through the batch endpoint, then rebuilds every tally from the ledger alone.</summary>
     private async Task<ScenarioResult> ColdStartAsync(string[] slice)
     {
-        const string title = "Cold start: every Jawa Timur tally rebuilt from the ledger alone (no grain state), until verify passes";
+        var title = OfDurable("Cold start: every Jawa Timur tally rebuilt from the ledger alone (no grain state), until verify passes");
         Console.WriteLine();
         Console.WriteLine($"== cold-start: {title}");
         string[] args = [.. Flood, .. Batched, "--check-down-to", "province", .. slice];
         try
         {
-            await using var system = await DurableSystem.StartAsync(options.Postgres, "kpu_bench_coldstart");
-            var (fill, exitCode) = await SimulatorRun.RunAsync("cold-start-fill", system.Address, args);
+            await using var system = await DurableSystem.StartAsync(options.Postgres, "kpu_bench_coldstart", writersAuthenticate: !options.NoAuth);
+            var (fill, exitCode) = await SimulatorRun.RunAsync("cold-start-fill", system, args);
             if (exitCode != 0) throw new InvalidOperationException($"filling the ledger failed (simulator exit code {exitCode})");
             var forms = await BenchDatabase.CountAsync(system.ConnectionString, "SELECT count(*) FROM kpu_ledger");
             var (elapsed, runs, verify) = await system.ColdStartAsync(TimeSpan.FromMinutes(5));

@@ -75,6 +75,46 @@ public class RejectionTests(GatewayHost host) : IClassFixture<GatewayHost>
         await AssertNothingCountedAsync();
     }
 
+    public static TheoryData<string, string> UnreadableText => new()
+    {
+        { "invalid UTF-8 bytes in a value", "tps" },
+        { "an escaped unpaired surrogate in a value", "reason" },
+        { "invalid UTF-8 bytes in a ballot number", "votes.(a field name)" },
+        { "an unpaired surrogate in a batch item", "forms[1].contest" },
+    };
+
+    /// <summary>The parser lets these through and only fails when the string is read; they must be refused before anything is judged.</summary>
+    [Theory]
+    [MemberData(nameof(UnreadableText))]
+    public async Task Text_that_is_not_valid_UTF_8_is_400_naming_where(string what, string field)
+    {
+        var good = Encoding.UTF8.GetBytes(GoodJson());
+        byte[] body = what switch
+        {
+            "invalid UTF-8 bytes in a value" => Splice(good, $"\"{Tps}\"", [(byte)'"', 0xED, 0xA0, 0x80, (byte)'"']),
+            "an escaped unpaired surrogate in a value" => Encoding.UTF8.GetBytes(GoodJson().Replace("\"reason\":null", "\"reason\":\"ok\\ud800\"")),
+            "invalid UTF-8 bytes in a ballot number" => Splice(good, "\"1\":", [(byte)'"', 0xC3, 0x28, (byte)'"', (byte)':']),
+            _ => Encoding.UTF8.GetBytes($"{{\"forms\":[{GoodJson()},{GoodJson().Replace("\"PGUB-35\"", "\"\\ud800\"")}]}}"),
+        };
+        var path = field.StartsWith("forms", StringComparison.Ordinal) ? "/api/v1/results/batch" : "/api/v1/results";
+        using var content = new ByteArrayContent(body);
+        content.Headers.ContentType = new System.Net.Http.Headers.MediaTypeHeaderValue("application/json");
+
+        using var response = await host.CreateClient().PostAsync(path, content);
+
+        Assert.True(response.StatusCode == HttpStatusCode.BadRequest, $"{what}: {(int)response.StatusCode} {await response.Content.ReadAsStringAsync()}");
+        var problem = await GatewayHost.ReadBodyAsync(response);
+        Assert.True(problem.GetProperty("errors").TryGetProperty(field, out _), $"{what}: {problem}");
+        await AssertNothingCountedAsync();
+    }
+
+    private static byte[] Splice(byte[] json, string find, byte[] replacement)
+    {
+        var at = Encoding.UTF8.GetString(json).IndexOf(find, StringComparison.Ordinal);
+        Assert.True(at >= 0, $"'{find}' is not in the form");
+        return [.. json[..at], .. replacement, .. json[(at + Encoding.UTF8.GetByteCount(find))..]];
+    }
+
     [Fact]
     public async Task A_missing_field_is_named_in_errors()
     {

@@ -1,6 +1,7 @@
 using KpuOrleans.Bench;
 using KpuOrleans.Bench.Measuring;
 using KpuOrleans.Bench.Reporting;
+using KpuOrleans.Bench.Systems;
 using Xunit.Abstractions;
 
 namespace KpuOrleans.Integration.Tests;
@@ -46,6 +47,33 @@ public class BenchmarkSuiteTests(ITestOutputHelper output)
             Assert.Equal(0, check["mismatches"]!.GetValue<int>());
         }
         Assert.Null(results.Single(r => r.Id == "ceiling-single").Simulator!["tallyCheck"]);
+    }
+
+    [Fact]
+    public async Task The_durable_system_refuses_writers_without_a_token_and_hands_the_simulator_its_key()
+    {
+        var server = await PostgresServer.Shared.StartAsync();
+        await using var system = await DurableSystem.StartAsync(server, "kpu_bench_test_auth", writersAuthenticate: true);
+        using var http = new HttpClient { BaseAddress = system.Address };
+
+        // The token is judged before the body is read.
+        using var anonymous = await http.PostAsync("api/v1/results", new StringContent("{}", System.Text.Encoding.UTF8, "application/json"));
+
+        Assert.Equal(System.Net.HttpStatusCode.Unauthorized, anonymous.StatusCode);
+        Assert.Equal("--token-key", system.ClientArgs[0]);
+        Assert.Equal(32, Convert.FromBase64String(system.ClientArgs[1]).Length);
+    }
+
+    [Fact]
+    public void No_auth_is_a_flag_among_the_runner_options()
+    {
+        var options = BenchOptions.Parse(["--postgres", "Host=db", "--no-auth", "--only", "durable-single,durable-batch"]);
+
+        Assert.True(options!.NoAuth);
+        Assert.Equal(["durable-single", "durable-batch"], options.Only);
+        Assert.False(BenchOptions.Parse(["--only", "durable-single", "--postgres", "Host=db"])!.NoAuth);
+        Assert.Null(BenchOptions.Parse(["--postgres", "Host=db", "--only"]));
+        Assert.Null(BenchOptions.Parse(["--no-auth"]));
     }
 
     [Fact]

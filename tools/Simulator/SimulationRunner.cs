@@ -7,6 +7,7 @@ using KpuOrleans.Simulator.Options;
 using KpuOrleans.Simulator.Reporting;
 using KpuOrleans.Simulator.Script;
 using KpuOrleans.Simulator.Sending;
+using KpuOrleans.Simulator.Throttling;
 using KpuOrleans.Simulator.Tokens;
 
 namespace KpuOrleans.Simulator;
@@ -36,17 +37,19 @@ internal sealed class SimulationRunner(SimulatorOptions options, TextWriter outp
             BaseAddress = options.Target,
             Timeout = options.RequestTimeout,
         };
-        await ProbeAsync(http, registry, cancellationToken);
+        var throttle = new Throttle(stats);
+        await ProbeAsync(http, throttle, registry, cancellationToken);
 
         await using var viewers = options.Subscribers > 0
-            ? await TallySubscribers.ConnectAsync(options.Target, SubscriptionPlan.Draw(registry, slice, options.Subscribers, options.Seed), cancellationToken)
+            ? await TallySubscribers.ConnectAsync(options.Target, SubscriptionPlan.Draw(registry, slice, options.Subscribers, options.Seed), throttle,
+                cancellationToken)
             : null;
 
         SubmissionQueue queue = options.Mode == RunMode.Night
             ? new NightQueue(script.Races, options.Speed)
             : new FloodQueue(script.Races, options.Seed);
         var officers = OfficerTokens.From(options.TokenKey ?? Environment.GetEnvironmentVariable("Auth__SigningKey"));
-        var sender = new Sender(new ResultsClient(http, officers), queue, stats,
+        var sender = new Sender(new ResultsClient(http, throttle, officers), queue, stats,
             new SenderSettings(options.Concurrency, options.Batch, options.Attempts, TimeSpan.FromSeconds(1)));
 
         using var stopDisplay = new CancellationTokenSource();
@@ -62,7 +65,7 @@ internal sealed class SimulationRunner(SimulatorOptions options, TextWriter outp
             _phase = "checking tallies";
             recount = Recount.Of(registry, script.Races);
             check = options.CheckDownTo is { } deepest
-                ? await new TallyChecker(new ApiTallyReader(http), options.Settle, CheckPause)
+                ? await new TallyChecker(new ApiTallyReader(http, throttle), options.Settle, CheckPause)
                     .CheckAsync(TallyChecker.TargetsFor(registry, slice, deepest), recount, cancellationToken)
                 : new CheckReport(0, [], 0);
             if (viewers is not null)
@@ -100,12 +103,13 @@ internal sealed class SimulationRunner(SimulatorOptions options, TextWriter outp
         slice is [{ Level: Level.Province } root] ? $"the whole of {root.Name}" : $"regions {string.Join(",", slice.Select(r => r.Code))}";
 
     /// <summary>Fails fast, with a clear message, when the target is not a KpuOrleans gateway with this registry's races.</summary>
-    private static async Task ProbeAsync(HttpClient http, RegionRegistry registry, CancellationToken cancellationToken)
+    private static async Task ProbeAsync(HttpClient http, Throttle throttle, RegionRegistry registry, CancellationToken cancellationToken)
     {
         HashSet<string> served;
         try
         {
-            using var response = await http.GetAsync("api/v1/contests", cancellationToken);
+            using var response = await throttle.SendAsync(http, () => new HttpRequestMessage(HttpMethod.Get, "api/v1/contests"), ThrottledArea.Reads,
+                cancellationToken);
             response.EnsureSuccessStatusCode();
             using var body = JsonDocument.Parse(await response.Content.ReadAsByteArrayAsync(cancellationToken));
             served = [.. body.RootElement.EnumerateArray().Select(c => c.GetProperty("id").GetString()!)];
@@ -128,7 +132,7 @@ internal sealed class SimulationRunner(SimulatorOptions options, TextWriter outp
             night is null ? null : ArrivalCurve.ClockOf(night.Now), night?.Behind ?? TimeSpan.Zero,
             stats.Sent, stats.Answered, stats.Accepted, stats.SubmissionsTotal, stats.TpsReported, stats.TpsTotal,
             latency?.GetValueAtPercentile(50) / 1000.0, latency?.GetValueAtPercentile(99) / 1000.0,
-            new Dictionary<string, long>(stats.Errors), viewers?.ConnectionCount ?? 0, viewers?.MessagesReceived ?? 0);
+            new Dictionary<string, long>(stats.Errors), stats.Throttled, viewers?.ConnectionCount ?? 0, viewers?.MessagesReceived ?? 0);
     }
 }
 

@@ -1,4 +1,5 @@
 using System.Text.Json.Nodes;
+using KpuOrleans.Bench.Systems;
 using KpuOrleans.TestKit;
 
 namespace KpuOrleans.Bench.Measuring;
@@ -6,11 +7,14 @@ namespace KpuOrleans.Bench.Measuring;
 /// <summary>The one client of every scenario: the project's simulator as a process, its figures read from its JSON report.</summary>
 internal static class SimulatorRun
 {
-    public static async Task<(JsonObject Report, int ExitCode)> RunAsync(string name, Uri target, IReadOnlyList<string> args)
+    /// <param name="args">The scenario's arguments, as recorded in the results; the system's own (a token key) are added, not recorded.</param>
+    public static async Task<(JsonObject Report, int ExitCode)> RunAsync(string name, ISystemUnderTest system, IReadOnlyList<string> args)
     {
         var report = Path.Combine(KpuProcess.LogFolder, $"{name}.json");
-        var simulator = KpuProcess.Program($"simulator-{name}", "tools/Simulator", "KpuOrleans.Simulator.dll", new Dictionary<string, string?>(),
-            [.. args, "--target", target.ToString(), "--plain", "--progress-interval", "10", "--report-json", report]);
+        // The simulator signs forms with Auth__SigningKey when it has no --token-key: only the system decides whether it signs.
+        var environment = new Dictionary<string, string?> { ["Auth__SigningKey"] = null };
+        var simulator = KpuProcess.Program($"simulator-{name}", "tools/Simulator", "KpuOrleans.Simulator.dll", environment,
+            [.. args, .. system.ClientArgs, "--target", system.Address.ToString(), "--plain", "--progress-interval", "10", "--report-json", report]);
         var (exitCode, output) = await simulator.RunToEndAsync(TimeSpan.FromMinutes(30));
         var summary = output[(output.LastIndexOf("KpuOrleans simulator:", StringComparison.Ordinal) is var at and >= 0 ? at : 0)..];
         Console.WriteLine(summary.TrimEnd());

@@ -9,13 +9,15 @@ internal static class ResultFile
     private static readonly JsonSerializerOptions Json = new(JsonSerializerDefaults.Web) { WriteIndented = true };
 
     /// <param name="partial">A run of some scenarios or regions only: named so that it never replaces a full run's file.</param>
-    public static async Task<string> WriteAsync(MachineFacts machine, IReadOnlyList<ScenarioResult> results, bool partial)
+    /// <param name="writersAuthenticate">false for a <c>--no-auth</c> run, named so as well: a comparison, not the standard figures.</param>
+    public static async Task<string> WriteAsync(MachineFacts machine, IReadOnlyList<ScenarioResult> results, bool partial, bool writersAuthenticate)
     {
         var folder = Directory.CreateDirectory(Path.Combine(Repository.Root, "bench", "results")).FullName;
-        var path = Path.Combine(folder, $"{machine.Date:yyyy-MM-dd}-{machine.Label}{(partial ? "-partial" : "")}.json");
+        var path = Path.Combine(folder, $"{machine.Date:yyyy-MM-dd}-{machine.Label}{(writersAuthenticate ? "" : "-noauth")}{(partial ? "-partial" : "")}.json");
         var document = new
         {
             machine,
+            writersAuthenticate,
             scenarios = results.Select(r => new
             {
                 r.Id, r.Title, r.Passed, r.Problem, r.SimulatorArgs, r.Extra,

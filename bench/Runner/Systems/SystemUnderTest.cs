@@ -9,6 +9,9 @@ internal interface ISystemUnderTest : IAsyncDisposable
 
     /// <summary>Role → process id (PostgreSQL is measured separately, for every system).</summary>
     IReadOnlyDictionary<string, int> Processes { get; }
+
+    /// <summary>What the simulator needs besides the address to be let in (the writers' token key); nothing by default.</summary>
+    IReadOnlyList<string> ClientArgs => [];
 }
 
 internal static class Serving

@@ -1,4 +1,5 @@
 using System.Text.Json;
+using KpuOrleans.Simulator.Throttling;
 
 namespace KpuOrleans.Simulator.Checking;
 
@@ -9,14 +10,18 @@ internal interface ITallyReader
     Task<(ObservedTally? Tally, string? Problem)> ReadAsync(TallyTarget target, CancellationToken cancellationToken);
 }
 
-/// <summary>Reads tallies as the public does: <c>GET /api/v1/tally/{contest}/{code}</c>.</summary>
-internal sealed class ApiTallyReader(HttpClient http) : ITallyReader
+/// <summary>
+/// Reads tallies as the public does: <c>GET /api/v1/tally/{contest}/{code}</c>. A 429 (this address over its read
+/// limit) is waited out and asked again: it says nothing about the tally.
+/// </summary>
+internal sealed class ApiTallyReader(HttpClient http, Throttle throttle) : ITallyReader
 {
     public async Task<(ObservedTally? Tally, string? Problem)> ReadAsync(TallyTarget target, CancellationToken cancellationToken)
     {
         try
         {
-            using var response = await http.GetAsync($"api/v1/tally/{target.Contest.Id}/{target.Region.Code}", cancellationToken);
+            using var response = await throttle.SendAsync(http,
+                () => new HttpRequestMessage(HttpMethod.Get, $"api/v1/tally/{target.Contest.Id}/{target.Region.Code}"), ThrottledArea.Reads, cancellationToken);
             if (!response.IsSuccessStatusCode) return (null, $"GET answered {(int)response.StatusCode}");
             using var body = JsonDocument.Parse(await response.Content.ReadAsByteArrayAsync(cancellationToken));
             return (Parse(body.RootElement), null);

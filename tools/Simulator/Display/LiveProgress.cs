@@ -49,6 +49,7 @@ internal sealed class LiveProgress(IAnsiConsole console) : IProgressDisplay
         table.AddRow("TPS reported", $"{Bar(s.TpsShare)} {s.TpsShare:P1} ({s.TpsReported:N0} of {s.TpsTotal:N0})");
         if (s.LatencyP50Ms is not null) table.AddRow("201 latency", $"p50 {s.LatencyP50Ms:N1} ms, p99 {s.LatencyP99Ms:N1} ms");
         table.AddRow("errors", s.Errors.Count == 0 ? "[green]none[/]" : $"[red]{Markup.Escape(s.ErrorsText)}[/]");
+        if (s.Throttled > 0) table.AddRow("throttled (429)", $"[yellow]{s.Throttled:N0}[/] requests sent again after Retry-After");
         if (s.Viewers > 0) table.AddRow("viewers", $"{s.Viewers:N0} connections, {s.ViewerMessages:N0} tally messages");
         return table;
     }

@@ -15,6 +15,7 @@ internal sealed record ProgressSnapshot(
     double? LatencyP50Ms,
     double? LatencyP99Ms,
     IReadOnlyDictionary<string, long> Errors,
+    long Throttled,
     int Viewers,
     long ViewerMessages)
 {

@@ -1,5 +1,6 @@
 using System.Text.Json;
 using KpuOrleans.Simulator.Checking;
+using KpuOrleans.Simulator.Throttling;
 using Microsoft.AspNetCore.SignalR.Client;
 
 namespace KpuOrleans.Simulator.Live;
@@ -12,11 +13,10 @@ internal sealed class TallySubscribers : IAsyncDisposable
 {
     private readonly List<HubConnection> _connections = [];
     private readonly List<SubscriptionLog> _logs = [];
+    private readonly Throttle _throttle;
     private long _messages;
 
-    private TallySubscribers()
-    {
-    }
+    private TallySubscribers(Throttle throttle) => _throttle = throttle;
 
     public IReadOnlyList<SubscriptionLog> Logs => _logs;
 
@@ -25,9 +25,10 @@ internal sealed class TallySubscribers : IAsyncDisposable
     public long MessagesReceived => Interlocked.Read(ref _messages);
 
     /// <summary>Opens one connection per plan entry and subscribes it to the entry's tallies.</summary>
-    public static async Task<TallySubscribers> ConnectAsync(Uri target, IReadOnlyList<IReadOnlyList<TallyTarget>> plan, CancellationToken cancellationToken)
+    public static async Task<TallySubscribers> ConnectAsync(Uri target, IReadOnlyList<IReadOnlyList<TallyTarget>> plan, Throttle throttle,
+        CancellationToken cancellationToken)
     {
-        var subscribers = new TallySubscribers();
+        var subscribers = new TallySubscribers(throttle);
         var hub = new Uri(target, "hubs/tally");
         try
         {
@@ -50,7 +51,8 @@ internal sealed class TallySubscribers : IAsyncDisposable
 
     private async Task OpenAsync(Uri hub, int index, IReadOnlyList<TallyTarget> targets, CancellationToken cancellationToken)
     {
-        var connection = new HubConnectionBuilder().WithUrl(hub).Build();
+        var watch = new RetryAfterWatch();
+        var connection = new HubConnectionBuilder().WithUrl(hub, http => http.HttpMessageHandlerFactory = watch.Around).Build();
         _connections.Add(connection);
         var logs = targets.Distinct().ToDictionary(t => (t.Contest.Id, t.Region.Code), t => new SubscriptionLog(t, index, DateTime.UtcNow));
         connection.On<JsonElement>("tally", tally =>
@@ -61,7 +63,8 @@ internal sealed class TallySubscribers : IAsyncDisposable
             Interlocked.Increment(ref _messages);
             log.Add(Message(tally, received));
         });
-        await connection.StartAsync(cancellationToken);
+        // Over this address's connection limit the hub answers 429: wait as told and connect again.
+        await _throttle.StartAsync(connection, watch, cancellationToken);
         foreach (var log in logs.Values)
         {
             var snapshot = await connection.InvokeAsync<JsonElement>("Subscribe", log.Target.Contest.Id, log.Target.Region.Code, cancellationToken);

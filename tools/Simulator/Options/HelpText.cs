@@ -31,7 +31,8 @@ internal static class HelpText
                                    every level down to a TPS; measures delivery delay. Default 0.
           --settle SECONDS         How long the end-of-run checks wait for tallies to catch up. Default 60.
           --timeout SECONDS        HTTP request timeout; a request without an answer counts as an error. Default 30.
-          --attempts N             Sends per form when there is no answer or a 5xx (each one an error). Default 3.
+          --attempts N             Sends per form when there is no answer or a 5xx (each one an error); a 429
+                                   does not spend one. Default 3.
           --check-down-to LEVEL    Deepest level the final check reads: province, regency, district, village or
                                    tps (it always reads every level above the slice too), or none to skip the
                                    check (a target that serves no tallies). Default village.
@@ -50,6 +51,11 @@ internal static class HelpText
         Every answer is checked: first forms and corrections must be 201, retries 200 with the first acceptance,
         invalid forms 422; anything else (409, 5xx, no answer, ...) is an error. The end-of-run check reads the
         tally of every race at every checked region and compares each figure with the recount.
+
+        A 429 Too Many Requests (the gateway's rate limits: per writer token, per client address for reads and
+        hub connections) is neither an answer nor an error: every request (forms, tally reads, viewers connecting)
+        waits the Retry-After (1 s without one, at most 30 s) and goes again, and the report counts how often.
+        A request still refused after 5 minutes of that takes the 429 as its answer.
 
         Exit code: 0 when every answer and every tally was as expected; 1 otherwise; 2 for a usage error.
         """;

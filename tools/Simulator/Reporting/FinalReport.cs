@@ -33,6 +33,10 @@ internal static class FinalReport
             output.WriteLine($"Errors: {string.Join(", ", stats.Errors.OrderByDescending(e => e.Value).Select(e => $"{e.Key}: {e.Value:N0}"))}");
             foreach (var sample in stats.ErrorSamples) output.WriteLine($"  {sample}");
         }
+        output.WriteLine(stats.Throttled == 0
+            ? "Throttled (429): none"
+            : $"Throttled (429, waited out as Retry-After said and sent again, not errors): {stats.Throttled:N0} requests " +
+              $"({string.Join(", ", stats.ThrottledBy.OrderBy(t => t.Key).Select(t => $"{t.Key.ToString().ToLowerInvariant()}: {t.Value:N0}"))})");
         if (outcome.UnresolvedForms > 0)
             output.WriteLine($"Forms never answered after {options.Attempts} attempts (their fate is unknown; the recount leaves them out): {outcome.UnresolvedForms:N0}");
 

@@ -40,6 +40,9 @@ internal static class JsonReport
                 .GroupBy(a => RunStats.StatusLabel(a.Key.Status))
                 .ToDictionary(g => g.Key, g => g.Sum(a => a.Value)),
             errors = stats.Errors,
+            // Requests answered 429 and sent again; a batch counts once. Not errors, but a row throttled is not a clean measurement.
+            throttled = stats.Throttled,
+            throttledBy = stats.Throttled == 0 ? null : stats.ThrottledBy.OrderBy(t => t.Key).ToDictionary(t => t.Key.ToString().ToLowerInvariant(), t => t.Value),
             tallyCheck = options.CheckDownTo is null ? null : new { @checked = outcome.Check.Checked, mismatches = outcome.Check.Mismatches.Count },
             viewers = outcome.Viewers == 0 ? null : new
             {

@@ -1,6 +1,8 @@
+using System.Diagnostics;
 using System.Net.Http.Headers;
 using System.Text.Json;
 using KpuOrleans.Forms;
+using KpuOrleans.Simulator.Throttling;
 using KpuOrleans.Simulator.Tokens;
 
 namespace KpuOrleans.Simulator.Sending;
@@ -14,49 +16,74 @@ internal sealed record Answer(int Status, AcceptanceBody? Acceptance, string? De
 /// <summary>The body of a 201 or 200: <c>{ tps, contest, version, acceptedAt, anomalies }</c>.</summary>
 internal sealed record AcceptanceBody(string Tps, string Contest, long Version, DateTimeOffset AcceptedAt, IReadOnlyList<string> Anomalies);
 
-/// <summary>Submits forms over HTTP: <c>POST /api/v1/results</c>, or <c>/results/batch</c> for many at once.</summary>
-internal sealed class ResultsClient(HttpClient http, OfficerTokens? officers = null)
+/// <summary>
+/// The answers to one request, one per form in order, and its round trip: the last send only, since waiting out a 429
+/// is the client's time, not the server's.
+/// </summary>
+internal sealed record Reply(IReadOnlyList<Answer> Answers, TimeSpan RoundTrip);
+
+/// <summary>
+/// Submits forms over HTTP: <c>POST /api/v1/results</c>, or <c>/results/batch</c> for many at once. A 429 (the
+/// officer's token over its rate limit) is waited out and sent again by <see cref="Throttle"/>: it is no answer.
+/// </summary>
+internal sealed class ResultsClient(HttpClient http, Throttle throttle, OfficerTokens? officers = null)
 {
     private static readonly MediaTypeHeaderValue Json = new("application/json");
 
-    public async Task<Answer> SubmitAsync(ResultForm form, CancellationToken cancellationToken)
+    public async Task<Reply> SubmitAsync(ResultForm form, CancellationToken cancellationToken)
     {
+        var started = Stopwatch.GetTimestamp();
         try
         {
-            using var response = await http.SendAsync(Request("api/v1/results", FormJsonWriter.One(form), officers?.For(form)), cancellationToken);
+            var (json, token) = (FormJsonWriter.One(form), officers?.For(form));
+            using var response = await throttle.SendAsync(http, () =>
+            {
+                started = Stopwatch.GetTimestamp();
+                return Request("api/v1/results", json, token);
+            }, ThrottledArea.Writes, cancellationToken);
             using var body = await ReadJsonAsync(response, cancellationToken);
-            return Interpret((int)response.StatusCode, body?.RootElement);
+            return new Reply([Interpret((int)response.StatusCode, body?.RootElement)], Stopwatch.GetElapsedTime(started));
         }
         catch (Exception e) when (IsNoAnswer(e, cancellationToken))
         {
-            return Answer.NoAnswer(e.Message);
+            return new Reply([Answer.NoAnswer(e.Message)], Stopwatch.GetElapsedTime(started));
         }
     }
 
     /// <summary>One answer per form, in order. If the batch as a whole fails, every form gets that failure.</summary>
-    public async Task<Answer[]> SubmitBatchAsync(IReadOnlyList<ResultForm> forms, CancellationToken cancellationToken)
+    public async Task<Reply> SubmitBatchAsync(IReadOnlyList<ResultForm> forms, CancellationToken cancellationToken)
     {
+        var started = Stopwatch.GetTimestamp();
         try
         {
-            using var response = await http.SendAsync(Request("api/v1/results/batch", FormJsonWriter.Batch(forms), officers?.For(forms)), cancellationToken);
-            using var body = await ReadJsonAsync(response, cancellationToken);
-            var status = (int)response.StatusCode;
-            if (status != 200 || body is null || !body.RootElement.TryGetProperty("results", out var results))
-                return [.. forms.Select(_ => Interpret(status, body?.RootElement))];
-            var answers = new Answer[forms.Count];
-            foreach (var item in results.EnumerateArray())
+            var (json, token) = (FormJsonWriter.Batch(forms), officers?.For(forms));
+            using var response = await throttle.SendAsync(http, () =>
             {
-                var index = item.GetProperty("index").GetInt32();
-                if (index >= 0 && index < answers.Length)
-                    answers[index] = Interpret(item.GetProperty("status").GetInt32(), item.TryGetProperty("body", out var b) ? b : null);
-            }
-            for (var i = 0; i < answers.Length; i++) answers[i] ??= new Answer(0, null, "the batch answer has no result for this form");
-            return answers;
+                started = Stopwatch.GetTimestamp();
+                return Request("api/v1/results/batch", json, token);
+            }, ThrottledArea.Writes, cancellationToken);
+            using var body = await ReadJsonAsync(response, cancellationToken);
+            return new Reply(BatchAnswers(forms.Count, (int)response.StatusCode, body?.RootElement), Stopwatch.GetElapsedTime(started));
         }
         catch (Exception e) when (IsNoAnswer(e, cancellationToken))
         {
-            return [.. forms.Select(_ => Answer.NoAnswer(e.Message))];
+            return new Reply([.. forms.Select(_ => Answer.NoAnswer(e.Message))], Stopwatch.GetElapsedTime(started));
         }
+    }
+
+    private static Answer[] BatchAnswers(int count, int status, JsonElement? body)
+    {
+        if (status != 200 || body is not { } root || root.ValueKind != JsonValueKind.Object || !root.TryGetProperty("results", out var results))
+            return [.. Enumerable.Range(0, count).Select(_ => Interpret(status, body))];
+        var answers = new Answer[count];
+        foreach (var item in results.EnumerateArray())
+        {
+            var index = item.GetProperty("index").GetInt32();
+            if (index >= 0 && index < answers.Length)
+                answers[index] = Interpret(item.GetProperty("status").GetInt32(), item.TryGetProperty("body", out var b) ? b : null);
+        }
+        for (var i = 0; i < answers.Length; i++) answers[i] ??= new Answer(0, null, "the batch answer has no result for this form");
+        return answers;
     }
 
     private static HttpRequestMessage Request(string path, byte[] json, string? token)

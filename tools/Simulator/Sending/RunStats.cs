@@ -2,6 +2,7 @@ using System.Collections.Concurrent;
 using System.Diagnostics;
 using HdrHistogram;
 using KpuOrleans.Simulator.Script;
+using KpuOrleans.Simulator.Throttling;
 
 namespace KpuOrleans.Simulator.Sending;
 
@@ -16,6 +17,7 @@ internal sealed class RunStats
     private readonly ConcurrentDictionary<(SubmissionKind Kind, int Status), long> _answers = new();
     private readonly ConcurrentDictionary<string, long> _errors = new(StringComparer.Ordinal);
     private readonly ConcurrentQueue<string> _errorSamples = new();
+    private readonly ConcurrentDictionary<ThrottledArea, long> _throttled = new();
     private readonly Stopwatch _clock = Stopwatch.StartNew();
     private long _sent;
     private long _answered;
@@ -54,6 +56,13 @@ internal sealed class RunStats
     public IReadOnlyDictionary<string, long> Errors => _errors;
 
     public IEnumerable<string> ErrorSamples => _errorSamples;
+
+    /// <summary>Requests answered 429 and sent again after the Retry-After (a batch counts once); not errors.</summary>
+    public long Throttled => _throttled.Values.Sum();
+
+    public IReadOnlyDictionary<ThrottledArea, long> ThrottledBy => _throttled;
+
+    public void WasThrottled(ThrottledArea area) => _throttled.AddOrUpdate(area, 1, (_, n) => n + 1);
 
     public void Sending(int forms) => Interlocked.Add(ref _sent, forms);
 

@@ -1,4 +1,3 @@
-using System.Diagnostics;
 using KpuOrleans.Simulator.Script;
 
 namespace KpuOrleans.Simulator.Sending;
@@ -9,7 +8,8 @@ internal sealed record SenderSettings(int Concurrency, int Batch, int Attempts, 
 /// <summary>
 /// The TPS officers' side: workers take due submissions, post them (alone or as a batch), and judge every answer against
 /// what API.md prescribes for its kind. Accepted forms are recorded on their race for the final recount; an unanswered
-/// form (no answer, 5xx) is sent again, as a real client would, so that its fate becomes known.
+/// form (no answer, 5xx) is sent again, as a real client would, so that its fate becomes known. A 429 never gets here:
+/// the client waits it out and sends again without spending one of the form's attempts.
 /// </summary>
 internal sealed class Sender(ResultsClient client, SubmissionQueue queue, RunStats stats, SenderSettings settings)
 {
@@ -25,12 +25,10 @@ internal sealed class Sender(ResultsClient client, SubmissionQueue queue, RunSta
         while (await queue.TakeAsync(taken, settings.Batch, cancellationToken))
         {
             stats.Sending(taken.Count);
-            var started = Stopwatch.GetTimestamp();
-            var answers = settings.Batch > 1
+            var reply = settings.Batch > 1
                 ? await client.SubmitBatchAsync([.. taken.Select(p => p.Step.Form)], cancellationToken)
-                : [await client.SubmitAsync(taken[0].Step.Form, cancellationToken)];
-            var latency = Stopwatch.GetElapsedTime(started);
-            for (var i = 0; i < taken.Count; i++) Judge(taken[i], answers[i], latency);
+                : await client.SubmitAsync(taken[0].Step.Form, cancellationToken);
+            for (var i = 0; i < taken.Count; i++) Judge(taken[i], reply.Answers[i], reply.RoundTrip);
             taken.Clear();
         }
     }

@@ -1,0 +1,29 @@
+using System.Net;
+using System.Net.Http.Headers;
+
+namespace KpuOrleans.Simulator.Throttling;
+
+/// <summary>
+/// Keeps the Retry-After of a hub connection's last 429, seen from inside its HTTP pipeline: SignalR's failed start
+/// carries the status code but not the headers.
+/// </summary>
+internal sealed class RetryAfterWatch
+{
+    private RetryConditionHeaderValue? _last;
+
+    /// <summary>The last 429's Retry-After, once; null when it had none (or none came): the default wait applies.</summary>
+    public RetryConditionHeaderValue? TakeLast() => Interlocked.Exchange(ref _last, null);
+
+    /// <summary>For <c>HttpMessageHandlerFactory</c>, which SignalR calls again for every start.</summary>
+    public HttpMessageHandler Around(HttpMessageHandler inner) => new Recorder(this, inner);
+
+    private sealed class Recorder(RetryAfterWatch watch, HttpMessageHandler inner) : DelegatingHandler(inner)
+    {
+        protected override async Task<HttpResponseMessage> SendAsync(HttpRequestMessage request, CancellationToken cancellationToken)
+        {
+            var response = await base.SendAsync(request, cancellationToken);
+            if (response.StatusCode == HttpStatusCode.TooManyRequests) Volatile.Write(ref watch._last, response.Headers.RetryAfter);
+            return response;
+        }
+    }
+}
