@@ -6,6 +6,7 @@ using System.Net.Http.Json;
 using System.Text;
 using System.Text.Json;
 using KpuOrleans.Forms;
+using KpuOrleans.Integration.Tests.Hostile;
 using KpuOrleans.Integration.Tests.Processes;
 using KpuOrleans.TestKit;
 using Npgsql;
