@@ -189,8 +189,11 @@ public sealed class LocalCluster(PostgresServer postgres, int silos, int gateway
         environment["ConnectionStrings__Kpu"] = ConnectionString;
         environment["Orleans__ClusterId"] = _clusterId;
         environment["Auth__SigningKey"] = Convert.ToBase64String(SigningKey);
-        // Every officer, viewer and checker of a test shares one loopback address, where in the field they have thousands:
-        // the per-address limits are raised for them. Writers keep the real per-token limits.
+        // Every officer, viewer and checker of a test shares one loopback address, where in the field they have thousands,
+        // and the tests' loads send each officer's retries and corrections back to back, hundreds of times faster than a
+        // person would: the limits stay in the pipeline but are raised out of the way. ProtectionTests tests them.
+        environment["RateLimits__WriterRequestsPerSecond"] = "1000000";
+        environment["RateLimits__WriterBurst"] = "1000000";
         environment["RateLimits__ReaderRequestsPerSecond"] = "1000000";
         environment["RateLimits__ReaderBurst"] = "1000000";
         environment["RateLimits__HubConnectionsPerAddress"] = "100000";
