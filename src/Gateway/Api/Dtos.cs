@@ -53,7 +53,8 @@ public sealed record TallyDto(
     [property: DataMember(Name = "tpsExpected")] int TpsExpected,
     [property: DataMember(Name = "anomalies")] int Anomalies,
     [property: DataMember(Name = "version")] long Version,
-    [property: DataMember(Name = "updatedAt")] DateTime? UpdatedAt)
+    [property: DataMember(Name = "updatedAt")] DateTime? UpdatedAt,
+    [property: DataMember(Name = "digest")] string? Digest)
 {
     public static TallyDto From(TallySnapshot snapshot, RegionInfo region, Contest contest)
     {
@@ -62,7 +63,7 @@ public sealed record TallyDto(
         for (var i = 0; i < contest.Candidates.Count; i++) votes[contest.Candidates[i].Number] = tally.Votes[i];
         return new TallyDto(contest.Id, region.Code, region.Level.ToApiName(), region.Name, votes,
             tally.Valid, tally.Invalid, tally.Voted, region.Registered, tally.RegisteredReported,
-            tally.TpsReported, region.TpsCount, tally.Anomalies, tally.Version, snapshot.UpdatedAt?.UtcDateTime);
+            tally.TpsReported, region.TpsCount, tally.Anomalies, tally.Version, snapshot.UpdatedAt?.UtcDateTime, snapshot.Digest);
     }
 }
 

@@ -26,15 +26,26 @@ public abstract class LedgerRegionGrain(
     protected override async Task<IEnumerable<TallySnapshot>> ReadChildrenAsync()
     {
         var tps = (await ledger.ReadLatestUnderAsync(Region.Code)).Select(form => FormTallies.Of(form, Registry.FindContest(form.Form.Contest)!));
-        if (Region.Level == Level.Village) return tps;
-        return tps
-            .GroupBy(t => (t.Contest, Child: ChildContaining(t.Region)))
-            .Select(child => new TallySnapshot(child.Key.Contest, child.Key.Child,
-                child.Aggregate(Tally.Zero(child.First().Tally.Votes.Length), (sum, t) => sum.Plus(t.Tally)),
-                child.Max(t => t.UpdatedAt)));
+        return RollUp(Region.Code, tps);
     }
 
-    /// <summary>The child of this region that <paramref name="code"/> lies in: one more segment of the code.</summary>
-    private string ChildContaining(string code) =>
-        code.IndexOf('.', Region.Code.Length + 1) is var end and > 0 ? code[..end] : code;
+    /// <summary>
+    /// The children of <paramref name="parent"/> from the TPS tallies below it, each level summed and digested bottom
+    /// up, as the children's own grains would report them.
+    /// </summary>
+    private IEnumerable<TallySnapshot> RollUp(string parent, IEnumerable<TallySnapshot> tps) =>
+        tps.GroupBy(t => (t.Contest, Child: ChildContaining(parent, t.Region))).Select(group =>
+        {
+            // A TPS is a child of its village as it is: one latest form per contest.
+            if (group.Key.Child == group.First().Region) return group.First();
+            var contest = Registry.FindContest(group.Key.Contest)!;
+            var children = RollUp(group.Key.Child, group).ToList();
+            var total = children.Aggregate(Tally.Zero(contest.Candidates.Count), (sum, child) => sum.Plus(child.Tally));
+            return new TallySnapshot(contest.Id, group.Key.Child, total, children.Max(child => child.UpdatedAt),
+                TallyDigest.OfRegion(contest, group.Key.Child, total, children.Select(child => (child.Region, child.Digest))));
+        });
+
+    /// <summary>The child of <paramref name="parent"/> that <paramref name="code"/> lies in: one more segment of the code.</summary>
+    private static string ChildContaining(string parent, string code) =>
+        code.IndexOf('.', parent.Length + 1) is var end and > 0 ? code[..end] : code;
 }

@@ -23,6 +23,9 @@ public abstract class RegionGrain(
 
     private readonly Dictionary<string, Tally> _totals = new(StringComparer.Ordinal);
     private readonly Dictionary<string, DateTimeOffset?> _updatedAt = new(StringComparer.Ordinal);
+
+    /// <summary>Each contest's digest since its last change: recomputed from the children's digests only when read.</summary>
+    private readonly Dictionary<string, string?> _digests = new(StringComparer.Ordinal);
     private FlushSchedule _flush = null!;
     private TallyWatchers _watchers = null!;
     private bool _unsaved;
@@ -120,10 +123,14 @@ public abstract class RegionGrain(
             }
             var children = ChildrenOf(report.Contest);
             children.TryGetValue(report.Region, out var previous);
-            if (previous is not null && report.Tally.Version <= previous.Tally.Version) continue;
+            // An equal version is the same content; it is taken only to fill in a digest that state stored before
+            // digests existed lacks.
+            if (previous is not null && report.Tally.Version <= previous.Tally.Version
+                && !(report.Tally.Version == previous.Tally.Version && previous.Digest is null && report.Digest is not null)) continue;
 
             _totals[report.Contest] = previous is null ? total.Plus(report.Tally) : total.Plus(report.Tally).Minus(previous.Tally);
             children[report.Region] = report;
+            _digests.Remove(report.Contest);
             if (_updatedAt[report.Contest] is not { } at || report.UpdatedAt > at) _updatedAt[report.Contest] = report.UpdatedAt;
             _unsaved = true;
             _flush.MarkChanged(report.Contest);
@@ -131,7 +138,20 @@ public abstract class RegionGrain(
         }
     }
 
-    private TallySnapshot Snapshot(string contest) => new(contest, Region.Code, _totals[contest], _updatedAt[contest]);
+    private TallySnapshot Snapshot(string contest) => new(contest, Region.Code, _totals[contest], _updatedAt[contest], DigestOf(contest));
+
+    /// <summary>
+    /// One hash over the children's digests and this region's totals: the work of one flush grows with the number of
+    /// children, never with the forms below them.
+    /// </summary>
+    private string? DigestOf(string contest)
+    {
+        if (_digests.TryGetValue(contest, out var digest)) return digest;
+        digest = TallyDigest.OfRegion(Region.FindContest(contest)!, Region.Code, _totals[contest],
+            ChildrenOf(contest).Values.Select(child => (child.Region, child.Digest)));
+        _digests[contest] = digest;
+        return digest;
+    }
 
     private Dictionary<string, TallySnapshot> ChildrenOf(string contest)
     {

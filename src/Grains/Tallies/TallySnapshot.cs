@@ -3,13 +3,17 @@ using KpuOrleans.Registry;
 
 namespace KpuOrleans.Tallies;
 
-/// <summary>A node's tally of one contest as readers see it: the totals plus when they last changed.</summary>
+/// <summary>
+/// A node's tally of one contest as readers see it: the totals, when they last changed, and their digest (API.md,
+/// "Digests"; null while nothing is accepted at or below the node).
+/// </summary>
 [GenerateSerializer, Immutable, Alias("kpu.TallySnapshot")]
 public sealed record TallySnapshot(
     [property: Id(0)] string Contest,
     [property: Id(1)] string Region,
     [property: Id(2)] Tally Tally,
-    [property: Id(3)] DateTimeOffset? UpdatedAt);
+    [property: Id(3)] DateTimeOffset? UpdatedAt,
+    [property: Id(4)] string? Digest = null);
 
 public static class FormTallies
 {
@@ -21,6 +25,6 @@ public static class FormTallies
         for (var i = 0; i < votes.Length; i++) votes[i] = form.Votes[contest.Candidates[i].Number];
         var tally = new Tally(form.Version, votes, form.Valid, form.Invalid, form.Voted.Total, form.Registered,
             TpsReported: 1, Anomalies: latest.Anomalies.Count > 0 ? 1 : 0);
-        return new TallySnapshot(contest.Id, form.Tps, tally, latest.AcceptedAt);
+        return new TallySnapshot(contest.Id, form.Tps, tally, latest.AcceptedAt, TallyDigest.OfForm(form, contest));
     }
 }
