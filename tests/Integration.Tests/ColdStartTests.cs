@@ -47,7 +47,7 @@ public class ColdStartTests(ITestOutputHelper output)
         output.WriteLine($"restart: all {allRegions.Count:N0} region tallies equal what they were, read back {warm.Elapsed.TotalSeconds:N1} s after the restart began");
     }
 
-    private static Func<string, string, Task<Tallies.Tally>> Read(LocalCluster cluster) =>
+    private static Func<string, string, Task<Tallies.TallySnapshot>> Read(LocalCluster cluster) =>
         (contest, code) => ApiTallies.ReadAsync(cluster.Http, cluster.GatewayAddress, Jatim.Registry, contest, code);
 
     private static Task ConvergeAsync(LocalCluster cluster, Recount recount, IReadOnlyList<(string, string)> nodes, TimeSpan within) =>

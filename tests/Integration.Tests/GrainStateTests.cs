@@ -49,7 +49,7 @@ public class GrainStateTests
             }
             var recount = new Recount(registry, accepted);
             await Exactness.ConvergesAsync([("PGUB-35", "35"), ("PWAL-35.79", "35.79")], recount,
-                async (contest, code) => (await first.Client.GetTallyGrain(registry.Get(code)).GetTally(contest))!.Tally,
+                async (contest, code) => (await first.Client.GetTallyGrain(registry.Get(code)).GetTally(contest))!,
                 TimeSpan.FromSeconds(30));
         }
 

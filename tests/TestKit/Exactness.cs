@@ -27,7 +27,7 @@ public static class Exactness
 
     /// <returns>One line per node whose tally differs from the recount (empty when all are exact).</returns>
     public static async Task<List<string>> MismatchesAsync(
-        IReadOnlyList<(string Contest, string Region)> nodes, Recount expected, Func<string, string, Task<Tally>> read, int parallelism = 16)
+        IReadOnlyList<(string Contest, string Region)> nodes, Recount expected, Func<string, string, Task<TallySnapshot>> read, int parallelism = 16)
     {
         var mismatches = new List<string>();
         await Parallel.ForEachAsync(nodes, new ParallelOptions { MaxDegreeOfParallelism = parallelism }, async (node, _) =>
@@ -37,7 +37,10 @@ public static class Exactness
             try
             {
                 var actual = await read(node.Contest, node.Region);
-                mismatch = actual.SameCounts(wanted) ? null : $"{node.Contest} {node.Region}: is {actual}, should be {wanted}";
+                var digest = expected.ExpectedDigest(node.Contest, node.Region);
+                mismatch = !actual.Tally.SameCounts(wanted) ? $"{node.Contest} {node.Region}: is {actual.Tally}, should be {wanted}"
+                    : actual.Digest != digest ? $"{node.Contest} {node.Region}: digest is {actual.Digest ?? "null"}, should be {digest ?? "null"}"
+                    : null;
             }
             catch (HttpRequestException e)
             {
@@ -54,7 +57,7 @@ public static class Exactness
 
     /// <summary>Waits until every node is exact; fails listing the first mismatches if that does not happen in time.</summary>
     public static Task ConvergesAsync(
-        IReadOnlyList<(string Contest, string Region)> nodes, Recount expected, Func<string, string, Task<Tally>> read, TimeSpan within) =>
+        IReadOnlyList<(string Contest, string Region)> nodes, Recount expected, Func<string, string, Task<TallySnapshot>> read, TimeSpan within) =>
         Eventually.HoldsAsync(async () =>
         {
             var mismatches = await MismatchesAsync(nodes, expected, read);

@@ -5,12 +5,14 @@ using KpuOrleans.Tallies;
 namespace KpuOrleans.TestKit;
 
 /// <summary>
-/// The test oracle: every node's tally recomputed from scratch out of the latest accepted form of each TPS,
-/// independently of the grains' incremental arithmetic.
+/// The test oracle: every node's tally and digest recomputed from scratch out of the latest accepted form of each
+/// TPS, independently of the grains' incremental arithmetic (the digests with the same canonical encoding, which
+/// API.md's test vector checks on its own).
 /// </summary>
 public sealed class Recount
 {
     private readonly Dictionary<(string Contest, string Region), Tally> _tallies = new();
+    private readonly Dictionary<(string Contest, string Region), string> _digests = new();
     private readonly RegionRegistry _registry;
 
     public Recount(RegionRegistry registry, IEnumerable<AcceptedForm> accepted)
@@ -23,13 +25,31 @@ public sealed class Recount
         {
             var contest = registry.FindContest(form.Form.Contest)!;
             var tally = OfForm(form, contest);
+            _digests[(contest.Id, form.Form.Tps)] = TallyDigest.OfForm(form.Form, contest);
             for (var region = registry.Get(form.Form.Tps); region is not null; region = region.Parent is null ? null : registry.Get(region.Parent))
             {
                 var key = (contest.Id, region.Code);
                 _tallies[key] = _tallies.TryGetValue(key, out var sum) ? Add(sum, tally) : tally;
             }
         }
+        DigestRegions();
     }
+
+    /// <summary>Regions' digests, deepest first, each from its children's: TPS → village → … → province.</summary>
+    private void DigestRegions()
+    {
+        var children = _tallies.Keys
+            .Where(key => _registry.Get(key.Region).Parent is not null)
+            .ToLookup(key => (key.Contest, Parent: _registry.Get(key.Region).Parent!), key => key.Region);
+        foreach (var key in _tallies.Keys.Where(k => !_digests.ContainsKey(k)).OrderByDescending(k => k.Region.Length))
+        {
+            var below = children[(key.Contest, key.Region)].Select(child => (child, (string?)_digests[(key.Contest, child)]));
+            _digests[key] = TallyDigest.OfRegion(_registry.FindContest(key.Contest)!, key.Region, _tallies[key], below)!;
+        }
+    }
+
+    /// <summary>Null while nothing is accepted at or below the node.</summary>
+    public string? ExpectedDigest(string contest, string region) => _digests.GetValueOrDefault((contest, region));
 
     public Tally Expected(string contest, string region) =>
         _tallies.TryGetValue((contest, region), out var tally)

@@ -31,6 +31,7 @@ public static class ApiExtensions
         api.MapRegions();
         api.MapExport();
         api.MapAnomalies();
+        api.MapCertification();
         return app;
     }
 

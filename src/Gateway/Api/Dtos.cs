@@ -1,4 +1,5 @@
 using System.Runtime.Serialization;
+using KpuOrleans.Certification;
 using KpuOrleans.Forms;
 using KpuOrleans.Registry;
 using KpuOrleans.Tallies;
@@ -54,7 +55,8 @@ public sealed record TallyDto(
     [property: DataMember(Name = "anomalies")] int Anomalies,
     [property: DataMember(Name = "version")] long Version,
     [property: DataMember(Name = "updatedAt")] DateTime? UpdatedAt,
-    [property: DataMember(Name = "digest")] string? Digest)
+    [property: DataMember(Name = "digest")] string? Digest,
+    [property: DataMember(Name = "certified")] CertifiedDto? Certified)
 {
     public static TallyDto From(TallySnapshot snapshot, RegionInfo region, Contest contest)
     {
@@ -63,9 +65,17 @@ public sealed record TallyDto(
         for (var i = 0; i < contest.Candidates.Count; i++) votes[contest.Candidates[i].Number] = tally.Votes[i];
         return new TallyDto(contest.Id, region.Code, region.Level.ToApiName(), region.Name, votes,
             tally.Valid, tally.Invalid, tally.Voted, region.Registered, tally.RegisteredReported,
-            tally.TpsReported, region.TpsCount, tally.Anomalies, tally.Version, snapshot.UpdatedAt?.UtcDateTime, snapshot.Digest);
+            tally.TpsReported, region.TpsCount, tally.Anomalies, tally.Version, snapshot.UpdatedAt?.UtcDateTime, snapshot.Digest,
+            snapshot.Certified is { } seal ? new CertifiedDto(seal.By, seal.At.UtcDateTime, seal.Digest) : null);
     }
 }
+
+/// <summary>A tally's certificate in force: who certified it, when, and the digest they certified.</summary>
+[DataContract]
+public sealed record CertifiedDto(
+    [property: DataMember(Name = "by")] string By,
+    [property: DataMember(Name = "at")] DateTime At,
+    [property: DataMember(Name = "digest")] string Digest);
 
 public sealed record RegionRefDto(string Code, string Name);
 
@@ -76,3 +86,20 @@ public sealed record RegionDto(
 public sealed record CandidateDto(string Number, string Names, bool EmptyColumn);
 
 public sealed record ContestDto(string Id, string Kind, string Scope, string Name, IReadOnlyList<CandidateDto> Candidates);
+
+public sealed record WithdrawalDto(string By, DateTime At, string Reason);
+
+/// <summary>A certificate as published: the tally it signed (with that tally's digest), who signed it, when, and any withdrawal.</summary>
+public sealed record CertificateDto(
+    string Contest, string Region, string Level, string Name, string Digest, string CertifiedBy, DateTime CertifiedAt, TallyDto Tally,
+    WithdrawalDto? Withdrawn)
+{
+    public static CertificateDto From(Certificate certificate, RegionRegistry registry)
+    {
+        var region = registry.Get(certificate.Region);
+        var tally = TallyDto.From(certificate.Tally, region, registry.FindContest(certificate.Contest)!);
+        return new CertificateDto(certificate.Contest, region.Code, region.Level.ToApiName(), region.Name, certificate.Tally.Digest!,
+            certificate.CertifiedBy, certificate.CertifiedAt.UtcDateTime, tally,
+            certificate.Withdrawn is { } w ? new WithdrawalDto(w.By, w.At.UtcDateTime, w.Reason) : null);
+    }
+}

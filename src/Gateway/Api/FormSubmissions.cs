@@ -63,6 +63,8 @@ public sealed class FormSubmissions(IGrainFactory grains, RegionRegistry registr
             SubmitStatus.Retry => new SubmissionResult(200, AcceptanceDto.From(outcome.Form!)),
             SubmitStatus.Conflict => Problem(Problems.Create(409, "Version conflict", outcome.Detail!,
                 extensions: [new("currentVersion", outcome.CurrentVersion)])),
+            SubmitStatus.Certified => Problem(Problems.Create(409, "Certified", outcome.Detail!,
+                extensions: [new("currentVersion", outcome.CurrentVersion)])),
             SubmitStatus.Invalid => Invalid(outcome.Errors!, [UnknownRule]),
             _ => Unavailable(outcome.Detail!),
         };

@@ -21,7 +21,7 @@ public static class TallyEndpoints
         if (Resolve(registry, contest, code) is not ({ } region, { } race)) return NotCovered(registry, contest, code);
         var snapshot = await grains.GetTallyGrain(region).GetTally(contest)
             ?? throw new InvalidOperationException($"{code} has no tally for {contest}");
-        return WithETag(http, ETagOf(snapshot.Tally.Version), () => TallyDto.From(snapshot, region, race));
+        return WithETag(http, ETagOf(Identity(snapshot)), () => TallyDto.From(snapshot, region, race));
     }
 
     private static async Task<IResult> GetChildren(string contest, string code, HttpContext http, RegionRegistry registry, IGrainFactory grains)
@@ -30,7 +30,7 @@ public static class TallyEndpoints
         var children = await grains.GetTallyGrain(region).GetChildren(contest);
         // The children's versions together identify what this list shows.
         var hash = new HashCode();
-        foreach (var child in children) hash.Add(child.Tally.Version);
+        foreach (var child in children) hash.Add(Identity(child));
         return WithETag(http, ETagOf(hash.ToHashCode()),
             () => children.Select(c => TallyDto.From(c, registry.Get(c.Region), race)).ToArray());
     }
@@ -49,6 +49,13 @@ public static class TallyEndpoints
     }
 
     private static string ETagOf(long version) => $"\"{version:x}\"";
+
+    /// <summary>
+    /// What identifies a tally as shown: its version, which grows with every change below, and its certificate, which
+    /// comes and goes without one.
+    /// </summary>
+    private static long Identity(TallySnapshot snapshot) =>
+        snapshot.Certified is { } seal ? HashCode.Combine(snapshot.Tally.Version, seal.At) : snapshot.Tally.Version;
 
     private static IResult WithETag<T>(HttpContext http, string etag, Func<T> body)
     {

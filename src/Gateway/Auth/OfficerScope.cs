@@ -12,16 +12,32 @@ public static class OfficerScope
     /// <returns>Null when the officer may submit the form; otherwise why not, for a 403.</returns>
     public static string? Refusal(Officer officer, ResultForm form, RegionRegistry registry)
     {
-        if (registry.Find(officer.Region) is not { } scope) return $"the token's region '{officer.Region}' is not in the registry";
-        var roleName = Officer.RoleNames.First(r => r.Value == officer.Role).Key;
-        var level = Officer.LevelOf(officer.Role);
-        if (scope.Level != level)
-            return $"role '{roleName}' works at {level} level, but the token's region {scope.Code} is a {scope.Level}";
-        if (!Contains(scope.Code, form.Tps)) return $"TPS {form.Tps} is outside the token's region {scope.Code}";
+        if (LevelRefusal(officer, registry) is { } refusal) return refusal;
+        if (!Contains(officer.Region, form.Tps)) return $"TPS {form.Tps} is outside the token's region {officer.Region}";
         if (form.Version > 1 && officer.Role == OfficerRole.Kpps)
             return $"a correction (version {form.Version}) needs a village officer (pps) or above; a KPPS sends version 1";
         return null;
     }
+
+    /// <returns>Null when the officer may certify <paramref name="region"/>: their own region, at their own level.</returns>
+    public static string? CertifyRefusal(Officer officer, RegionInfo region, RegionRegistry registry) =>
+        LevelRefusal(officer, registry) ?? (officer.Region == region.Code ? null
+            : $"a certificate of {region.Code} is signed by its own {RoleFor(region.Level)} officer; the token's region is {officer.Region}");
+
+    /// <returns>Null when the officer may withdraw the certificate of <paramref name="region"/>: same level or above.</returns>
+    public static string? WithdrawRefusal(Officer officer, RegionInfo region, RegionRegistry registry) =>
+        LevelRefusal(officer, registry) ?? (Contains(officer.Region, region.Code) ? null
+            : $"{region.Code} is outside the token's region {officer.Region}");
+
+    private static string? LevelRefusal(Officer officer, RegionRegistry registry)
+    {
+        if (registry.Find(officer.Region) is not { } scope) return $"the token's region '{officer.Region}' is not in the registry";
+        var level = Officer.LevelOf(officer.Role);
+        return scope.Level == level ? null
+            : $"role '{Officer.RoleNames.First(r => r.Value == officer.Role).Key}' works at {level} level, but the token's region {scope.Code} is a {scope.Level}";
+    }
+
+    private static string RoleFor(Level level) => Officer.RoleNames.First(r => Officer.LevelOf(r.Value) == level).Key;
 
     private static bool Contains(string scope, string tps) =>
         tps == scope || tps.StartsWith(scope + ".", StringComparison.Ordinal);

@@ -1,3 +1,4 @@
+using KpuOrleans.Certification;
 using KpuOrleans.Tallies;
 
 namespace KpuOrleans.Regions;
@@ -16,6 +17,9 @@ public interface IRegionGrain : ITallyGrain
     /// whatever is newer, healing reports lost in a crash. The reconciliation pass calls it on nodes that lag.
     /// </summary>
     Task CatchUp();
+
+    /// <summary>The certificate now in force for <paramref name="contest"/> here (null: none), to show with the tally.</summary>
+    Task Certified(string contest, CertificateSeal? seal);
 }
 
 public interface IVillageGrain : IRegionGrain;

@@ -1,3 +1,4 @@
+using KpuOrleans.Certification;
 using KpuOrleans.Ledger;
 using KpuOrleans.Registry;
 using KpuOrleans.Tallies;
@@ -15,9 +16,10 @@ namespace KpuOrleans.Regions;
 public abstract class LedgerRegionGrain(
     ILedger ledger,
     RegionRegistry registry,
+    ICertificateRegister certificates,
     IUpstream upstream,
     IOptions<TallyOptions> options,
-    ILogger logger) : RegionGrain(registry, upstream, options, logger)
+    ILogger logger) : RegionGrain(registry, certificates, upstream, options, logger)
 {
     protected override RegionState State { get; } = new();
 

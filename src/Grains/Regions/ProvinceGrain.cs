@@ -1,3 +1,4 @@
+using KpuOrleans.Certification;
 using KpuOrleans.Registry;
 using KpuOrleans.Tallies;
 using Microsoft.Extensions.Logging;
@@ -8,6 +9,7 @@ namespace KpuOrleans.Regions;
 public sealed class ProvinceGrain(
     [PersistentState("province", RegionGrain.StorageName)] IPersistentState<RegionState> state,
     RegionRegistry registry,
+    ICertificateRegister certificates,
     IUpstream upstream,
     IOptions<TallyOptions> options,
-    ILogger<ProvinceGrain> logger) : StoredRegionGrain(state, registry, upstream, options, logger), IProvinceGrain;
+    ILogger<ProvinceGrain> logger) : StoredRegionGrain(state, registry, certificates, upstream, options, logger), IProvinceGrain;

@@ -1,3 +1,4 @@
+using KpuOrleans.Certification;
 using KpuOrleans.Ledger;
 using KpuOrleans.Registry;
 using KpuOrleans.Tallies;
@@ -6,5 +7,5 @@ using Microsoft.Extensions.Options;
 
 namespace KpuOrleans.Regions;
 
-public sealed class RegencyGrain(ILedger ledger, RegionRegistry registry, IUpstream upstream, IOptions<TallyOptions> options, ILogger<RegencyGrain> logger)
-    : LedgerRegionGrain(ledger, registry, upstream, options, logger), IRegencyGrain;
+public sealed class RegencyGrain(ILedger ledger, RegionRegistry registry, ICertificateRegister certificates, IUpstream upstream, IOptions<TallyOptions> options, ILogger<RegencyGrain> logger)
+    : LedgerRegionGrain(ledger, registry, certificates, upstream, options, logger), IRegencyGrain;

@@ -1,3 +1,4 @@
+using KpuOrleans.Certification;
 using KpuOrleans.Live;
 using KpuOrleans.Registry;
 using KpuOrleans.Tallies;
@@ -14,6 +15,7 @@ namespace KpuOrleans.Regions;
 /// </summary>
 public abstract class RegionGrain(
     RegionRegistry registry,
+    ICertificateRegister certificates,
     IUpstream upstream,
     IOptions<TallyOptions> options,
     ILogger logger) : Grain, IRegionGrain
@@ -23,6 +25,8 @@ public abstract class RegionGrain(
 
     private readonly Dictionary<string, Tally> _totals = new(StringComparer.Ordinal);
     private readonly Dictionary<string, DateTimeOffset?> _updatedAt = new(StringComparer.Ordinal);
+
+    private readonly Dictionary<string, CertificateSeal> _seals = new(StringComparer.Ordinal);
 
     /// <summary>Each contest's digest since its last change: recomputed from the children's digests only when read.</summary>
     private readonly Dictionary<string, string?> _digests = new(StringComparer.Ordinal);
@@ -65,6 +69,9 @@ public abstract class RegionGrain(
             _totals[contest.Id] = total;
             _updatedAt[contest.Id] = updatedAt;
         }
+        if (Region.Level is Level.District or Level.Regency or Level.Province)
+            foreach (var certificate in await certificates.ReadInForceAsync(Region.Code, cancellationToken))
+                _seals[certificate.Contest] = certificate.Seal;
         await OnRestoredAsync();
     }
 
@@ -83,6 +90,15 @@ public abstract class RegionGrain(
     }
 
     public async Task CatchUp() => Apply(await ReadChildrenAsync());
+
+    public Task Certified(string contest, CertificateSeal? seal)
+    {
+        if (seal is null) _seals.Remove(contest);
+        else _seals[contest] = seal;
+        _flush.MarkChanged(contest);
+        _watchers.Changed(contest);
+        return Task.CompletedTask;
+    }
 
     public Task<TallySnapshot?> GetTally(string contest) =>
         Task.FromResult(_totals.ContainsKey(contest) ? Snapshot(contest) : null);
@@ -138,7 +154,8 @@ public abstract class RegionGrain(
         }
     }
 
-    private TallySnapshot Snapshot(string contest) => new(contest, Region.Code, _totals[contest], _updatedAt[contest], DigestOf(contest));
+    private TallySnapshot Snapshot(string contest) =>
+        new(contest, Region.Code, _totals[contest], _updatedAt[contest], DigestOf(contest), _seals.GetValueOrDefault(contest));
 
     /// <summary>
     /// One hash over the children's digests and this region's totals: the work of one flush grows with the number of

@@ -1,3 +1,4 @@
+using KpuOrleans.Certification;
 using KpuOrleans.Registry;
 using KpuOrleans.Tallies;
 using Microsoft.Extensions.Logging;
@@ -13,9 +14,10 @@ namespace KpuOrleans.Regions;
 public abstract class StoredRegionGrain(
     IPersistentState<RegionState> state,
     RegionRegistry registry,
+    ICertificateRegister certificates,
     IUpstream upstream,
     IOptions<TallyOptions> options,
-    ILogger logger) : RegionGrain(registry, upstream, options, logger)
+    ILogger logger) : RegionGrain(registry, certificates, upstream, options, logger)
 {
     protected override RegionState State => state.State;
 

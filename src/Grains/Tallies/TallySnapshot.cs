@@ -1,11 +1,12 @@
+using KpuOrleans.Certification;
 using KpuOrleans.Forms;
 using KpuOrleans.Registry;
 
 namespace KpuOrleans.Tallies;
 
 /// <summary>
-/// A node's tally of one contest as readers see it: the totals, when they last changed, and their digest (API.md,
-/// "Digests"; null while nothing is accepted at or below the node).
+/// A node's tally of one contest as readers see it: the totals, when they last changed, their digest (API.md,
+/// "Digests"; null while nothing is accepted at or below the node) and the certificate in force, if any.
 /// </summary>
 [GenerateSerializer, Immutable, Alias("kpu.TallySnapshot")]
 public sealed record TallySnapshot(
@@ -13,7 +14,8 @@ public sealed record TallySnapshot(
     [property: Id(1)] string Region,
     [property: Id(2)] Tally Tally,
     [property: Id(3)] DateTimeOffset? UpdatedAt,
-    [property: Id(4)] string? Digest = null);
+    [property: Id(4)] string? Digest = null,
+    [property: Id(5)] CertificateSeal? Certified = null);
 
 public static class FormTallies
 {

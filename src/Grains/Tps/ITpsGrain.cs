@@ -8,6 +8,13 @@ public interface ITpsGrain : ITallyGrain
 {
     Task<SubmitOutcome> Submit(ResultForm form, string submittedBy);
 
+    /// <summary>
+    /// Answers once the form this TPS is handling (if any) is settled, which makes it a fence for certification:
+    /// a correction that started before is in the ledger now, and any later one asks the certificate first.
+    /// </summary>
+    /// <returns>Whether the TPS holds an accepted form of <paramref name="contest"/>.</returns>
+    Task<bool> Settle(string contest);
+
     /// <summary>Every accepted version of the form for <paramref name="contest"/>, oldest first (empty if none).</summary>
     [AlwaysInterleave]
     Task<AcceptedForm[]> GetHistory(string contest);

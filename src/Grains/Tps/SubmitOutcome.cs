@@ -14,6 +14,8 @@ public enum SubmitStatus
     Invalid,
     /// <summary>The ledger could not be reached; nothing was stored.</summary>
     Unavailable,
+    /// <summary>A correction under a certified (or being certified) region; nothing was stored.</summary>
+    Certified,
 }
 
 [GenerateSerializer, Immutable, Alias("kpu.SubmitOutcome")]
@@ -34,4 +36,6 @@ public sealed record SubmitOutcome(
         new(SubmitStatus.Invalid, null, 0, errors.ToDictionary(), "The form breaks the rules listed in errors; nothing was stored.");
 
     public static SubmitOutcome Unavailable(string detail) => new(SubmitStatus.Unavailable, null, 0, null, detail);
+
+    public static SubmitOutcome Certified(long current, string detail) => new(SubmitStatus.Certified, null, current, null, detail);
 }

@@ -1,3 +1,4 @@
+using KpuOrleans.Certification;
 using KpuOrleans.Forms;
 using KpuOrleans.Ledger;
 using KpuOrleans.Live;
@@ -51,6 +52,8 @@ public sealed class TpsGrain(
         if (form.Tps != _tps.Code) throw new ArgumentException($"form for {form.Tps} sent to TPS grain {_tps.Code}");
 
         if (Judge(form) is { } judged) return judged;
+        if (form.Version > 1 && await CertifiedAboveAsync(form.Contest) is { } certified)
+            return SubmitOutcome.Certified(form.Version - 1, $"{certified}; a correction below it needs that certificate withdrawn first. Nothing was stored.");
 
         // Microseconds: what PostgreSQL keeps, so a retry answered from the ledger repeats the first answer exactly.
         var now = clock.GetUtcNow();
@@ -79,6 +82,18 @@ public sealed class TpsGrain(
         if (appended.Stored.Anomalies.Count > 0)
             _ = GrainFactory.GetGrain<IAnomalyLogGrain>(registry.Root.Code).Record(AnomalyLogGrain.Of(appended.Stored));
         return SubmitOutcome.Accepted(appended.Stored);
+    }
+
+    public Task<bool> Settle(string contest) => Task.FromResult(_history.TryGetValue(contest, out var history) && history.Count > 0);
+
+    /// <summary>
+    /// Whether this TPS's district is certified (or being certified) for the contest. Only the district is asked:
+    /// certification goes bottom up, so nothing above can be certified while its districts are not.
+    /// </summary>
+    private Task<string?> CertifiedAboveAsync(string contest)
+    {
+        var district = registry.Get(_tps.Parent!).Parent!;
+        return GrainFactory.GetCertificationGrain(contest, district).Blocks();
     }
 
     public Task<AcceptedForm[]> GetHistory(string contest) =>

@@ -1,3 +1,4 @@
+using KpuOrleans.Certification;
 using KpuOrleans.Ledger;
 using KpuOrleans.Reconciliation;
 using KpuOrleans.Regions;
@@ -27,6 +28,7 @@ public static class SiloBuilderExtensions
         services.AddOptions<ReconciliationOptions>().Bind(silo.Configuration.GetSection(ReconciliationOptions.Section));
         services.TryAddSingleton(TimeProvider.System);
         services.TryAddSingleton<ILedger, InMemoryLedger>();
+        services.TryAddSingleton<ICertificateRegister, InMemoryCertificateRegister>();
         services.TryAddSingleton<IUpstream, GrainUpstream>();
         if (!services.Any(s => s.IsKeyedService && Equals(s.ServiceKey, RegionGrain.StorageName)))
             silo.AddMemoryGrainStorage(RegionGrain.StorageName);

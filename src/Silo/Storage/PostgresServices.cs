@@ -1,3 +1,4 @@
+using KpuOrleans.Certification;
 using KpuOrleans.Ledger;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
@@ -13,13 +14,14 @@ public static class PostgresServices
     public static string? KpuConnectionString(this IConfiguration configuration) =>
         configuration.GetConnectionString(ConnectionStringName) is { Length: > 0 } value ? value : null;
 
-    /// <summary>The database and the ledger on it, for silos (which append) and gateways (which export).</summary>
+    /// <summary>The database, the ledger and the certificates on it, for silos (which append) and gateways (which export).</summary>
     public static IServiceCollection AddKpuPostgres(this IServiceCollection services, IConfiguration configuration, string connectionString)
     {
         services.AddSingleton(_ => new NpgsqlDataSourceBuilder(Tuned(connectionString, maxPoolSize: 20)).Build());
         services.AddOptions<LedgerOptions>().Bind(configuration.GetSection(LedgerOptions.Section));
         services.AddSingleton<PostgresLedger>();
         services.AddSingleton<ILedger>(provider => provider.GetRequiredService<PostgresLedger>());
+        services.AddSingleton<ICertificateRegister, PostgresCertificateRegister>();
         return services;
     }
 

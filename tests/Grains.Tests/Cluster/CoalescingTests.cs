@@ -26,7 +26,7 @@ public class CoalescingTests(TreeCluster cluster) : IClassFixture<TreeCluster>
         });
         var recount = new Recount(registry, accepted);
         await Exactness.ConvergesAsync([("PGUB-35", "35")], recount,
-            async (contest, code) => (await cluster.Grains.GetGrain<Regions.IProvinceGrain>(code).GetTally(contest))!.Tally,
+            async (contest, code) => (await cluster.Grains.GetGrain<Regions.IProvinceGrain>(code).GetTally(contest))!,
             TimeSpan.FromSeconds(60));
         var elapsed = DateTime.UtcNow - started;
 

@@ -80,8 +80,8 @@ public class PropagationTests(TreeCluster cluster) : IClassFixture<TreeCluster>
 
     private static string Key(AcceptedForm form) => $"{form.Form.Tps}/{form.Form.Contest}/{form.Form.Version}";
 
-    private async Task<Tally> ReadAsync(string contest, string code) =>
-        (await cluster.Grains.GetTallyGrain(Registry.Get(code)).GetTally(contest))!.Tally;
+    private async Task<TallySnapshot> ReadAsync(string contest, string code) =>
+        (await cluster.Grains.GetTallyGrain(Registry.Get(code)).GetTally(contest))!;
 }
 
 /// <summary>The same workload with every report possibly delivered twice, and stale reports arriving after newer ones.</summary>
@@ -97,7 +97,7 @@ public class RedeliveryTests(ChaoticTreeCluster cluster) : IClassFixture<Chaotic
         var ledger = await PropagationTests.LedgerRowsAsync(cluster.Probe);
 
         await Exactness.ConvergesAsync(Exactness.Nodes(Jatim.Registry, Slice), new Recount(Jatim.Registry, ledger),
-            async (contest, code) => (await cluster.Grains.GetTallyGrain(Jatim.Registry.Get(code)).GetTally(contest))!.Tally,
+            async (contest, code) => (await cluster.Grains.GetTallyGrain(Jatim.Registry.Get(code)).GetTally(contest))!,
             TimeSpan.FromSeconds(60));
 
         Assert.True(cluster.Probe.Duplicates > 100, $"only {cluster.Probe.Duplicates} duplicate deliveries");

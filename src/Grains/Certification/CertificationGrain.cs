@@ -1,0 +1,131 @@
+using KpuOrleans.Registry;
+using KpuOrleans.Regions;
+using KpuOrleans.Tps;
+
+namespace KpuOrleans.Certification;
+
+/// <summary>
+/// Certifies bottom up (API.md, "Certification"). A district freezes first: each TPS below finishes the form it is
+/// handling, and from then on asks <see cref="Blocks"/> before any correction and is refused. Only then is the tally
+/// read back from the ledger, so the certificate holds exactly the forms that can no longer change. A regency or the
+/// province needs every child certified, which means every TPS below is frozen already.
+/// </summary>
+public sealed class CertificationGrain(ICertificateRegister register, RegionRegistry registry, TimeProvider clock) : Grain, ICertificationGrain
+{
+    /// <summary>How many missing TPS or regions a refusal names (the count says the rest).</summary>
+    private const int Named = 20;
+
+    private Contest _contest = null!;
+    private RegionInfo _region = null!;
+    private Certificate? _inForce;
+    private bool _certifying;
+    private bool _withdrawing;
+
+    public override async Task OnActivateAsync(CancellationToken cancellationToken)
+    {
+        var key = this.GetPrimaryKeyString();
+        var slash = key.IndexOf('/');
+        _contest = registry.FindContest(key[..slash]) ?? throw new ArgumentException($"no contest in key {key}");
+        _region = registry.Get(key[(slash + 1)..]);
+        _inForce = (await register.ReadInForceAsync(_region.Code, cancellationToken)).SingleOrDefault(c => c.Contest == _contest.Id);
+    }
+
+    public Task<CertificateSeal?> InForce() => Task.FromResult(_withdrawing ? null : _inForce?.Seal);
+
+    public Task<string?> Blocks() => Task.FromResult(
+        _certifying ? $"{_region.Code} is being certified for {_contest.Id}"
+        : _inForce is { } certificate ? $"{_region.Code} is certified for {_contest.Id} by {certificate.CertifiedBy} at {certificate.CertifiedAt:O}"
+        : null);
+
+    public async Task<CertificationOutcome> Certify(string officer)
+    {
+        if (_inForce is { } existing)
+            return existing.CertifiedBy == officer
+                ? CertificationOutcome.Of(CertificationStatus.Repeated, "Already certified by you.", existing)
+                : CertificationOutcome.Of(CertificationStatus.AlreadyCertified,
+                    $"{_region.Code} is already certified for {_contest.Id} by {existing.CertifiedBy} at {existing.CertifiedAt:O}.", existing);
+        _certifying = true;
+        try
+        {
+            if (_region.Level == Level.District)
+            {
+                var missing = await FreezeAsync();
+                if (missing.Count > 0)
+                    return CertificationOutcome.Of(CertificationStatus.Incomplete,
+                        $"{missing.Count} TPS of {_region.Code} have no accepted {_contest.Id} form yet: {Name(missing)}.", missing: missing);
+            }
+            else
+            {
+                var uncertified = await UncertifiedChildrenAsync();
+                if (uncertified.Count > 0)
+                    return CertificationOutcome.Of(CertificationStatus.Incomplete,
+                        $"{uncertified.Count} of the regions of {_region.Code} are not certified for {_contest.Id} yet (bottom up): {Name(uncertified)}.",
+                        missing: uncertified);
+            }
+            var regionGrain = GrainFactory.GetRegionGrain(_region);
+            await regionGrain.CatchUp();
+            var tally = (await regionGrain.GetTally(_contest.Id))!;
+            if (tally.Tally.TpsReported != _region.TpsCount || tally.Digest is null)
+                return CertificationOutcome.Of(CertificationStatus.Incomplete,
+                    $"{_region.Code} counts {tally.Tally.TpsReported} of its {_region.TpsCount} TPS for {_contest.Id}; try again in a moment.");
+            var certificate = new Certificate(tally, officer, Microseconds(clock.GetUtcNow()));
+            if (!await register.IssueAsync(certificate))
+            {
+                await OnActivateAsync(CancellationToken.None);
+                return CertificationOutcome.Of(CertificationStatus.AlreadyCertified, $"{_region.Code} was certified meanwhile.", _inForce);
+            }
+            _inForce = certificate;
+            await regionGrain.Certified(_contest.Id, certificate.Seal);
+            return CertificationOutcome.Of(CertificationStatus.Done, $"{_region.Code} certified for {_contest.Id}.", certificate);
+        }
+        finally
+        {
+            _certifying = false;
+        }
+    }
+
+    public async Task<CertificationOutcome> Withdraw(string officer, string reason)
+    {
+        if (_inForce is not { } certificate)
+            return CertificationOutcome.Of(CertificationStatus.NotCertified, $"{_region.Code} has no certificate in force for {_contest.Id}.");
+        _withdrawing = true;
+        try
+        {
+            // Top down: a certificate above still vouches for this one.
+            if (_region.Parent is { } parent && registry.Get(parent).FindContest(_contest.Id) is not null
+                && await GrainFactory.GetCertificationGrain(_contest.Id, parent).Blocks() is { } above)
+                return CertificationOutcome.Of(CertificationStatus.ParentCertified, $"{above}: withdraw that certificate first.", certificate);
+            var withdrawal = new Withdrawal(officer, Microseconds(clock.GetUtcNow()), reason);
+            await register.WithdrawAsync(_contest.Id, _region.Code, withdrawal);
+            _inForce = null;
+            await GrainFactory.GetRegionGrain(_region).Certified(_contest.Id, null);
+            return CertificationOutcome.Of(CertificationStatus.Done, $"The certificate of {_region.Code} for {_contest.Id} is withdrawn.",
+                certificate with { Withdrawn = withdrawal });
+        }
+        finally
+        {
+            _withdrawing = false;
+        }
+    }
+
+    /// <summary>Waits until every TPS below has finished what it was doing; returns those without a form.</summary>
+    private async Task<List<string>> FreezeAsync()
+    {
+        var stations = registry.TpsUnder(_region.Code).ToList();
+        var held = await Task.WhenAll(stations.Select(tps => GrainFactory.GetGrain<ITpsGrain>(tps.Code).Settle(_contest.Id)));
+        return [.. stations.Where((_, i) => !held[i]).Select(tps => tps.Code)];
+    }
+
+    private async Task<List<string>> UncertifiedChildrenAsync()
+    {
+        var children = _region.Children.Where(code => registry.Get(code).FindContest(_contest.Id) is not null).ToList();
+        var seals = await Task.WhenAll(children.Select(code => GrainFactory.GetCertificationGrain(_contest.Id, code).InForce()));
+        return [.. children.Where((_, i) => seals[i] is null)];
+    }
+
+    private static string Name(IReadOnlyList<string> codes) =>
+        string.Join(", ", codes.Take(Named)) + (codes.Count > Named ? $" and {codes.Count - Named} more" : "");
+
+    /// <summary>What PostgreSQL keeps, so a certificate read back is the one that was issued.</summary>
+    private static DateTimeOffset Microseconds(DateTimeOffset at) => at.AddTicks(-(at.Ticks % 10));
+}

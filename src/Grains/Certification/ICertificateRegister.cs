@@ -1,0 +1,20 @@
+namespace KpuOrleans.Certification;
+
+/// <summary>
+/// Where certificates are kept, durably (PostgreSQL beside the ledger; in memory in the embedded mode). At most one
+/// certificate per (contest, region) is in force; a withdrawn one stays, with its withdrawal.
+/// </summary>
+public interface ICertificateRegister
+{
+    /// <summary>The certificates in force for any contest in <paramref name="region"/>.</summary>
+    Task<IReadOnlyList<Certificate>> ReadInForceAsync(string region, CancellationToken cancellationToken = default);
+
+    /// <summary>Every certificate of one contest, withdrawn ones included, in region code order, oldest first.</summary>
+    Task<IReadOnlyList<Certificate>> ReadAllAsync(string contest, CancellationToken cancellationToken = default);
+
+    /// <summary>Stores a new certificate; false (and nothing stored) when one is already in force there.</summary>
+    Task<bool> IssueAsync(Certificate certificate, CancellationToken cancellationToken = default);
+
+    /// <summary>Marks the certificate in force withdrawn; false when there is none.</summary>
+    Task<bool> WithdrawAsync(string contest, string region, Withdrawal withdrawal, CancellationToken cancellationToken = default);
+}

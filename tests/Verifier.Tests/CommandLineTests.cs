@@ -1,0 +1,116 @@
+using KpuOrleans.TestKit;
+
+namespace KpuOrleans.Verifier.Tests;
+
+/// <summary>Usage errors and evidence that cannot be had: exit code 2 and a message that says what to do.</summary>
+public class CommandLineTests
+{
+    [Fact]
+    public async Task Help_describes_the_commands_files_and_exit_codes()
+    {
+        var run = await VerifierRun.RunAsync("--help");
+
+        Assert.Equal(0, run.ExitCode);
+        Assert.Contains("download --api URL --out FOLDER", run.Output);
+        Assert.Contains("check FOLDER", run.Output);
+        Assert.Contains("{contest}.tallies.json", run.Output);
+        Assert.Contains("Exit code: 0 when everything matches; 1 when there are differences; 2", run.Output);
+    }
+
+    [Theory]
+    [InlineData("check", "check needs either a FOLDER written by download or --api URL, not both")]
+    [InlineData("check some-folder --api http://localhost:5080", "check needs either a FOLDER")]
+    [InlineData("download --out some-folder", "download needs --api URL")]
+    [InlineData("download --api http://localhost:5080", "download needs --out FOLDER")]
+    [InlineData("download --api localhost:5080 --out x", "--api 'localhost:5080' is not an http(s) URL")]
+    [InlineData("check some-folder --out x", "unknown option --out for check")]
+    [InlineData("check some-folder --parallel 0", "--parallel '0' must be a whole number from 1 to 64")]
+    [InlineData("verify some-folder", "unknown command 'verify' (download or check)")]
+    [InlineData("check a b", "unexpected argument 'b'")]
+    public async Task A_usage_error_is_2_and_says_what_is_wrong(string args, string error)
+    {
+        var run = await VerifierRun.RunAsync(args.Split(' '));
+
+        Assert.Equal(2, run.ExitCode);
+        Assert.Contains($"error: {error}", run.Error);
+        Assert.Contains("--help", run.Error);
+    }
+
+    [Fact]
+    public async Task A_folder_that_is_not_there_is_2()
+    {
+        var missing = Path.Combine(Repository.TestResults, $"missing-{Guid.NewGuid():N}");
+
+        var run = await VerifierRun.RunAsync("check", missing);
+
+        Assert.Equal(2, run.ExitCode);
+        Assert.Equal($"error: {missing} does not exist (write it with the download command)", run.Error.Trim());
+        Assert.Empty(run.Output);
+    }
+
+    [Fact]
+    public async Task Each_missing_file_is_named()
+    {
+        var copy = new EvidenceCopy(VectorFolder.Write());
+        File.Delete(copy.Folder.TalliesFile("PGUB-35"));
+        var run = await VerifierRun.RunAsync("check", copy.Path);
+        Assert.Equal(2, run.ExitCode);
+        Assert.Contains($"error: {copy.Folder.TalliesFile("PGUB-35")} is missing: checking PGUB-35 needs both its export and its published tallies", run.Error);
+
+        File.Delete(copy.Folder.ExportFile("PGUB-35"));
+        run = await VerifierRun.RunAsync("check", copy.Path);
+        Assert.Equal(2, run.ExitCode);
+        Assert.Contains("holds no contest's files: expected {contest}.csv and {contest}.tallies.json", run.Error);
+
+        run = await VerifierRun.RunAsync("check", copy.Path, "--contests", "PGUB-35");
+        Assert.Equal(2, run.ExitCode);
+        Assert.Contains($"error: {copy.Folder.ExportFile("PGUB-35")} is missing", run.Error);
+
+        File.Delete(copy.Folder.ContestsFile);
+        run = await VerifierRun.RunAsync("check", copy.Path);
+        Assert.Equal(2, run.ExitCode);
+        Assert.Contains($"error: {copy.Folder.ContestsFile} is missing", run.Error);
+    }
+
+    [Fact]
+    public async Task A_contest_the_folder_does_not_list_and_a_broken_tallies_file_are_2()
+    {
+        var copy = new EvidenceCopy(VectorFolder.Write());
+        var run = await VerifierRun.RunAsync("check", copy.Path, "--contests", "PWAL-35.79");
+        Assert.Equal(2, run.ExitCode);
+        Assert.Contains("lists no contest PWAL-35.79", run.Error);
+
+        File.WriteAllText(copy.Folder.TalliesFile("PGUB-35"), "[{\"region\": \"35\", ");
+        run = await VerifierRun.RunAsync("check", copy.Path);
+        Assert.Equal(2, run.ExitCode);
+        Assert.Contains($"error: {copy.Folder.TalliesFile("PGUB-35")} is not JSON", run.Error);
+
+        copy.ChangeTallyText("PGUB-35", "[{\"region\": \"35\", \"votes\": {\"1\": 0}, \"valid\": \"many\"}]");
+        run = await VerifierRun.RunAsync("check", copy.Path);
+        Assert.Equal(2, run.ExitCode);
+        Assert.Contains("tally #1 (35): \"valid\" is \"many\", not a whole number", run.Error);
+    }
+
+    [Fact]
+    public async Task An_API_that_does_not_answer_is_2()
+    {
+        var run = await VerifierRun.RunAsync("check", "--api", $"http://127.0.0.1:{FreePorts.Next()}");
+
+        Assert.Equal(2, run.ExitCode);
+        Assert.Contains("error: GET http://127.0.0.1:", run.Error);
+        Assert.Contains("/api/v1/contests failed", run.Error);
+    }
+
+    [Fact]
+    public async Task The_built_program_exits_2_on_a_missing_folder()
+    {
+        var missing = Path.Combine(Repository.TestResults, $"missing-{Guid.NewGuid():N}");
+        await using var verifier = KpuProcess.Program("verifier-missing-folder", "tools/Verifier", "KpuOrleans.Verifier.dll",
+            new Dictionary<string, string?>(), "check", missing);
+
+        var (exitCode, output) = await verifier.RunToEndAsync(TimeSpan.FromSeconds(60));
+
+        Assert.Equal(2, exitCode);
+        Assert.Contains($"error: {missing} does not exist", output);
+    }
+}

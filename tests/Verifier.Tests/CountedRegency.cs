@@ -1,0 +1,79 @@
+using System.Net.Http.Json;
+using System.Text.Json;
+using System.Text.Json.Nodes;
+using KpuOrleans.Forms;
+using KpuOrleans.TestKit;
+using KpuOrleans.Verifier.Evidence;
+
+namespace KpuOrleans.Verifier.Tests;
+
+/// <summary>
+/// The real embedded system with every TPS of Kota Batu counted for both of its races (the governor's and the
+/// mayor's), a few of them corrected, settled, and downloaded once by the verifier for the tests to check and tamper
+/// with copies of.
+/// </summary>
+public sealed class CountedRegency : IAsyncLifetime
+{
+    public const string Regency = "35.79";
+    public static readonly string[] Contests = ["PGUB-35", $"PWAL-{Regency}"];
+
+    private EmbeddedGateway? _gateway;
+
+    public Uri Api => _gateway!.Address;
+
+    /// <summary>What download wrote; copy it before changing anything.</summary>
+    public EvidenceFolder Downloaded { get; private set; } = null!;
+
+    public int TpsCount { get; private set; }
+
+    public string DownloadOutput { get; private set; } = "";
+
+    public async Task InitializeAsync()
+    {
+        _gateway = await EmbeddedGateway.StartAsync("verifier");
+        using var http = new HttpClient { BaseAddress = Api, Timeout = TimeSpan.FromMinutes(2) };
+        var random = new Random(35_79);
+        var stations = Jatim.Registry.TpsUnder(Regency).ToList();
+        TpsCount = stations.Count;
+        var firsts = stations.SelectMany(tps => Contests.Select(id => (Tps: tps, Form: SampleForms.Valid(tps, Jatim.Registry.FindContest(id)!, random)))).ToList();
+        // Every 29th form gets a second version: the export and the tallies must carry the latest.
+        var corrections = firsts.Where((_, i) => i % 29 == 0)
+            .Select(f => SampleForms.Correction(f.Form, f.Tps, Jatim.Registry.FindContest(f.Form.Contest)!, random)).ToList();
+        await SubmitAsync(http, [.. firsts.Select(f => f.Form)]);
+        await SubmitAsync(http, corrections);
+
+        foreach (var contest in Contests)
+        {
+            var scope = Jatim.Registry.FindContest(contest)!.Scope;
+            var versions = stations.Count + corrections.Count(c => c.Contest == contest);
+            await Eventually.HoldsAsync(async () =>
+            {
+                using var top = JsonDocument.Parse(await http.GetStringAsync($"api/v1/tally/{contest}/{scope}"));
+                var (reported, version) = (top.RootElement.GetProperty("tpsReported").GetInt32(), top.RootElement.GetProperty("version").GetInt64());
+                return (reported == stations.Count && version == versions, $"tpsReported {reported}, version {version}");
+            }, TimeSpan.FromSeconds(60), $"{contest} {scope} counts {stations.Count} TPS at versions summing to {versions}");
+        }
+
+        Downloaded = new EvidenceFolder(Path.Combine(Repository.TestResults, $"downloaded-{Guid.NewGuid():N}"));
+        var download = await VerifierRun.RunAsync("download", "--api", Api.ToString(), "--out", Downloaded.Path, "--contests", string.Join(',', Contests));
+        Assert.True(download.ExitCode == 0, download.ToString());
+        DownloadOutput = download.Output;
+    }
+
+    private static async Task SubmitAsync(HttpClient http, IReadOnlyList<ResultForm> forms)
+    {
+        foreach (var batch in forms.Chunk(500))
+        {
+            using var response = await http.PostAsJsonAsync("api/v1/results/batch", new JsonObject { ["forms"] = new JsonArray([.. batch.Select(f => (JsonNode)ApiJson.Form(f))]) });
+            response.EnsureSuccessStatusCode();
+            using var body = JsonDocument.Parse(await response.Content.ReadAsStringAsync());
+            var refused = body.RootElement.GetProperty("results").EnumerateArray().Where(r => r.GetProperty("status").GetInt32() != 201).ToList();
+            Assert.True(refused.Count == 0, $"not accepted: {string.Join(" | ", refused.Take(3))}");
+        }
+    }
+
+    public async Task DisposeAsync()
+    {
+        if (_gateway is not null) await _gateway.DisposeAsync();
+    }
+}

@@ -1,0 +1,29 @@
+namespace KpuOrleans.Verifier.Checking;
+
+/// <summary>Every contest checked, and what that adds up to: the summary line and the exit code.</summary>
+public sealed record VerificationReport(IReadOnlyList<ContestResult> Contests)
+{
+    public const int Matches = 0;
+    public const int Differs = 1;
+    public const int CannotTell = 2;
+
+    public IEnumerable<Difference> Differences => Contests.SelectMany(c => c.Differences);
+
+    public int Forms => Contests.Sum(c => c.Forms);
+
+    public int Tallies => Contests.Sum(c => c.Tallies);
+
+    /// <summary>Distinct (contest, region) pairs with at least one difference.</summary>
+    public int Regions => Differences.Select(d => (d.Contest, d.Region)).Distinct().Count();
+
+    public int ExitCode => Differences.Any() ? Differs : Matches;
+
+    public string Summary => Differences.Any()
+        ? $"FAILED: {Count(Differences.Count(), "difference")} in {Count(Regions, "region")} " +
+          $"({Count(Tallies, "published tally", "published tallies")} and {Count(Forms, "form")} of {Count(Contests.Count, "contest")} checked)"
+        : $"OK: every one of {Count(Tallies, "published tally", "published tallies")} and {Count(Forms, "form")} of {Count(Contests.Count, "contest")} matches the forms";
+
+    public static VerificationReport Check(IEnumerable<Evidence.ContestEvidence> evidence) => new([.. evidence.Select(ContestCheck.Run)]);
+
+    private static string Count(int n, string one, string? many = null) => $"{n} {(n == 1 ? one : many ?? one + "s")}";
+}

@@ -1,0 +1,60 @@
+namespace KpuOrleans.Verifier.Cli;
+
+public static class HelpText
+{
+    public const string Text = """
+        KpuOrleans verifier: checks that the tallies KpuOrleans publishes are exactly what the accepted forms say,
+        from the public API or from files downloaded from it, and nothing else. It recomputes every digest and every
+        tally itself (docs/API.md, "Digests"), so it does not have to trust the server.
+
+        Usage
+          KpuOrleans.Verifier download --api URL --out FOLDER [--contests IDS] [--parallel N]
+          KpuOrleans.Verifier check FOLDER [--contests IDS]
+          KpuOrleans.Verifier check --api URL [--contests IDS] [--parallel N]
+          (from the repository: dotnet run --project tools/Verifier -- check --api http://localhost:5080)
+
+        Commands
+          download    Saves what the API publishes into FOLDER (created if need be), files below.
+          check       Checks a FOLDER written by download (or a copy of one), offline; with --api, downloads into a
+                      temporary folder first and checks that. Run it once the count has settled: an export and
+                      tallies read while forms still arrive are of different moments and differ.
+
+        Options
+          --api URL         The gateway, e.g. http://localhost:5080 (reads are anonymous).
+          --out FOLDER      Where download writes.
+          --contests IDS    Comma-separated contest ids, e.g. PGUB-35,PWAL-35.79. Default: every contest (download),
+                            every contest whose files FOLDER holds (check).
+          --parallel N      Requests in flight at once (1-64). Default 16. A 429 or 503 is waited out as its
+                            Retry-After says and asked again.
+          -h, --help        This text.
+
+        Files (plain, so that a copy can be read and changed by hand)
+          contests.json          GET /api/v1/contests as answered: each contest's id, scope and candidates, whose
+                                 order is the ballot order the digests use.
+          {contest}.csv          GET /api/v1/export/{contest}.csv as answered: a header, then one row per TPS with
+                                 its latest accepted form: tps,version,registered,voted_dpt,voted_dptb,voted_dpk,
+                                 ballots_received,ballots_used,ballots_spoiled,ballots_unused,votes_<n>...,valid,
+                                 invalid,accepted_at,digest. Columns are found by name.
+          {contest}.tallies.json A JSON array of every tally object the API published for the contest: its scope's
+                                 (GET /api/v1/tally/{contest}/{scope}) and every region's and TPS's below it (each
+                                 region's GET .../children), one object per line, in code order, as answered.
+
+        Checks, per contest
+          1. Each row's digest column is the digest of the row's own numbers (API.md's TPS encoding).
+          2. Each row keeps the rules a form must keep that need no registry: every number 0..100,000 (rule 2),
+             voted_dpt <= registered (4), votes sum to valid (5), valid + invalid = voted = ballots_used (6),
+             used + spoiled + unused = received (7), version >= 1 (8). Breaking one is "impossible numbers".
+          3. Every tally is recomputed from the rows, bottom up to the contest's scope (a code's parent is the code
+             without its last segment): votes, valid, invalid, voted, registeredReported, tpsReported, version (the
+             sum of the children's) and digest (API.md's region encoding). Every published tally must equal its
+             recomputation; one of a region without forms must be all zeros with a null digest; a region or TPS with
+             forms must have a published tally.
+
+        Output: one line per difference, "CONTEST REGION (LEVEL): what differs, published vs recomputed", in code
+        order, then "OK: every one of N published tallies and M forms of K contests matches the forms" or
+        "FAILED: D differences in R regions (...)".
+
+        Exit code: 0 when everything matches; 1 when there are differences; 2 when the evidence could not be had or
+        read (a usage error, a missing file, a file not of the shape above, an API that does not answer).
+        """;
+}

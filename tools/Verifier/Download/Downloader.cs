@@ -1,0 +1,44 @@
+using KpuOrleans.Verifier.Evidence;
+
+namespace KpuOrleans.Verifier.Download;
+
+/// <summary>
+/// Writes an <see cref="EvidenceFolder"/> from the API: the contests, then per contest its export and every tally
+/// published for it. A count still moving gives an export and tallies of different moments, so download once the
+/// count has settled.
+/// </summary>
+public sealed class Downloader(PublicApi api, TextWriter progress, int parallelism = 16)
+{
+    /// <param name="only">The contests to download; null: every contest.</param>
+    /// <returns>The contests downloaded.</returns>
+    public async Task<IReadOnlyList<ContestInfo>> DownloadAsync(EvidenceFolder folder, IReadOnlyCollection<string>? only, CancellationToken cancellationToken)
+    {
+        const string contestsPath = "api/v1/contests";
+        var json = await api.GetStringAsync(contestsPath, cancellationToken);
+        var contests = ContestInfo.ParseList(json, $"GET {new Uri(api.BaseAddress, contestsPath)}");
+        var unknown = only?.Where(id => contests.All(c => c.Id != id)).ToList() ?? [];
+        if (unknown.Count > 0)
+            throw new EvidenceException($"the API lists no contest {string.Join(", ", unknown)} (it has {string.Join(", ", contests.Select(c => c.Id))})");
+        try
+        {
+            Directory.CreateDirectory(folder.Path);
+            folder.WriteContests(json);
+            var chosen = only is null ? contests : [.. contests.Where(c => only.Contains(c.Id))];
+            foreach (var contest in chosen)
+            {
+                var export = folder.ExportFile(contest.Id);
+                await api.SaveAsync($"api/v1/export/{Uri.EscapeDataString(contest.Id)}.csv", export, cancellationToken);
+                var tallies = await new TallyTree(api, parallelism).ReadAsync(contest, cancellationToken);
+                folder.WriteTallies(contest.Id, tallies);
+                var forms = File.ReadLines(export).Skip(1).Count(line => line.Length > 0);
+                progress.WriteLine($"{contest.Id}: {forms} forms in the export, {tallies.Count} published tallies" +
+                                   (api.Waits > 0 ? $" (told to wait {api.Waits} times so far)" : ""));
+            }
+            return chosen;
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+            throw new EvidenceException($"cannot write {folder.Path}: {e.Message}", e);
+        }
+    }
+}

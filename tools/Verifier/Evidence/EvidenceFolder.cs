@@ -1,0 +1,80 @@
+using System.Text;
+using System.Text.Json;
+using KpuOrleans.Verifier.Forms;
+
+namespace KpuOrleans.Verifier.Evidence;
+
+/// <summary>
+/// The folder <c>download</c> writes and <c>check</c> reads, plain enough to read, copy and tamper with by hand:
+/// <list type="bullet">
+/// <item><c>contests.json</c>: <c>GET /api/v1/contests</c> as answered (the ballot order of every contest).</item>
+/// <item><c>{contest}.csv</c>: <c>GET /api/v1/export/{contest}.csv</c> as answered.</item>
+/// <item><c>{contest}.tallies.json</c>: a JSON array of every tally object published for the contest (its scope and
+/// every region and TPS below), as answered, one object per line, in code order.</item>
+/// </list>
+/// A later <c>certificates.json</c> (certified tallies and digests per region) is one more file of the same folder.
+/// </summary>
+public sealed record EvidenceFolder(string Path)
+{
+    public string ContestsFile => System.IO.Path.Combine(Path, "contests.json");
+
+    public string ExportFile(string contest) => System.IO.Path.Combine(Path, $"{contest}.csv");
+
+    public string TalliesFile(string contest) => System.IO.Path.Combine(Path, $"{contest}.tallies.json");
+
+    /// <param name="only">The contests to read, each of which must be there; null: every contest whose files are.</param>
+    /// <exception cref="EvidenceException">A file is missing or not of its documented shape.</exception>
+    public IReadOnlyList<ContestEvidence> Load(IReadOnlyCollection<string>? only = null)
+    {
+        if (!Directory.Exists(Path)) throw new EvidenceException($"{Path} does not exist (write it with the download command)");
+        if (!File.Exists(ContestsFile)) throw new EvidenceException($"{ContestsFile} is missing: the download command writes it, and check needs it for each contest's ballot order");
+        var contests = ContestInfo.ParseList(File.ReadAllText(ContestsFile), ContestsFile);
+        var unknown = only?.Where(id => contests.All(c => c.Id != id)).ToList() ?? [];
+        if (unknown.Count > 0) throw new EvidenceException($"{ContestsFile} lists no contest {string.Join(", ", unknown)}");
+        var chosen = only is null
+            ? contests.Where(c => File.Exists(ExportFile(c.Id)) || File.Exists(TalliesFile(c.Id))).ToList()
+            : contests.Where(c => only.Contains(c.Id)).ToList();
+        if (chosen.Count == 0)
+            throw new EvidenceException($"{Path} holds no contest's files: expected {{contest}}.csv and {{contest}}.tallies.json for contests of contests.json");
+        return [.. chosen.Select(Load)];
+    }
+
+    private ContestEvidence Load(ContestInfo contest)
+    {
+        var export = Existing(ExportFile(contest.Id), contest);
+        var tallies = Existing(TalliesFile(contest.Id), contest);
+        using var rows = new StreamReader(export, Encoding.UTF8);
+        return new ContestEvidence(contest, ExportCsv.Read(rows, contest, export), ReadTallies(tallies));
+    }
+
+    private static string Existing(string file, ContestInfo contest) =>
+        File.Exists(file) ? file : throw new EvidenceException($"{file} is missing: checking {contest.Id} needs both its export and its published tallies");
+
+    private static List<PublishedTally> ReadTallies(string file)
+    {
+        try
+        {
+            using var stream = File.OpenRead(file);
+            using var document = JsonDocument.Parse(stream);
+            if (document.RootElement.ValueKind != JsonValueKind.Array) throw new EvidenceException($"{file}: not a JSON array of tallies");
+            return [.. document.RootElement.EnumerateArray().Select((tally, i) => PublishedTally.Parse(tally, $"{file}, tally #{i + 1}"))];
+        }
+        catch (JsonException e)
+        {
+            throw new EvidenceException($"{file} is not JSON: {e.Message}");
+        }
+    }
+
+    public void WriteContests(string json)
+    {
+        Directory.CreateDirectory(Path);
+        File.WriteAllText(ContestsFile, json, new UTF8Encoding(false));
+    }
+
+    /// <param name="tallies">Each tally's JSON text as the API sent it.</param>
+    public void WriteTallies(string contest, IEnumerable<string> tallies)
+    {
+        Directory.CreateDirectory(Path);
+        File.WriteAllText(TalliesFile(contest), "[\n" + string.Join(",\n", tallies) + "\n]\n", new UTF8Encoding(false));
+    }
+}

@@ -1,0 +1,79 @@
+using KpuOrleans.Verifier.Checking;
+using KpuOrleans.Verifier.Cli;
+using KpuOrleans.Verifier.Download;
+using KpuOrleans.Verifier.Evidence;
+
+namespace KpuOrleans.Verifier;
+
+/// <summary>The command line: parse, run, and turn what was found into an exit code (see <see cref="HelpText"/>).</summary>
+public static class VerifierApp
+{
+    public static async Task<int> RunAsync(string[] args, TextWriter output, TextWriter error, CancellationToken cancellationToken)
+    {
+        try
+        {
+            switch (CommandLine.Parse(args))
+            {
+                case HelpCommand:
+                    output.WriteLine(HelpText.Text);
+                    return VerificationReport.Matches;
+                case DownloadCommand download:
+                    await DownloadAsync(download.Api, new EvidenceFolder(download.Out), download.Contests, download.Parallel, output, cancellationToken);
+                    output.WriteLine($"Saved in {Path.GetFullPath(download.Out)}; check it with: check {download.Out}");
+                    return VerificationReport.Matches;
+                case CheckCommand { Api: { } api } check:
+                    return await CheckApiAsync(api, check.Contests, check.Parallel, output, cancellationToken);
+                case CheckCommand check:
+                    return Check(new EvidenceFolder(check.Folder!), check.Contests, output);
+                default:
+                    throw new UsageException("no command");
+            }
+        }
+        catch (UsageException e)
+        {
+            error.WriteLine($"error: {e.Message}");
+            error.WriteLine("Run with --help for the commands.");
+            return VerificationReport.CannotTell;
+        }
+        catch (EvidenceException e)
+        {
+            error.WriteLine($"error: {e.Message}");
+            return VerificationReport.CannotTell;
+        }
+        catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
+        {
+            error.WriteLine("Interrupted: nothing was checked.");
+            return VerificationReport.CannotTell;
+        }
+    }
+
+    private static int Check(EvidenceFolder folder, IReadOnlyList<string>? contests, TextWriter output)
+    {
+        var report = VerificationReport.Check(folder.Load(contests));
+        foreach (var difference in report.Differences) output.WriteLine(difference);
+        output.WriteLine(report.Summary);
+        return report.ExitCode;
+    }
+
+    private static async Task<int> CheckApiAsync(Uri api, IReadOnlyList<string>? contests, int parallel, TextWriter output, CancellationToken cancellationToken)
+    {
+        var folder = new EvidenceFolder(Path.Combine(Path.GetTempPath(), $"kpu-verifier-{Guid.NewGuid():N}"));
+        try
+        {
+            var downloaded = await DownloadAsync(api, folder, contests, parallel, output, cancellationToken);
+            // Exactly what was downloaded: contests.json lists every contest, the folder holds the chosen ones.
+            return Check(folder, [.. downloaded.Select(c => c.Id)], output);
+        }
+        finally
+        {
+            if (Directory.Exists(folder.Path)) Directory.Delete(folder.Path, recursive: true);
+        }
+    }
+
+    private static async Task<IReadOnlyList<ContestInfo>> DownloadAsync(Uri api, EvidenceFolder folder, IReadOnlyList<string>? contests, int parallel,
+        TextWriter output, CancellationToken cancellationToken)
+    {
+        using var http = new HttpClient { BaseAddress = api, Timeout = TimeSpan.FromMinutes(2) };
+        return await new Downloader(new PublicApi(http), output, parallel).DownloadAsync(folder, contests, cancellationToken);
+    }
+}
