@@ -1,4 +1,5 @@
 using System.Net;
+using KpuOrleans.Tallies;
 using KpuOrleans.TestKit;
 
 namespace KpuOrleans.Gateway.Tests;
@@ -29,7 +30,7 @@ public class ExportTests(GatewayHost host) : IClassFixture<GatewayHost>
         Assert.Equal(HttpStatusCode.OK, response.StatusCode);
         Assert.Equal("text/csv", response.Content.Headers.ContentType?.MediaType);
         var lines = (await response.Content.ReadAsStringAsync()).TrimEnd('\n').Split('\n');
-        Assert.Equal("tps,version,registered,voted_dpt,voted_dptb,voted_dpk,ballots_received,ballots_used,ballots_spoiled,ballots_unused,votes_1,votes_2,valid,invalid,accepted_at", lines[0]);
+        Assert.Equal("tps,version,registered,voted_dpt,voted_dptb,voted_dpk,ballots_received,ballots_used,ballots_spoiled,ballots_unused,votes_1,votes_2,valid,invalid,accepted_at,digest", lines[0]);
         Assert.Equal(stations.Select(s => s.Code), lines.Skip(1).Select(l => l.Split(',')[0]));
         foreach (var line in lines.Skip(1))
         {
@@ -40,6 +41,7 @@ public class ExportTests(GatewayHost host) : IClassFixture<GatewayHost>
                  form.Ballots.Spoiled, form.Ballots.Unused, form.Votes["1"], form.Votes["2"], form.Valid, form.Invalid],
                 cells[1..14].Select(long.Parse));
             Assert.True(DateTime.TryParse(cells[14], out _), cells[14]);
+            Assert.Equal(TallyDigest.OfForm(form, Jatim.Registry.FindContest(form.Contest)!), cells[15]);
         }
     }
 

@@ -69,13 +69,15 @@ public class ReadTests(GatewayHost host) : IClassFixture<GatewayHost>
 
         Assert.Equal(
             ["contest", "region", "level", "name", "votes", "valid", "invalid", "voted", "registered", "registeredReported",
-             "tpsReported", "tpsExpected", "anomalies", "version", "updatedAt"],
+             "tpsReported", "tpsExpected", "anomalies", "version", "updatedAt", "digest", "certified"],
             tally.EnumerateObject().Select(p => p.Name));
         Assert.Equal("Kota Surabaya", tally.GetProperty("name").GetString());
         Assert.Equal("regency", tally.GetProperty("level").GetString());
         Assert.Equal(["1", "2"], tally.GetProperty("votes").EnumerateObject().Select(v => v.Name));
         Assert.Equal(2_229_224, tally.GetProperty("registered").GetInt64());
         Assert.Equal(3_964, tally.GetProperty("tpsExpected").GetInt32());
+        Assert.Equal(JsonValueKind.Null, tally.GetProperty("digest").ValueKind);
+        Assert.Equal(JsonValueKind.Null, tally.GetProperty("certified").ValueKind);
     }
 
     [Fact]

@@ -26,7 +26,7 @@ internal sealed class SimulationRunner(SimulatorOptions options, TextWriter outp
     public async Task<SimulationOutcome> RunAsync(CancellationToken cancellationToken)
     {
         var registry = RegionRegistry.Load(RegistryFiles.InFolder(options.DataFolder ?? Path.Combine(AppContext.BaseDirectory, "data")));
-        var slice = Slice(registry);
+        var slice = Slice(registry, options);
         var stats = new RunStats();
         var script = ElectionScript.Write(registry, slice.SelectMany(r => registry.TpsUnder(r.Code)).DistinctBy(t => t.Code), options.Seed, options.Mix,
             ArrivalCurve.Pilkada2024, stats.TpsHasReported);
@@ -89,7 +89,7 @@ internal sealed class SimulationRunner(SimulatorOptions options, TextWriter outp
     }
 
     /// <summary>The regions the run covers; one inside another counts once.</summary>
-    private List<RegionInfo> Slice(RegionRegistry registry)
+    internal static List<RegionInfo> Slice(RegionRegistry registry, SimulatorOptions options)
     {
         if (options.Regions.Count == 0) return [registry.Root];
         var regions = options.Regions

@@ -49,6 +49,9 @@ public sealed class OfficerTokens(byte[] key)
         return ForRegion(length == common.Length ? VillageOf(region) : region);
     }
 
+    /// <summary>The token of the office of <paramref name="region"/> (its level decides the role: PPK for a district, …).</summary>
+    public string ForOffice(string region) => ForRegion(region);
+
     private string ForRegion(string region) => _byRegion.GetOrAdd(region, r =>
     {
         var role = RoleByDepth[Math.Min(r.Count(c => c == '.'), RoleByDepth.Length - 1)];
