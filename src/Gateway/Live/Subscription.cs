@@ -5,14 +5,15 @@ namespace KpuOrleans.Gateway.Live;
 
 /// <summary>
 /// One watched (contest, region) on this gateway and the connections watching it. Sends to their SignalR group at
-/// most once per <see cref="Interval"/>, newer versions only, and always ends on the newest offered.
+/// most once per <see cref="Interval"/>, newer versions only (or the same version with its certificate changed:
+/// certifying changes no number), and always ends on the newest offered.
 /// </summary>
 public sealed class Subscription(RegionInfo region, Contest contest, string group)
 {
     public static readonly TimeSpan Interval = TimeSpan.FromMilliseconds(250);
 
     private readonly HashSet<string> _connections = [];
-    private long _sentVersion = -1;
+    private TallySnapshot? _sent;
     private DateTime _sentAt;
     private TallySnapshot? _pending;
     private bool _scheduled;
@@ -51,7 +52,9 @@ public sealed class Subscription(RegionInfo region, Contest contest, string grou
         TimeSpan wait;
         lock (_connections)
         {
-            if (tally.Tally.Version <= Math.Max(_sentVersion, _pending?.Tally.Version ?? -1)) return;
+            var newest = _pending ?? _sent;
+            if (newest is not null && (tally.Tally.Version < newest.Tally.Version
+                || (tally.Tally.Version == newest.Tally.Version && Equals(tally.Certified, newest.Certified)))) return;
             _pending = tally;
             if (_scheduled) return;
             _scheduled = true;
@@ -70,7 +73,7 @@ public sealed class Subscription(RegionInfo region, Contest contest, string grou
             _pending = null;
             _scheduled = false;
             _sentAt = DateTime.UtcNow;
-            _sentVersion = tally.Tally.Version;
+            _sent = tally;
         }
         await send(this, tally);
     }

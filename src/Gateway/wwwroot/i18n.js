@@ -76,6 +76,12 @@ const TEXTS = {
     historyReason: 'alasan: {reason}',
     historyFirst: 'kiriman pertama',
     historyTotals: 'sah {valid}, tidak sah {invalid}',
+    certification: 'Sertifikasi dan digest',
+    certifiedBy: 'Disertifikasi oleh {by}, {at}',
+    digest: 'Digest SHA-256',
+    verifyDigest: 'Siapa pun dapat menghitung ulang digest ini dari data terbuka ({csv} dan {certificates}) dengan {verifier} atau program apa pun yang mengikuti bagian “Digests” di API.md.',
+    exportCsv: 'formulir setiap TPS, CSV',
+    exportCertificates: 'sertifikat, JSON',
     notCovered: '{contest} tidak mencakup {name}.',
     openScope: 'Buka {name}',
     openGovernor: 'Lihat Pemilihan Gubernur di wilayah ini',
@@ -172,6 +178,12 @@ const TEXTS = {
     historyReason: 'reason: {reason}',
     historyFirst: 'first submission',
     historyTotals: 'valid {valid}, invalid {invalid}',
+    certification: 'Certification and digest',
+    certifiedBy: 'Certified by {by}, {at}',
+    digest: 'SHA-256 digest',
+    verifyDigest: 'Anyone can recompute this digest from the open data ({csv} and {certificates}) with {verifier} or any program that follows the “Digests” section of API.md.',
+    exportCsv: 'every polling station’s form, CSV',
+    exportCertificates: 'certificates, JSON',
     notCovered: '{contest} does not cover {name}.',
     openScope: 'Open {name}',
     openGovernor: 'See the governor race in this region',
@@ -207,6 +219,12 @@ export function t(key, values) {
   if (text === undefined) return key;
   if (values) text = text.replace(/\{(\w+)\}/g, (m, name) => (name in values ? String(values[name]) : m));
   return text;
+}
+
+// The same text as pieces, with each {name} replaced by values[name] as it is (an element, say): for h()'s children.
+export function tParts(key, values) {
+  return t(key).split(/\{(\w+)\}/).map((piece, i) => (i % 2 === 0 ? piece : (piece in values ? values[piece] : '{' + piece + '}')))
+    .filter((piece) => piece !== '');
 }
 
 // An anomaly rule the page has no text for shows as the server names it.

@@ -53,6 +53,30 @@ public sealed class GatewayServer : IAsyncDisposable
         return body;
     }
 
+    /// <summary>Certifies a region as its officer does (API.md, "Certification"); the embedded gateway takes no token.</summary>
+    public async Task<(int Status, JsonNode? Body)> CertifyAsync(string contest, string code)
+    {
+        using var response = await Http.PostAsync($"/api/v1/certify/{contest}/{code}", content: null);
+        return await StatusAndBodyAsync(response);
+    }
+
+    /// <summary>Withdraws the certificate in force, with a reason.</summary>
+    public async Task<(int Status, JsonNode? Body)> WithdrawAsync(string contest, string code, string reason)
+    {
+        using var request = new HttpRequestMessage(HttpMethod.Delete, $"/api/v1/certify/{contest}/{code}")
+        {
+            Content = new StringContent(new JsonObject { ["reason"] = reason }.ToJsonString(), Encoding.UTF8, "application/json"),
+        };
+        using var response = await Http.SendAsync(request);
+        return await StatusAndBodyAsync(response);
+    }
+
+    private static async Task<(int Status, JsonNode? Body)> StatusAndBodyAsync(HttpResponseMessage response)
+    {
+        var text = await response.Content.ReadAsStringAsync();
+        return ((int)response.StatusCode, text.Length == 0 ? null : JsonNode.Parse(text));
+    }
+
     public async Task<JsonNode> GetJsonAsync(string path) =>
         (await Http.GetFromJsonAsync<JsonNode>(path)) ?? throw new InvalidOperationException($"GET {path} returned null");
 

@@ -1,11 +1,13 @@
-// The results panel for one (race, region): breadcrumb, heading, summary, candidates, and the children table or,
-// at a TPS, its form. Built once per navigation; live tallies then update it in place through updateTally/updateChild.
+// The results panel for one (race, region): breadcrumb, heading, certificate and digest, summary, candidates, and the
+// children table or, at a TPS, its form. Built once per navigation; live tallies then update it in place through
+// updateTally/updateChild.
 import * as api from '../api.js';
 import { els, h } from '../dom.js';
 import { t } from '../i18n.js';
 import { navLink } from '../router.js';
 import { DEFAULT_CONTEST, HOME_REGION, covers, key, state, tallies } from '../state.js';
 import { candidatesView } from './candidates.js';
+import { certificationView } from './certification.js';
 import { childrenView } from './children.js';
 import { updateTitle } from './panels.js';
 import { summaryView } from './summary.js';
@@ -77,8 +79,11 @@ export function renderResults(focus) {
 
 function renderFigures(page) {
   const { info, race } = page;
-  ui = { summary: summaryView(), candidates: candidatesView(race), children: null, tpsSection: null };
-  els.resultsView.append(ui.summary.element, ui.candidates.element);
+  ui = {
+    certification: certificationView(page.contest), summary: summaryView(), candidates: candidatesView(race),
+    children: null, tpsSection: null,
+  };
+  els.resultsView.append(ui.certification.element, ui.summary.element, ui.candidates.element);
   if (info.level === 'tps') {
     ui.tpsSection = h('div', { className: 'tps-detail' });
     els.resultsView.append(ui.tpsSection);
@@ -100,6 +105,7 @@ export function updateTally() {
   if (!ui || !page) return;
   const tally = tallies.get(key(page.contest, page.region));
   if (!tally) return;
+  ui.certification.update(tally);
   ui.summary.update(tally);
   ui.candidates.update(tally);
   els.resultsView.dataset.version = String(tally.version);
