@@ -54,13 +54,13 @@ public static class CertificationEndpoints
         if (unnamed is not null) return Forbidden(unnamed);
         if (officer is not null && OfficerScope.WithdrawRefusal(officer, target.Region, registry) is { } refusal) return Forbidden(refusal);
         var (document, problem) = await RequestJson.ReadAsync(http.Request, RequestJson.FormLimit, cancellationToken);
-        if (problem is not null) return Problems.Result(problem);
-        string? reason;
+        // No body at all is a withdrawal without a reason, as `{}` is.
+        if (problem is not null && problem.Title != RequestJson.EmptyBodyTitle) return Problems.Result(problem);
+        string? reason = null;
         using (document)
         {
-            var root = document!.RootElement;
-            reason = root.ValueKind == System.Text.Json.JsonValueKind.Object && root.TryGetProperty("reason", out var value)
-                     && value.ValueKind == System.Text.Json.JsonValueKind.String ? value.GetString() : null;
+            if (document?.RootElement is { ValueKind: System.Text.Json.JsonValueKind.Object } root && root.TryGetProperty("reason", out var value)
+                && value.ValueKind == System.Text.Json.JsonValueKind.String) reason = value.GetString();
         }
         if (string.IsNullOrWhiteSpace(reason) || reason.Length > MaxReason)
             return Problems.Result(Problems.Create(422, "A withdrawal needs a reason",

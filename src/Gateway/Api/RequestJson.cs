@@ -9,6 +9,8 @@ public static class RequestJson
     public const int FormLimit = 64 * 1024;
     public const int BatchLimit = 8 * 1024 * 1024;
 
+    public const string EmptyBodyTitle = "Empty body";
+
     private static readonly JsonDocumentOptions Options = new()
     {
         MaxDepth = 16,
@@ -27,7 +29,7 @@ public static class RequestJson
             if (buffer.Length + read > limit) return (null, TooLarge(limit));
             buffer.Write(chunk, 0, read);
         }
-        if (buffer.Length == 0) return (null, Problems.Create(400, "Empty body", "The request has no body; send the form as JSON."));
+        if (buffer.Length == 0) return (null, Problems.Create(400, EmptyBodyTitle, "The request has no body; send the form as JSON."));
         JsonDocument document;
         try
         {

@@ -27,7 +27,7 @@ public sealed class CertificationGrain(ICertificateRegister register, RegionRegi
         var slash = key.IndexOf('/');
         _contest = registry.FindContest(key[..slash]) ?? throw new ArgumentException($"no contest in key {key}");
         _region = registry.Get(key[(slash + 1)..]);
-        _inForce = (await register.ReadInForceAsync(_region.Code, cancellationToken)).SingleOrDefault(c => c.Contest == _contest.Id);
+        _inForce = (await register.ReadInForceAsync([_region.Code], cancellationToken)).SingleOrDefault(c => c.Contest == _contest.Id);
     }
 
     public Task<CertificateSeal?> InForce() => Task.FromResult(_withdrawing ? null : _inForce?.Seal);
@@ -75,7 +75,7 @@ public sealed class CertificationGrain(ICertificateRegister register, RegionRegi
                 return CertificationOutcome.Of(CertificationStatus.AlreadyCertified, $"{_region.Code} was certified meanwhile.", _inForce);
             }
             _inForce = certificate;
-            await regionGrain.Certified(_contest.Id, certificate.Seal);
+            await ShowAsync(certificate.Seal);
             return CertificationOutcome.Of(CertificationStatus.Done, $"{_region.Code} certified for {_contest.Id}.", certificate);
         }
         finally
@@ -98,7 +98,7 @@ public sealed class CertificationGrain(ICertificateRegister register, RegionRegi
             var withdrawal = new Withdrawal(officer, Microseconds(clock.GetUtcNow()), reason);
             await register.WithdrawAsync(_contest.Id, _region.Code, withdrawal);
             _inForce = null;
-            await GrainFactory.GetRegionGrain(_region).Certified(_contest.Id, null);
+            await ShowAsync(null);
             return CertificationOutcome.Of(CertificationStatus.Done, $"The certificate of {_region.Code} for {_contest.Id} is withdrawn.",
                 certificate with { Withdrawn = withdrawal });
         }
@@ -106,6 +106,14 @@ public sealed class CertificationGrain(ICertificateRegister register, RegionRegi
         {
             _withdrawing = false;
         }
+    }
+
+    /// <summary>On the region's own tally, and on its entry in its parent's list of children.</summary>
+    private async Task ShowAsync(CertificateSeal? seal)
+    {
+        await GrainFactory.GetRegionGrain(_region).Certified(_contest.Id, _region.Code, seal);
+        if (_region.Parent is { } parent && registry.Get(parent) is var above && above.FindContest(_contest.Id) is not null)
+            await GrainFactory.GetRegionGrain(above).Certified(_contest.Id, _region.Code, seal);
     }
 
     /// <summary>Waits until every TPS below has finished what it was doing; returns those without a form.</summary>

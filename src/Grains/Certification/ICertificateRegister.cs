@@ -6,8 +6,8 @@ namespace KpuOrleans.Certification;
 /// </summary>
 public interface ICertificateRegister
 {
-    /// <summary>The certificates in force for any contest in <paramref name="region"/>.</summary>
-    Task<IReadOnlyList<Certificate>> ReadInForceAsync(string region, CancellationToken cancellationToken = default);
+    /// <summary>The certificates in force for any contest in any of <paramref name="regions"/>.</summary>
+    Task<IReadOnlyList<Certificate>> ReadInForceAsync(IReadOnlyCollection<string> regions, CancellationToken cancellationToken = default);
 
     /// <summary>Every certificate of one contest, withdrawn ones included, in region code order, oldest first.</summary>
     Task<IReadOnlyList<Certificate>> ReadAllAsync(string contest, CancellationToken cancellationToken = default);

@@ -5,9 +5,10 @@ public sealed class InMemoryCertificateRegister : ICertificateRegister
 {
     private readonly List<Certificate> _certificates = [];
 
-    public Task<IReadOnlyList<Certificate>> ReadInForceAsync(string region, CancellationToken cancellationToken = default)
+    public Task<IReadOnlyList<Certificate>> ReadInForceAsync(IReadOnlyCollection<string> regions, CancellationToken cancellationToken = default)
     {
-        lock (_certificates) return Task.FromResult<IReadOnlyList<Certificate>>([.. _certificates.Where(c => c.Region == region && c.Withdrawn is null)]);
+        lock (_certificates)
+            return Task.FromResult<IReadOnlyList<Certificate>>([.. _certificates.Where(c => regions.Contains(c.Region) && c.Withdrawn is null)]);
     }
 
     public Task<IReadOnlyList<Certificate>> ReadAllAsync(string contest, CancellationToken cancellationToken = default)

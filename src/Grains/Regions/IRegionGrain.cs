@@ -18,8 +18,11 @@ public interface IRegionGrain : ITallyGrain
     /// </summary>
     Task CatchUp();
 
-    /// <summary>The certificate now in force for <paramref name="contest"/> here (null: none), to show with the tally.</summary>
-    Task Certified(string contest, CertificateSeal? seal);
+    /// <summary>
+    /// The certificate now in force (null: none) for <paramref name="contest"/> in <paramref name="region"/>: this
+    /// region, shown with its tally, or one of its children, shown in its list of children.
+    /// </summary>
+    Task Certified(string contest, string region, CertificateSeal? seal);
 }
 
 public interface IVillageGrain : IRegionGrain;

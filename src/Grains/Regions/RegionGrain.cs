@@ -26,7 +26,8 @@ public abstract class RegionGrain(
     private readonly Dictionary<string, Tally> _totals = new(StringComparer.Ordinal);
     private readonly Dictionary<string, DateTimeOffset?> _updatedAt = new(StringComparer.Ordinal);
 
-    private readonly Dictionary<string, CertificateSeal> _seals = new(StringComparer.Ordinal);
+    /// <summary>Certificates in force here and at the children, by (contest, region): they change no number, so no report carries them.</summary>
+    private readonly Dictionary<(string Contest, string Region), CertificateSeal> _seals = new();
 
     /// <summary>Each contest's digest since its last change: recomputed from the children's digests only when read.</summary>
     private readonly Dictionary<string, string?> _digests = new(StringComparer.Ordinal);
@@ -70,8 +71,11 @@ public abstract class RegionGrain(
             _updatedAt[contest.Id] = updatedAt;
         }
         if (Region.Level is Level.District or Level.Regency or Level.Province)
-            foreach (var certificate in await certificates.ReadInForceAsync(Region.Code, cancellationToken))
-                _seals[certificate.Contest] = certificate.Seal;
+        {
+            string[] certifying = Region.Level == Level.District ? [Region.Code] : [Region.Code, .. Region.Children];
+            foreach (var certificate in await certificates.ReadInForceAsync(certifying, cancellationToken))
+                _seals[(certificate.Contest, certificate.Region)] = certificate.Seal;
+        }
         await OnRestoredAsync();
     }
 
@@ -91,12 +95,11 @@ public abstract class RegionGrain(
 
     public async Task CatchUp() => Apply(await ReadChildrenAsync());
 
-    public Task Certified(string contest, CertificateSeal? seal)
+    public Task Certified(string contest, string region, CertificateSeal? seal)
     {
-        if (seal is null) _seals.Remove(contest);
-        else _seals[contest] = seal;
-        _flush.MarkChanged(contest);
-        _watchers.Changed(contest);
+        if (seal is null) _seals.Remove((contest, region));
+        else _seals[(contest, region)] = seal;
+        if (region == Region.Code) _watchers.Changed(contest);
         return Task.CompletedTask;
     }
 
@@ -119,9 +122,9 @@ public abstract class RegionGrain(
         if (Region.FindContest(contest) is not { } covered) return Task.FromResult<TallySnapshot[]>([]);
         var applied = ChildrenOf(contest);
         var children = Region.Children
-            .Select(code => applied.TryGetValue(code, out var child)
+            .Select(code => (applied.TryGetValue(code, out var child)
                 ? child
-                : new TallySnapshot(contest, code, Tally.Zero(covered.Candidates.Count), null))
+                : new TallySnapshot(contest, code, Tally.Zero(covered.Candidates.Count), null)) with { Certified = _seals.GetValueOrDefault((contest, code)) })
             .ToArray();
         return Task.FromResult(children);
     }
@@ -155,7 +158,7 @@ public abstract class RegionGrain(
     }
 
     private TallySnapshot Snapshot(string contest) =>
-        new(contest, Region.Code, _totals[contest], _updatedAt[contest], DigestOf(contest), _seals.GetValueOrDefault(contest));
+        new(contest, Region.Code, _totals[contest], _updatedAt[contest], DigestOf(contest), _seals.GetValueOrDefault((contest, Region.Code)));
 
     /// <summary>
     /// One hash over the children's digests and this region's totals: the work of one flush grows with the number of

@@ -10,8 +10,8 @@ public sealed class PostgresCertificateRegister(NpgsqlDataSource database) : ICe
 {
     private const string Columns = "tally, certified_by, certified_at, withdrawn_by, withdrawn_at, withdrawal_reason";
 
-    public Task<IReadOnlyList<Certificate>> ReadInForceAsync(string region, CancellationToken cancellationToken = default) =>
-        ReadAsync($"SELECT {Columns} FROM kpu_certificates WHERE region = @key AND withdrawn_at IS NULL", region, cancellationToken);
+    public Task<IReadOnlyList<Certificate>> ReadInForceAsync(IReadOnlyCollection<string> regions, CancellationToken cancellationToken = default) =>
+        ReadAsync($"SELECT {Columns} FROM kpu_certificates WHERE region = ANY(@key) AND withdrawn_at IS NULL", regions.ToArray(), cancellationToken);
 
     public Task<IReadOnlyList<Certificate>> ReadAllAsync(string contest, CancellationToken cancellationToken = default) =>
         ReadAsync($"SELECT {Columns} FROM kpu_certificates WHERE contest = @key ORDER BY region, certified_at, id", contest, cancellationToken);
@@ -46,7 +46,7 @@ public sealed class PostgresCertificateRegister(NpgsqlDataSource database) : ICe
         return await command.ExecuteNonQueryAsync(cancellationToken) == 1;
     }
 
-    private async Task<IReadOnlyList<Certificate>> ReadAsync(string sql, string key, CancellationToken cancellationToken)
+    private async Task<IReadOnlyList<Certificate>> ReadAsync(string sql, object key, CancellationToken cancellationToken)
     {
         await using var command = database.CreateCommand(sql);
         command.Parameters.AddWithValue("key", key);
