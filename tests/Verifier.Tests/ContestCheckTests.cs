@@ -13,7 +13,21 @@ public class ContestCheckTests
         var run = await VerifierRun.RunAsync("check", _folder.Path);
 
         Assert.True(run.ExitCode == 0, run.ToString());
-        Assert.Equal(["OK: every one of 10 published tallies and 3 forms of 1 contest matches the forms"], run.Lines);
+        Assert.Equal(["OK: every one of 10 published tallies and 3 forms of 1 contest matches the forms; 0 certificates in force, 0 withdrawn"], run.Lines);
+    }
+
+    [Fact]
+    public async Task A_folder_without_certificates_is_checked_as_none_and_says_so()
+    {
+        File.Delete(_folder.Folder.CertificatesFile("PGUB-35"));
+
+        var run = await VerifierRun.RunAsync("check", _folder.Path);
+
+        Assert.True(run.ExitCode == 0, run.ToString());
+        Assert.Equal([
+            "PGUB-35: no PGUB-35.certificates.json, so checked as a contest without certificates (a tally showing one is then a difference)",
+            "OK: every one of 10 published tallies and 3 forms of 1 contest matches the forms; 0 certificates in force, 0 withdrawn, no certificates file for PGUB-35",
+        ], run.Lines);
     }
 
     [Fact]
@@ -31,7 +45,7 @@ public class ContestCheckTests
         Assert.Equal([
             "PGUB-35 35.79.01.1003 (village): tpsReported: published 1, recomputed 0",
             "PGUB-35 35.79.01.1003 (village): digest: published 673a18789da3f105140bb5c78fe78921faa75a58b06e5fd41fc3f90c94ada1b7, recomputed null",
-            "FAILED: 2 differences in 1 region (10 published tallies and 3 forms of 1 contest checked)",
+            "FAILED: 2 differences in 1 region (10 published tallies and 3 forms of 1 contest checked; 0 certificates in force, 0 withdrawn)",
         ], run.Lines);
     }
 

@@ -8,9 +8,9 @@ namespace KpuOrleans.Verifier.Tests;
 
 /// <summary>
 /// The verifier against the real system: an honest count of Kota Batu checks clean, from the files and straight from
-/// the API; copies of the files tampered with by hand fail, naming where.
+/// the API; copies of the files tampered with by hand fail, naming where. Its certificates: EmbeddedSystemTests.Certificates.cs.
 /// </summary>
-public class EmbeddedSystemTests(CountedRegency counted, ITestOutputHelper log) : IClassFixture<CountedRegency>
+public partial class EmbeddedSystemTests(CountedRegency counted, ITestOutputHelper log) : IClassFixture<CountedRegency>
 {
     private const string Governor = "PGUB-35";
     private const string Mayor = "PWAL-35.79";
@@ -25,19 +25,28 @@ public class EmbeddedSystemTests(CountedRegency counted, ITestOutputHelper log) 
     /// <summary>Every node a contest's scope publishes a tally for: the scope and every region and TPS below it.</summary>
     private static int Nodes(string code) => 1 + Jatim.Registry.Get(code).Children.Sum(Nodes);
 
-    private string OkLine => $"OK: every one of {Nodes("35") + Nodes(CountedRegency.Regency)} published tallies and " +
-                             $"{2 * counted.TpsCount} forms of 2 contests matches the forms";
+    /// <summary>Kota Batu's 3 districts and the regency, certified in both races.</summary>
+    private static readonly int Certified = 2 * (CountedRegency.Districts.Count + 1);
+
+    private string Checked => $"{Nodes("35") + Nodes(CountedRegency.Regency)} published tallies and {2 * counted.TpsCount} forms of 2 contests";
+
+    private string OkLine(int inForce, int withdrawn) => $"OK: every one of {Checked} matches the forms; {inForce} certificates in force, {withdrawn} withdrawn";
+
+    /// <summary>The summary of the first download (everything certified, nothing withdrawn yet) with differences.</summary>
+    private string FailedLine(int differences, int regions, int? inForce = null) =>
+        $"FAILED: {differences} difference{(differences == 1 ? "" : "s")} in {regions} region{(regions == 1 ? "" : "s")} " +
+        $"({Checked} checked; {inForce ?? Certified} certificates in force, 0 withdrawn)";
 
     [Fact]
     public async Task An_honest_count_downloaded_then_checked_matches()
     {
-        Assert.Contains($"{Governor}: {counted.TpsCount} forms in the export, {Nodes("35")} published tallies", counted.DownloadOutput);
-        Assert.Contains($"{Mayor}: {counted.TpsCount} forms in the export, {Nodes(CountedRegency.Regency)} published tallies", counted.DownloadOutput);
+        Assert.Contains($"{Governor}: {counted.TpsCount} forms in the export, {Nodes("35")} published tallies, {Certified / 2} certificates in force, 0 withdrawn", counted.DownloadOutput);
+        Assert.Contains($"{Mayor}: {counted.TpsCount} forms in the export, {Nodes(CountedRegency.Regency)} published tallies, {Certified / 2} certificates in force, 0 withdrawn", counted.DownloadOutput);
 
         var run = await CheckAsync("check", counted.Downloaded.Path);
 
         Assert.Equal(0, run.ExitCode);
-        Assert.Equal([OkLine], run.Lines);
+        Assert.Equal([OkLine(Certified, 0)], run.Lines);
     }
 
     [Fact]
@@ -46,7 +55,8 @@ public class EmbeddedSystemTests(CountedRegency counted, ITestOutputHelper log) 
         var run = await CheckAsync("check", "--api", counted.Api.ToString(), "--contests", $"{Governor},{Mayor}");
 
         Assert.Equal(0, run.ExitCode);
-        Assert.Equal(OkLine, run.Lines[^1]);
+        // Now: the two withdrawn ones certified anew, and the withdrawals kept.
+        Assert.Equal(OkLine(Certified, CountedRegency.Withdrawn.Length), run.Lines[^1]);
     }
 
     [Fact]
@@ -103,7 +113,7 @@ public class EmbeddedSystemTests(CountedRegency counted, ITestOutputHelper log) 
         Assert.Equal(1, run.ExitCode);
         Assert.Equal([
             $"{Governor} {district} (district): votes.2: published {was + 7}, recomputed {was}",
-            "FAILED: 1 difference in 1 region (" + OkLine["OK: every one of ".Length..].Replace(" matches the forms", " checked)"),
+            FailedLine(1, 1),
         ], run.Lines);
     }
 

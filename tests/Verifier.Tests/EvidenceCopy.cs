@@ -49,4 +49,43 @@ public sealed record EvidenceCopy(EvidenceFolder Folder)
     }
 
     public void ChangeTallyText(string contest, string text) => File.WriteAllText(Folder.TalliesFile(contest), text);
+
+    public JsonArray Certificates(string contest) => JsonNode.Parse(File.ReadAllText(Folder.CertificatesFile(contest)))!.AsArray();
+
+    public void WriteCertificates(string contest, JsonArray certificates) => File.WriteAllText(Folder.CertificatesFile(contest), certificates.ToJsonString());
+
+    /// <summary>Rewrites the certificate in force of <paramref name="region"/>; the others stay as they were.</summary>
+    public void ChangeCertificate(string contest, string region, Action<JsonObject> change)
+    {
+        var certificates = Certificates(contest);
+        change(certificates.Single(c => c!["region"]!.GetValue<string>() == region && c["withdrawn"] is null)!.AsObject());
+        WriteCertificates(contest, certificates);
+    }
+
+    public void RemoveCertificate(string contest, string region)
+    {
+        var certificates = Certificates(contest);
+        certificates.Remove(certificates.Single(c => c!["region"]!.GetValue<string>() == region && c["withdrawn"] is null));
+        WriteCertificates(contest, certificates);
+    }
+
+    /// <summary>
+    /// What the server does when <paramref name="region"/> is certified: a certificate of its published tally appended
+    /// to the certificates file, and the published tally showing it. Returns the certificate to change further.
+    /// </summary>
+    public JsonObject Certify(string contest, string region, string by = "ppk-35.79.01", string at = "2024-11-28T02:41:07.123456Z")
+    {
+        var tally = JsonNode.Parse(File.ReadAllText(Folder.TalliesFile(contest)))!.AsArray()
+            .Single(t => t!["region"]!.GetValue<string>() == region)!.DeepClone().AsObject();
+        var certificate = new JsonObject
+        {
+            ["contest"] = contest, ["region"] = region, ["level"] = tally["level"]!.DeepClone(), ["name"] = tally["name"]!.DeepClone(),
+            ["digest"] = tally["digest"]!.DeepClone(), ["certifiedBy"] = by, ["certifiedAt"] = at, ["tally"] = tally, ["withdrawn"] = null,
+        };
+        var certificates = File.Exists(Folder.CertificatesFile(contest)) ? Certificates(contest) : [];
+        certificates.Add(certificate);
+        WriteCertificates(contest, certificates);
+        ChangeTally(contest, region, t => t["certified"] = new JsonObject { ["by"] = by, ["at"] = at, ["digest"] = tally["digest"]!.DeepClone() });
+        return certificate;
+    }
 }

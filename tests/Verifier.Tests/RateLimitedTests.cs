@@ -21,7 +21,7 @@ public class RateLimitedTests(ITestOutputHelper log)
         log.WriteLine(run.ToString());
 
         Assert.Equal(0, run.ExitCode);
-        Assert.Matches(@"PWAL-35\.79: 0 forms in the export, 330 published tallies \(told to wait \d+ times so far\)", run.Output);
-        Assert.Equal("OK: every one of 330 published tallies and 0 forms of 1 contest matches the forms", run.Lines[^1]);
+        Assert.Matches(@"PWAL-35\.79: 0 forms in the export, 330 published tallies, 0 certificates in force, 0 withdrawn \(told to wait \d+ times so far\)", run.Output);
+        Assert.Equal("OK: every one of 330 published tallies and 0 forms of 1 contest matches the forms; 0 certificates in force, 0 withdrawn", run.Lines[^1]);
     }
 }

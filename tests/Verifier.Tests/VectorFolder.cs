@@ -9,7 +9,7 @@ namespace KpuOrleans.Verifier.Tests;
 /// <summary>
 /// A small evidence folder of the shape <c>download</c> writes, made from API.md's test vector: its three forms in
 /// the export with their documented digests, and the tallies of every node above them plus two untouched regions
-/// (all zeros, no digest), as a server that agrees with the vector would publish them.
+/// (all zeros, no digest), as a server that agrees with the vector would publish them, with no certificates.
 /// </summary>
 public static class VectorFolder
 {
@@ -34,6 +34,7 @@ public static class VectorFolder
         var tallies = Recomputation.Recompute(Governor, rows).ToDictionary();
         foreach (var code in Untouched) tallies[code] = TallyFigures.Zero(Governor);
         folder.WriteTallies(Governor.Id, tallies.OrderBy(t => t.Key, StringComparer.Ordinal).Select(t => Published(t.Key, t.Value).ToJsonString()));
+        File.WriteAllText(folder.CertificatesFile(Governor.Id), "[]");
         return folder;
     }
 
@@ -45,6 +46,6 @@ public static class VectorFolder
         ["valid"] = tally.Valid, ["invalid"] = tally.Invalid, ["voted"] = tally.Voted,
         ["registered"] = 1000, ["registeredReported"] = tally.RegisteredReported,
         ["tpsReported"] = tally.TpsReported, ["tpsExpected"] = 3, ["anomalies"] = 0,
-        ["version"] = tally.Version, ["updatedAt"] = null, ["digest"] = tally.Digest,
+        ["version"] = tally.Version, ["updatedAt"] = null, ["digest"] = tally.Digest, ["certified"] = null,
     };
 }

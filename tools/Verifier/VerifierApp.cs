@@ -50,6 +50,7 @@ public static class VerifierApp
     private static int Check(EvidenceFolder folder, IReadOnlyList<string>? contests, TextWriter output)
     {
         var report = VerificationReport.Check(folder.Load(contests));
+        foreach (var note in report.Notes) output.WriteLine(note);
         foreach (var difference in report.Differences) output.WriteLine(difference);
         output.WriteLine(report.Summary);
         return report.ExitCode;

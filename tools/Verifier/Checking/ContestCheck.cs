@@ -5,11 +5,12 @@ using KpuOrleans.Verifier.Tallies;
 namespace KpuOrleans.Verifier.Checking;
 
 /// <summary>What checking one contest found: how much was checked, and every difference, in region code order.</summary>
-public sealed record ContestResult(ContestInfo Contest, int Forms, int Tallies, IReadOnlyList<Difference> Differences);
+public sealed record ContestResult(ContestInfo Contest, int Forms, int Tallies, IReadOnlyList<Difference> Differences, CertificateCount Certificates);
 
 /// <summary>
 /// One contest's evidence against its forms: every row by itself (<see cref="RowRules"/>), then every published
-/// tally against the tallies recomputed from the rows, and every node with forms below it must have been published.
+/// tally against the tallies recomputed from the rows, and every node with forms below it must have been published;
+/// then its certificates (<see cref="CertificateCheck"/>).
 /// </summary>
 public static class ContestCheck
 {
@@ -35,10 +36,10 @@ public static class ContestCheck
         }
 
         var recomputed = Recomputation.Recompute(contest, forms.Values);
-        var published = new HashSet<string>(StringComparer.Ordinal);
+        var published = new Dictionary<string, PublishedTally>(StringComparer.Ordinal);
         foreach (var tally in evidence.Tallies)
         {
-            if (!published.Add(tally.Region)) Add(tally.Region, "published more than once; only the first is compared");
+            if (!published.TryAdd(tally.Region, tally)) Add(tally.Region, "published more than once; only the first is compared");
             else if (tally.Contest is { } other && other != contest.Id) Add(tally.Region, $"published as a tally of {other} among {contest.Id}'s");
             else if (!contest.Covers(tally.Region)) Add(tally.Region, $"published, but outside {contest.Id}'s scope {contest.Scope}");
             else
@@ -47,10 +48,15 @@ public static class ContestCheck
                 foreach (var difference in TallyComparison.Differences(contest, tally, expected)) Add(tally.Region, difference);
             }
         }
-        foreach (var (region, tally) in recomputed.Where(r => !published.Contains(r.Key)))
+        foreach (var (region, tally) in recomputed.Where(r => !published.ContainsKey(r.Key)))
             Add(region, $"no published tally, but the forms count {tally.TpsReported} TPS at or below it");
 
+        // Only the tallies compared above: one of another contest or outside the scope says nothing of a certificate.
+        var compared = published.Where(p => p.Value.Contest is null || p.Value.Contest == contest.Id)
+            .Where(p => contest.Covers(p.Key)).ToDictionary(StringComparer.Ordinal);
+        var certificates = CertificateCheck.Run(contest, evidence.Certificates, recomputed, compared, Add);
+
         return new ContestResult(contest, forms.Count, evidence.Tallies.Count,
-            [.. differences.OrderBy(d => d.Region, StringComparer.Ordinal)]);
+            [.. differences.OrderBy(d => d.Region, StringComparer.Ordinal)], certificates);
     }
 }

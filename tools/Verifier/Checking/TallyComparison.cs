@@ -5,7 +5,7 @@ namespace KpuOrleans.Verifier.Checking;
 
 /// <summary>
 /// A tally someone showed against the one recomputed from the forms, figure by figure. <c>shownAs</c> says who
-/// showed it ("published"; certified tallies will say "certified").
+/// showed it: "published" for the API's tallies, "certified" for a certificate's (<see cref="CertificateCheck"/>).
 /// </summary>
 public static class TallyComparison
 {

@@ -4,8 +4,9 @@ public static class HelpText
 {
     public const string Text = """
         KpuOrleans verifier: checks that the tallies KpuOrleans publishes are exactly what the accepted forms say,
-        from the public API or from files downloaded from it, and nothing else. It recomputes every digest and every
-        tally itself (docs/API.md, "Digests"), so it does not have to trust the server.
+        from the public API or from files downloaded from it, and nothing else, and that every certificate in force
+        certifies exactly that. It recomputes every digest and every tally itself (docs/API.md, "Digests"), so it does
+        not have to trust the server.
 
         Usage
           KpuOrleans.Verifier download --api URL --out FOLDER [--contests IDS] [--parallel N]
@@ -38,6 +39,10 @@ public static class HelpText
           {contest}.tallies.json A JSON array of every tally object the API published for the contest: its scope's
                                  (GET /api/v1/tally/{contest}/{scope}) and every region's and TPS's below it (each
                                  region's GET .../children), one object per line, in code order, as answered.
+          {contest}.certificates.json
+                                 GET /api/v1/export/{contest}/certificates.json as answered: every certificate of the
+                                 contest, withdrawn ones included. A folder without it is checked as a contest with
+                                 no certificates, and check says so.
 
         Checks, per contest
           1. Each row's digest column is the digest of the row's own numbers (API.md's TPS encoding).
@@ -49,10 +54,17 @@ public static class HelpText
              sum of the children's) and digest (API.md's region encoding). Every published tally must equal its
              recomputation; one of a region without forms must be all zeros with a null digest; a region or TPS with
              forms must have a published tally.
+          4. Every certificate in force (withdrawn null) froze the forms below it, so its tally must equal the
+             recomputation (the figures of 3) and its digest the recomputed digest; the region's published tally
+             must show "certified" with the same by, at and digest. A published tally showing "certified" needs a
+             certificate in force; a region has at most one. Bottom up: a certified regency needs every one of its
+             districts certified, the province every regency. Withdrawn certificates are history (the forms may
+             have been corrected since): they are only checked for being well formed (a signer, a time, a digest,
+             and a withdrawal with by, at and reason).
 
         Output: one line per difference, "CONTEST REGION (LEVEL): what differs, published vs recomputed", in code
-        order, then "OK: every one of N published tallies and M forms of K contests matches the forms" or
-        "FAILED: D differences in R regions (...)".
+        order, then "OK: every one of N published tallies and M forms of K contests matches the forms; C certificates
+        in force, W withdrawn" or "FAILED: D differences in R regions (...)".
 
         Exit code: 0 when everything matches; 1 when there are differences; 2 when the evidence could not be had or
         read (a usage error, a missing file, a file not of the shape above, an API that does not answer).

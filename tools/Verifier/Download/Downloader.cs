@@ -1,11 +1,13 @@
+using System.Text.Json;
 using KpuOrleans.Verifier.Evidence;
 
 namespace KpuOrleans.Verifier.Download;
 
 /// <summary>
-/// Writes an <see cref="EvidenceFolder"/> from the API: the contests, then per contest its export and every tally
-/// published for it. A count still moving gives an export and tallies of different moments, so download once the
-/// count has settled.
+/// Writes an <see cref="EvidenceFolder"/> from the API: the contests, then per contest its export, every tally
+/// published for it and its certificates. A count still moving gives an export and tallies of different moments, and
+/// a certification between the tallies and the certificates shows as a difference, so download once the count has
+/// settled and the certifications are done.
 /// </summary>
 public sealed class Downloader(PublicApi api, TextWriter progress, int parallelism = 16)
 {
@@ -30,8 +32,12 @@ public sealed class Downloader(PublicApi api, TextWriter progress, int paralleli
                 await api.SaveAsync($"api/v1/export/{Uri.EscapeDataString(contest.Id)}.csv", export, cancellationToken);
                 var tallies = await new TallyTree(api, parallelism).ReadAsync(contest, cancellationToken);
                 folder.WriteTallies(contest.Id, tallies);
+                var certificatesPath = $"api/v1/export/{Uri.EscapeDataString(contest.Id)}/certificates.json";
+                await api.SaveAsync(certificatesPath, folder.CertificatesFile(contest.Id), cancellationToken);
+                var (inForce, withdrawn) = CountCertificates(folder.CertificatesFile(contest.Id), new Uri(api.BaseAddress, certificatesPath));
                 var forms = File.ReadLines(export).Skip(1).Count(line => line.Length > 0);
-                progress.WriteLine($"{contest.Id}: {forms} forms in the export, {tallies.Count} published tallies" +
+                progress.WriteLine($"{contest.Id}: {forms} forms in the export, {tallies.Count} published tallies, " +
+                                   $"{inForce} certificates in force, {withdrawn} withdrawn" +
                                    (api.Waits > 0 ? $" (told to wait {api.Waits} times so far)" : ""));
             }
             return chosen;
@@ -39,6 +45,24 @@ public sealed class Downloader(PublicApi api, TextWriter progress, int paralleli
         catch (Exception e) when (e is IOException or UnauthorizedAccessException)
         {
             throw new EvidenceException($"cannot write {folder.Path}: {e.Message}", e);
+        }
+    }
+
+    /// <summary>For the progress line only; check reads the file properly.</summary>
+    private static (int InForce, int Withdrawn) CountCertificates(string file, Uri source)
+    {
+        try
+        {
+            using var stream = File.OpenRead(file);
+            using var document = JsonDocument.Parse(stream);
+            if (document.RootElement.ValueKind != JsonValueKind.Array) throw new EvidenceException($"GET {source} did not answer a JSON array");
+            var inForce = document.RootElement.EnumerateArray()
+                .Count(c => c.ValueKind == JsonValueKind.Object && c.TryGetProperty("withdrawn", out var w) && w.ValueKind == JsonValueKind.Null);
+            return (inForce, document.RootElement.GetArrayLength() - inForce);
+        }
+        catch (JsonException e)
+        {
+            throw new EvidenceException($"GET {source} did not answer JSON: {e.Message}");
         }
     }
 }

@@ -45,7 +45,10 @@ public sealed class TallyTree(PublicApi api, int parallelism)
         if (tally.ValueKind != JsonValueKind.Object
             || !tally.TryGetProperty("region", out var region) || region.ValueKind != JsonValueKind.String
             || !tally.TryGetProperty("level", out var level) || level.ValueKind != JsonValueKind.String)
-            throw new EvidenceException($"the API answered something that is not a tally with a region and a level: {tally.GetRawText()[..Math.Min(tally.GetRawText().Length, 200)]}");
+        {
+            var text = tally.GetRawText();
+            throw new EvidenceException($"the API answered something that is not a tally with a region and a level: {text[..Math.Min(text.Length, 200)]}");
+        }
         found.Add((region.GetString()!, tally.GetRawText()));
         return level.GetString() == "tps" ? null : region.GetString();
     }

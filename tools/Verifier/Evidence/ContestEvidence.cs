@@ -3,7 +3,12 @@ using KpuOrleans.Verifier.Forms;
 namespace KpuOrleans.Verifier.Evidence;
 
 /// <summary>
-/// What the public has of one contest: the export's rows (the forms) and every tally the API published for it.
-/// Certified tallies (a later <c>certificates.json</c>) join here as one more thing to hold against the forms.
+/// What the public has of one contest: the export's rows (the forms), every tally the API published for it, and
+/// every certificate of it, withdrawn ones included. <paramref name="Certificates"/> is null when the folder has no
+/// certificates file (one written before certification existed, or by hand): checked as none, and said so.
 /// </summary>
-public sealed record ContestEvidence(ContestInfo Contest, IReadOnlyList<FormRow> Rows, IReadOnlyList<PublishedTally> Tallies);
+public sealed record ContestEvidence(
+    ContestInfo Contest,
+    IReadOnlyList<FormRow> Rows,
+    IReadOnlyList<PublishedTally> Tallies,
+    IReadOnlyList<PublishedCertificate>? Certificates = null);

@@ -11,8 +11,10 @@ namespace KpuOrleans.Verifier.Evidence;
 /// <item><c>{contest}.csv</c>: <c>GET /api/v1/export/{contest}.csv</c> as answered.</item>
 /// <item><c>{contest}.tallies.json</c>: a JSON array of every tally object published for the contest (its scope and
 /// every region and TPS below), as answered, one object per line, in code order.</item>
+/// <item><c>{contest}.certificates.json</c>: <c>GET /api/v1/export/{contest}/certificates.json</c> as answered (every
+/// certificate of the contest, withdrawn ones included). Optional: a folder without it is checked as a contest with
+/// no certificates, and the check says so.</item>
 /// </list>
-/// A later <c>certificates.json</c> (certified tallies and digests per region) is one more file of the same folder.
 /// </summary>
 public sealed record EvidenceFolder(string Path)
 {
@@ -21,6 +23,8 @@ public sealed record EvidenceFolder(string Path)
     public string ExportFile(string contest) => System.IO.Path.Combine(Path, $"{contest}.csv");
 
     public string TalliesFile(string contest) => System.IO.Path.Combine(Path, $"{contest}.tallies.json");
+
+    public string CertificatesFile(string contest) => System.IO.Path.Combine(Path, $"{contest}.certificates.json");
 
     /// <param name="only">The contests to read, each of which must be there; null: every contest whose files are.</param>
     /// <exception cref="EvidenceException">A file is missing or not of its documented shape.</exception>
@@ -43,21 +47,29 @@ public sealed record EvidenceFolder(string Path)
     {
         var export = Existing(ExportFile(contest.Id), contest);
         var tallies = Existing(TalliesFile(contest.Id), contest);
+        var certificates = CertificatesFile(contest.Id);
         using var rows = new StreamReader(export, Encoding.UTF8);
-        return new ContestEvidence(contest, ExportCsv.Read(rows, contest, export), ReadTallies(tallies));
+        return new ContestEvidence(contest, ExportCsv.Read(rows, contest, export), ReadTallies(tallies),
+            File.Exists(certificates) ? ReadCertificates(certificates) : null);
     }
 
     private static string Existing(string file, ContestInfo contest) =>
         File.Exists(file) ? file : throw new EvidenceException($"{file} is missing: checking {contest.Id} needs both its export and its published tallies");
 
-    private static List<PublishedTally> ReadTallies(string file)
+    private static List<PublishedTally> ReadTallies(string file) =>
+        ReadArray(file, "tallies", (tally, i) => PublishedTally.Parse(tally, $"{file}, tally #{i + 1}"));
+
+    private static List<PublishedCertificate> ReadCertificates(string file) =>
+        ReadArray(file, "certificates", (certificate, i) => PublishedCertificate.Parse(certificate, $"{file}, certificate #{i + 1}"));
+
+    private static List<T> ReadArray<T>(string file, string of, Func<JsonElement, int, T> parse)
     {
         try
         {
             using var stream = File.OpenRead(file);
             using var document = JsonDocument.Parse(stream);
-            if (document.RootElement.ValueKind != JsonValueKind.Array) throw new EvidenceException($"{file}: not a JSON array of tallies");
-            return [.. document.RootElement.EnumerateArray().Select((tally, i) => PublishedTally.Parse(tally, $"{file}, tally #{i + 1}"))];
+            if (document.RootElement.ValueKind != JsonValueKind.Array) throw new EvidenceException($"{file}: not a JSON array of {of}");
+            return [.. document.RootElement.EnumerateArray().Select(parse)];
         }
         catch (JsonException e)
         {

@@ -4,8 +4,9 @@ namespace KpuOrleans.Verifier.Evidence;
 
 /// <summary>
 /// A tally object as the API published it (<c>GET /api/v1/tally/...</c> and its <c>children</c> list), reduced to
-/// what the forms decide. <paramref name="Votes"/> is by ballot number, as published, so that a missing or stray
-/// number shows.
+/// what the forms decide, and the certificate it claims. <paramref name="Votes"/> is by ballot number, as published, so
+/// that a missing or stray number shows. <paramref name="Certified"/> is null when the tally shows no certificate in
+/// force (<c>"certified": null</c>, or no such field: a server from before certification).
 /// </summary>
 public sealed record PublishedTally(
     string Region,
@@ -17,7 +18,8 @@ public sealed record PublishedTally(
     long RegisteredReported,
     long TpsReported,
     long Version,
-    string? Digest)
+    string? Digest,
+    CertifiedMark? Certified = null)
 {
     /// <param name="source">Where the object came from, for the message when it is not a tally.</param>
     /// <exception cref="EvidenceException">A field a tally has is missing or of the wrong type.</exception>
@@ -41,7 +43,17 @@ public sealed record PublishedTally(
             Number(tally, "version", where),
             tally.TryGetProperty("digest", out var digest) && digest.ValueKind is JsonValueKind.String or JsonValueKind.Null
                 ? digest.GetString()
-                : throw new EvidenceException($"{where}: \"digest\" is missing (it is null, or a string)"));
+                : throw new EvidenceException($"{where}: \"digest\" is missing (it is null, or a string)"),
+            CertifiedMarkOf(tally, where));
+    }
+
+    private static CertifiedMark? CertifiedMarkOf(JsonElement tally, string where)
+    {
+        if (!tally.TryGetProperty("certified", out var certified) || certified.ValueKind == JsonValueKind.Null) return null;
+        string Text(string name) => certified.ValueKind == JsonValueKind.Object && certified.TryGetProperty(name, out var value) && value.ValueKind == JsonValueKind.String
+            ? value.GetString()!
+            : throw new EvidenceException($"{where}: \"certified\" is not null or an object with \"by\", \"at\" and \"digest\" strings: {certified.GetRawText()}");
+        return new CertifiedMark(Text("by"), Text("at"), Text("digest"));
     }
 
     private static long Number(JsonElement tally, string name, string where) =>

@@ -20,10 +20,15 @@ public static class ExportCsv
     public static string Header(ContestInfo contest) => string.Join(',', Columns(contest));
 
     /// <summary>A row as the server writes it (no line ending), e.g. to put a changed row back into a copy.</summary>
-    public static string Format(FormRow row) => string.Join(',', [row.Tps, ..
-        new[] { row.Version, row.Registered, row.VotedDpt, row.VotedDptb, row.VotedDpk, row.BallotsReceived, row.BallotsUsed, row.BallotsSpoiled, row.BallotsUnused }
-            .Concat(row.Votes).Concat([row.Valid, row.Invalid]).Select(n => n.ToString(CultureInfo.InvariantCulture)),
-        row.AcceptedAt, row.Digest]);
+    public static string Format(FormRow row)
+    {
+        long[] numbers =
+        [
+            row.Version, row.Registered, row.VotedDpt, row.VotedDptb, row.VotedDpk,
+            row.BallotsReceived, row.BallotsUsed, row.BallotsSpoiled, row.BallotsUnused, .. row.Votes, row.Valid, row.Invalid,
+        ];
+        return string.Join(',', [row.Tps, .. numbers.Select(n => n.ToString(CultureInfo.InvariantCulture)), row.AcceptedAt, row.Digest]);
+    }
 
     public static IReadOnlyList<FormRow> Parse(string text, ContestInfo contest, string source) => Read(new StringReader(text), contest, source);
 
