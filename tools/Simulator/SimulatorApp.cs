@@ -11,29 +11,6 @@ namespace KpuOrleans.Simulator;
 /// <summary>The command line: parse, pick the progress display, run, and turn the outcome into an exit code.</summary>
 public static class SimulatorApp
 {
-    private static async Task<int> CertifyAsync(string[] args, TextWriter output, CancellationToken cancellationToken)
-    {
-        var parsed = OptionsParser.Parse(args);
-        if (parsed.Options is not { } options || parsed.HelpRequested)
-        {
-            if (parsed.Error is { } error) output.WriteLine($"error: {error}");
-            output.WriteLine(CertifyCommand.Usage);
-            return parsed.HelpRequested ? SimulationOutcome.Passed : SimulationOutcome.UsageError;
-        }
-        try
-        {
-            var registry = RegionRegistry.Load(RegistryFiles.InFolder(options.DataFolder ?? Path.Combine(AppContext.BaseDirectory, "data")));
-            var officers = OfficerTokens.From(options.TokenKey ?? Environment.GetEnvironmentVariable("Auth__SigningKey"));
-            using var http = new HttpClient { BaseAddress = options.Target, Timeout = TimeSpan.FromMinutes(2) };
-            return await new CertifyCommand(http, registry, officers, output).RunAsync(SimulationRunner.Slice(registry, options), cancellationToken);
-        }
-        catch (ArgumentException e)
-        {
-            output.WriteLine($"error: {e.Message}");
-            return SimulationOutcome.UsageError;
-        }
-    }
-
     public static async Task<int> RunAsync(string[] args, TextWriter output, CancellationToken cancellationToken)
     {
         if (args is ["token", .. var tokenArgs]) return TokenCommand.Run(tokenArgs, output, Environment.GetEnvironmentVariable("Auth__SigningKey"));
@@ -73,6 +50,29 @@ public static class SimulatorApp
         {
             output.WriteLine("Interrupted.");
             return SimulationOutcome.Interrupted;
+        }
+    }
+
+    private static async Task<int> CertifyAsync(string[] args, TextWriter output, CancellationToken cancellationToken)
+    {
+        var parsed = OptionsParser.Parse(args);
+        if (parsed.Options is not { } options || parsed.HelpRequested)
+        {
+            if (parsed.Error is { } error) output.WriteLine($"error: {error}");
+            output.WriteLine(CertifyCommand.Usage);
+            return parsed.HelpRequested ? SimulationOutcome.Passed : SimulationOutcome.UsageError;
+        }
+        try
+        {
+            var registry = RegionRegistry.Load(RegistryFiles.InFolder(options.DataFolder ?? Path.Combine(AppContext.BaseDirectory, "data")));
+            var officers = OfficerTokens.From(options.TokenKey ?? Environment.GetEnvironmentVariable("Auth__SigningKey"));
+            using var http = new HttpClient { BaseAddress = options.Target, Timeout = TimeSpan.FromMinutes(2) };
+            return await new CertifyCommand(http, registry, officers, output).RunAsync(SimulationRunner.Slice(registry, options), cancellationToken);
+        }
+        catch (ArgumentException e)
+        {
+            output.WriteLine($"error: {e.Message}");
+            return SimulationOutcome.UsageError;
         }
     }
 }

@@ -14,6 +14,12 @@ internal static class HelpText
                                    (98.5% by 01:00, the last by 07:00), sped up by --speed. The default.
           flood                    Send everything as fast as the target takes it, in a seeded random order.
 
+        Other commands
+          token --region CODE --role ROLE [--expires 12h]   Print a writer's token (API.md, "Authentication").
+          certify [--target URL] [--regions CODES] [--token-key BASE64]
+                                   Certify bottom up every district, regency and (for the whole province) the
+                                   province, in every race (API.md, "Certification"); exit 0 when all are in force.
+
         Options
           --mode night|flood       Same as the positional mode.
           --target URL             The gateway. Default http://localhost:5080
