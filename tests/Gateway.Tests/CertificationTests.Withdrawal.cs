@@ -3,7 +3,6 @@ using System.Net;
 using System.Text.Json;
 using System.Text.Json.Nodes;
 using KpuOrleans.TestKit;
-using Microsoft.AspNetCore.Http.Connections;
 using Microsoft.AspNetCore.SignalR.Client;
 
 namespace KpuOrleans.Gateway.Tests;
@@ -126,12 +125,7 @@ public partial class CertificationTests
         var district = Smallest[4];
         await FillAsync(district, Governor, seed: 70);
         var messages = new ConcurrentQueue<JsonElement>();
-        await using var connection = new HubConnectionBuilder().WithUrl(new Uri(host.Server.BaseAddress, "hubs/tally"), options =>
-        {
-            options.Transports = HttpTransportType.WebSockets;
-            options.SkipNegotiation = true;
-            options.WebSocketFactory = async (context, token) => await host.Server.CreateWebSocketClient().ConnectAsync(context.Uri, token);
-        }).Build();
+        await using var connection = host.Hub().Build();
         connection.On<JsonElement>("tally", messages.Enqueue);
         await connection.StartAsync();
         var current = await connection.InvokeAsync<JsonElement>("Subscribe", Governor, district);

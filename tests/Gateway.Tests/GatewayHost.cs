@@ -6,7 +6,9 @@ using System.Text.Json.Nodes;
 using KpuOrleans.Forms;
 using KpuOrleans.TestKit;
 using Microsoft.AspNetCore.Hosting;
+using Microsoft.AspNetCore.Http.Connections;
 using Microsoft.AspNetCore.Mvc.Testing;
+using Microsoft.AspNetCore.SignalR.Client;
 
 namespace KpuOrleans.Gateway.Tests;
 
@@ -20,6 +22,14 @@ public class GatewayHost : WebApplicationFactory<Program>
         builder.UseSetting("Orleans:ClusterId", $"gateway-test-{Guid.NewGuid():N}");
         builder.UseSetting("Tally:FlushInterval", "00:00:00.050");
     }
+
+    /// <summary>A hub client over the test server's WebSockets, so that messages arrive one by one as they are sent.</summary>
+    public IHubConnectionBuilder Hub() => new HubConnectionBuilder().WithUrl(new Uri(Server.BaseAddress, "hubs/tally"), options =>
+    {
+        options.Transports = HttpTransportType.WebSockets;
+        options.SkipNegotiation = true;
+        options.WebSocketFactory = async (context, token) => await Server.CreateWebSocketClient().ConnectAsync(context.Uri, token);
+    });
 
     public async Task<(HttpStatusCode Status, JsonElement Body)> PostFormAsync(ResultForm form) =>
         await SendAsync(HttpMethod.Post, "/api/v1/results", ToJson(form));

@@ -3,7 +3,6 @@ using System.Net;
 using System.Text.Json;
 using KpuOrleans.TestKit;
 using Microsoft.AspNetCore.Hosting;
-using Microsoft.AspNetCore.Http.Connections;
 using Microsoft.AspNetCore.SignalR.Client;
 using Microsoft.Extensions.DependencyInjection;
 
@@ -32,12 +31,7 @@ public class HandoverTests(HandoverTests.SlowRenewalHost host) : IClassFixture<H
         var contest = Jatim.Registry.FindContest("PGUB-35")!;
         var tps = Jatim.Registry.TpsUnder(village).ToList();
         var messages = new ConcurrentQueue<JsonElement>();
-        await using var connection = new HubConnectionBuilder().WithUrl(new Uri(host.Server.BaseAddress, "hubs/tally"), options =>
-        {
-            options.Transports = HttpTransportType.WebSockets;
-            options.SkipNegotiation = true;
-            options.WebSocketFactory = async (context, token) => await host.Server.CreateWebSocketClient().ConnectAsync(context.Uri, token);
-        }).Build();
+        await using var connection = host.Hub().Build();
         connection.On<JsonElement>("tally", messages.Enqueue);
         await connection.StartAsync();
         await connection.InvokeAsync<JsonElement>("Subscribe", contest.Id, village);

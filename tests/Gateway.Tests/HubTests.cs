@@ -3,7 +3,6 @@ using System.Net;
 using System.Text.Json;
 using KpuOrleans.Forms;
 using KpuOrleans.TestKit;
-using Microsoft.AspNetCore.Http.Connections;
 using Microsoft.AspNetCore.SignalR;
 using Microsoft.AspNetCore.SignalR.Client;
 using Microsoft.Extensions.DependencyInjection;
@@ -21,13 +20,7 @@ public class HubTests(GatewayHost host) : IClassFixture<GatewayHost>
 
     private async Task<(HubConnection Connection, ConcurrentQueue<Received> Messages)> ConnectAsync(bool messagePack = false)
     {
-        var builder = new HubConnectionBuilder().WithUrl(new Uri(host.Server.BaseAddress, "hubs/tally"), options =>
-        {
-            // WebSockets, so that messages arrive one by one as they are sent.
-            options.Transports = HttpTransportType.WebSockets;
-            options.SkipNegotiation = true;
-            options.WebSocketFactory = async (context, token) => await host.Server.CreateWebSocketClient().ConnectAsync(context.Uri, token);
-        });
+        var builder = host.Hub();
         if (messagePack) builder.AddMessagePackProtocol();
         var connection = builder.Build();
         var messages = new ConcurrentQueue<Received>();

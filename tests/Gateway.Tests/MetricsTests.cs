@@ -2,7 +2,6 @@ using System.Globalization;
 using System.Net;
 using System.Text.Json;
 using KpuOrleans.TestKit;
-using Microsoft.AspNetCore.Http.Connections;
 using Microsoft.AspNetCore.SignalR.Client;
 
 namespace KpuOrleans.Gateway.Tests;
@@ -146,12 +145,7 @@ public class MetricsTests(GatewayHost host) : IClassFixture<GatewayHost>
 
     private async Task<HubConnection> ConnectAsync()
     {
-        var connection = new HubConnectionBuilder().WithUrl(new Uri(host.Server.BaseAddress, "hubs/tally"), options =>
-        {
-            options.Transports = HttpTransportType.WebSockets;
-            options.SkipNegotiation = true;
-            options.WebSocketFactory = async (context, token) => await host.Server.CreateWebSocketClient().ConnectAsync(context.Uri, token);
-        }).Build();
+        var connection = host.Hub().Build();
         await connection.StartAsync();
         return connection;
     }

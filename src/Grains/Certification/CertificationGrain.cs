@@ -1,3 +1,4 @@
+using KpuOrleans.Ledger;
 using KpuOrleans.Registry;
 using KpuOrleans.Regions;
 using KpuOrleans.Tps;
@@ -68,7 +69,7 @@ public sealed class CertificationGrain(ICertificateRegister register, RegionRegi
             if (tally.Tally.TpsReported != _region.TpsCount || tally.Digest is null)
                 return CertificationOutcome.Of(CertificationStatus.Incomplete,
                     $"{_region.Code} counts {tally.Tally.TpsReported} of its {_region.TpsCount} TPS for {_contest.Id}; try again in a moment.");
-            var certificate = new Certificate(tally, officer, Microseconds(clock.GetUtcNow()));
+            var certificate = new Certificate(tally, officer, StoredTime.Microseconds(clock.GetUtcNow()));
             if (!await register.IssueAsync(certificate))
             {
                 await OnActivateAsync(CancellationToken.None);
@@ -95,7 +96,7 @@ public sealed class CertificationGrain(ICertificateRegister register, RegionRegi
             if (_region.Parent is { } parent && registry.Get(parent).FindContest(_contest.Id) is not null
                 && await GrainFactory.GetCertificationGrain(_contest.Id, parent).Blocks() is { } above)
                 return CertificationOutcome.Of(CertificationStatus.ParentCertified, $"{above}: withdraw that certificate first.", certificate);
-            var withdrawal = new Withdrawal(officer, Microseconds(clock.GetUtcNow()), reason);
+            var withdrawal = new Withdrawal(officer, StoredTime.Microseconds(clock.GetUtcNow()), reason);
             await register.WithdrawAsync(_contest.Id, _region.Code, withdrawal);
             _inForce = null;
             await ShowAsync(null);
@@ -133,7 +134,4 @@ public sealed class CertificationGrain(ICertificateRegister register, RegionRegi
 
     private static string Name(IReadOnlyList<string> codes) =>
         string.Join(", ", codes.Take(Named)) + (codes.Count > Named ? $" and {codes.Count - Named} more" : "");
-
-    /// <summary>What PostgreSQL keeps, so a certificate read back is the one that was issued.</summary>
-    private static DateTimeOffset Microseconds(DateTimeOffset at) => at.AddTicks(-(at.Ticks % 10));
 }

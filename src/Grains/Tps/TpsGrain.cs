@@ -55,9 +55,8 @@ public sealed class TpsGrain(
         if (form.Version > 1 && await CertifiedAboveAsync(form.Contest) is { } certified)
             return SubmitOutcome.Certified(form.Version - 1, $"{certified}; a correction below it needs that certificate withdrawn first. Nothing was stored.");
 
-        // Microseconds: what PostgreSQL keeps, so a retry answered from the ledger repeats the first answer exactly.
-        var now = clock.GetUtcNow();
-        var entry = new AcceptedForm(form, now.AddTicks(-(now.Ticks % 10)), submittedBy, Anomalies.Find(form));
+        // A retry answered from the ledger repeats the first answer exactly.
+        var entry = new AcceptedForm(form, StoredTime.Microseconds(clock.GetUtcNow()), submittedBy, Anomalies.Find(form));
         AppendResult appended;
         try
         {
