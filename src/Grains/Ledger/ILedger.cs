@@ -40,3 +40,22 @@ public sealed record VersionSum(string Contest, string Village, long Version);
 public sealed record AppendResult(bool Appended, AcceptedForm Stored);
 
 public sealed class LedgerUnavailableException(string message, Exception? inner = null) : Exception(message, inner);
+
+/// <summary>
+/// The database refused this one row as data (SQLSTATE class 22 or 23: a value it cannot hold, a constraint or guard
+/// it breaks). The row was isolated from the rest of its group commit, so no other form shared its fate; nothing of
+/// it was written.
+/// </summary>
+public sealed class LedgerRowRefusedException(string sqlState, string message, Exception? inner = null) : Exception(message, inner)
+{
+    /// <summary>The guard trigger's SQLSTATE for a correction under a frozen or certified district (class 23, so it is isolated like any refused row).</summary>
+    public const string FrozenSqlState = "23K01";
+
+    public string SqlState => sqlState;
+}
+
+/// <summary>
+/// The commit was sent but its answer did not arrive within the deadline: the row may or may not be stored. Only the
+/// ledger can tell, so the sender is told to send the same form again (a retry of a stored form is answered 200).
+/// </summary>
+public sealed class LedgerOutcomeUnknownException(string message, Exception? inner = null) : Exception(message, inner);
