@@ -7,6 +7,7 @@ using KpuOrleans.Silo.Hosting;
 using KpuOrleans.Silo.Operations;
 using Orleans.Dashboard;
 
+SettingsRefusedException.ExitCleanlyOnRefusal();
 var simulate = Rehearsal.Requested(ref args);
 var builder = WebApplication.CreateBuilder(args);
 builder.ListenByDefault("http://localhost:5080");

@@ -3,22 +3,24 @@ using KpuOrleans.Silo.Hosting;
 using KpuOrleans.Silo.Operations;
 using KpuOrleans.Silo.Storage;
 using Microsoft.AspNetCore.Builder;
+using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 using Npgsql;
 
 // dotnet run --project src/Silo [-- migrate | verify]
+SettingsRefusedException.ExitCleanlyOnRefusal();
 var command = args is [var first, ..] && !first.StartsWith('-') && !first.Contains('=') ? first : "run";
 var commandArgs = command == "run" && args.FirstOrDefault() != "run" ? args : args[1..];
 var builder = Host.CreateApplicationBuilder(commandArgs);
 builder.AddKpuLoggingDefaults();
-var connectionString = builder.Configuration.KpuConnectionString();
-if (connectionString is null)
+// A silo is never embedded, so a missing key gets its own answer, before the container's opt-in is asked about.
+if (builder.Configuration.GetConnectionString(PostgresServices.ConnectionStringName) is null || builder.KpuStorage().ConnectionString is not { } connectionString)
 {
-    Console.Error.WriteLine("A silo process needs PostgreSQL: set ConnectionStrings__Kpu (see README). " +
+    Console.Error.WriteLine($"A silo process needs PostgreSQL: set {StorageChoice.ConnectionStringKey} (see README). " +
         "For the embedded, in-memory system run the gateway alone: dotnet run --project src/Gateway");
-    return 2;
+    return SettingsRefusedException.ExitCode;
 }
 
 switch (command)

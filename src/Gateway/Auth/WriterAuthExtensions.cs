@@ -1,5 +1,6 @@
 using System.Security.Claims;
 using KpuOrleans.Gateway.Api;
+using KpuOrleans.Silo.Hosting;
 using KpuOrleans.Silo.Storage;
 using Microsoft.AspNetCore.Authentication.JwtBearer;
 using Microsoft.IdentityModel.Tokens;
@@ -25,12 +26,14 @@ public static class WriterAuthExtensions
         var options = builder.Configuration.GetSection(WriterAuthOptions.Section).Get<WriterAuthOptions>() ?? new WriterAuthOptions();
         // An empty value (a ConfigMap key left blank) means unset, not an issuer called "".
         if (string.IsNullOrWhiteSpace(options.Authority)) options.Authority = null;
-        var enabled = options.Enabled ?? builder.Configuration.KpuConnectionString() is not null;
+        var durable = builder.KpuStorage().IsDurable;
+        var enabled = options.Enabled ?? durable;
         builder.Services.AddSingleton(new WriterAccess(enabled));
-        builder.Services.AddHostedService(services => new Announcement(enabled, options, services.GetRequiredService<ILogger<WriterAccess>>()));
+        builder.Services.AddHostedService(services => new Announcement(enabled, durable, options, services.GetRequiredService<ILogger<WriterAccess>>()));
         if (!enabled) return builder;
 
         var signingKey = SigningKey(options);
+        var issuer = signingKey is null ? null : TokenRules.Check(options);
         builder.Services.AddAuthorization();
         builder.Services.AddAuthentication(JwtBearerDefaults.AuthenticationScheme).AddJwtBearer(jwt =>
         {
@@ -39,7 +42,9 @@ public static class WriterAuthExtensions
             jwt.TokenValidationParameters = new TokenValidationParameters
             {
                 ValidAudience = WriterAuthOptions.Audience,
-                ValidateIssuer = options.Authority is not null,
+                // With an authority its published issuer is checked; with our own key, Auth:Issuer.
+                ValidateIssuer = true,
+                ValidIssuer = issuer,
                 RequireExpirationTime = true,
                 ClockSkew = ClockSkew,
                 IssuerSigningKey = signingKey,
@@ -47,7 +52,11 @@ public static class WriterAuthExtensions
                 NameClaimType = "sub",
                 RoleClaimType = Officer.RoleClaim,
             };
-            jwt.Events = new JwtBearerEvents { OnChallenge = ChallengeAsync };
+            jwt.Events = new JwtBearerEvents
+            {
+                OnChallenge = ChallengeAsync,
+                OnTokenValidated = signingKey is null ? _ => Task.CompletedTask : context => TokenRules.CheckLifetime(context, options.MaxTokenLifetime + ClockSkew),
+            };
         });
         return builder;
     }
@@ -72,9 +81,12 @@ public static class WriterAuthExtensions
 
     private static SymmetricSecurityKey? SigningKey(WriterAuthOptions options)
     {
+        if (options.SigningKey is { Length: > 0 } && options.Authority is not null)
+            throw new SettingsRefusedException("Both Auth__SigningKey and Auth__Authority are set: tokens would be accepted from either, " +
+                "and a key meant for a rehearsal would keep signing in production. Set one of them.");
         if (options.SigningKey is not { Length: > 0 } encoded)
         {
-            return options.Authority is not null ? null : throw new InvalidOperationException(
+            return options.Authority is not null ? null : throw new SettingsRefusedException(
                 "Writers authenticate (Auth:Enabled, on by default with a PostgreSQL connection string) but neither Auth:SigningKey " +
                 "(base64 HS256 key) nor Auth:Authority (OpenID Connect issuer) is set. Set one, or Auth__Enabled=false for a rehearsal.");
         }
@@ -85,10 +97,14 @@ public static class WriterAuthExtensions
         }
         catch (FormatException)
         {
-            throw new InvalidOperationException("Auth:SigningKey must be base64 (e.g. `openssl rand -base64 32`).");
+            throw new SettingsRefusedException("Auth:SigningKey must be base64 (e.g. `openssl rand -base64 32`).");
         }
-        return key.Length >= 32 ? new SymmetricSecurityKey(key)
-            : throw new InvalidOperationException($"Auth:SigningKey is {key.Length * 8} bits; HS256 needs at least 256 (32 bytes, base64).");
+        if (key.Length < 32) throw new SettingsRefusedException($"Auth:SigningKey is {key.Length * 8} bits; HS256 needs at least 256 (32 bytes, base64).");
+        if (TokenRules.IsDevelopmentKey(key) && !options.AllowDevelopmentKey)
+            throw new SettingsRefusedException("Auth__SigningKey is the placeholder key published in k8s/overlays/dev/secret.yaml: anyone can sign " +
+                "tokens with it. Create a key of your own (`openssl rand -base64 32`); only the dev overlay may use it, by setting " +
+                "Auth__AllowDevelopmentKey=true.");
+        return new SymmetricSecurityKey(key);
     }
 
     /// <summary>A 401 as problem+json saying what was wrong with the token, as every other error of the API.</summary>
@@ -99,6 +115,8 @@ public static class WriterAuthExtensions
         {
             SecurityTokenExpiredException => "The token has expired; ask for a new one.",
             SecurityTokenInvalidAudienceException => $"The token is not for this system: its 'aud' must be '{WriterAuthOptions.Audience}'.",
+            SecurityTokenInvalidIssuerException => "The token is not from this system's issuer: its 'iss' is missing or not the one this gateway accepts.",
+            TokenRules.TooLongLivedException tooLong => tooLong.Message,
             SecurityTokenSignatureKeyNotFoundException or SecurityTokenInvalidSignatureException => "The token's signature does not verify.",
             null when string.IsNullOrEmpty(context.Request.Headers.Authorization) => "Submitting a form needs a bearer token (API.md, \"Authentication\").",
             _ => "The bearer token is not valid.",
@@ -109,11 +127,15 @@ public static class WriterAuthExtensions
     }
 
     /// <summary>Says at start-up, loudly, whether anyone may write.</summary>
-    private sealed class Announcement(bool enabled, WriterAuthOptions options, ILogger logger) : IHostedService
+    private sealed class Announcement(bool enabled, bool durable, WriterAuthOptions options, ILogger logger) : IHostedLifecycleService
     {
-        public Task StartAsync(CancellationToken cancellationToken)
+        // Before any service starts (the Orleans client may wait for silos, or fail): the log says it whatever follows.
+        public Task StartingAsync(CancellationToken cancellationToken)
         {
-            if (!enabled)
+            if (!enabled && durable)
+                logger.LogError("WRITERS ARE NOT AUTHENTICATED IN A DURABLE CLUSTER: anyone who reaches this gateway may submit forms that are " +
+                    "stored for good, because Auth__Enabled=false is set. Only a rehearsal may run like this; remove the setting for election night.");
+            else if (!enabled)
                 logger.LogWarning("WRITERS ARE NOT AUTHENTICATED: anyone who reaches this gateway may submit forms (Auth:Enabled is off). " +
                     "Fine for the embedded mode and rehearsals; a real cluster keeps it on.");
             else
@@ -122,6 +144,14 @@ public static class WriterAuthExtensions
             return Task.CompletedTask;
         }
 
+        public Task StartAsync(CancellationToken cancellationToken) => Task.CompletedTask;
+
+        public Task StartedAsync(CancellationToken cancellationToken) => Task.CompletedTask;
+
         public Task StopAsync(CancellationToken cancellationToken) => Task.CompletedTask;
+
+        public Task StoppingAsync(CancellationToken cancellationToken) => Task.CompletedTask;
+
+        public Task StoppedAsync(CancellationToken cancellationToken) => Task.CompletedTask;
     }
 }

@@ -11,6 +11,9 @@ public sealed class WriterAuthOptions
     /// <summary>The <c>aud</c> every writer's token must carry.</summary>
     public const string Audience = "kpu-orleans";
 
+    /// <summary>The <c>iss</c> HS256 tokens must carry unless <see cref="Issuer"/> says otherwise.</summary>
+    public const string DefaultIssuer = "kpu-orleans";
+
     /// <summary>Unset: on with a PostgreSQL connection string (a real cluster), off in the embedded mode.</summary>
     public bool? Enabled { get; set; }
 
@@ -19,4 +22,13 @@ public sealed class WriterAuthOptions
 
     /// <summary>An OpenID Connect issuer whose published keys sign tokens (production single sign-on).</summary>
     public string? Authority { get; set; }
+
+    /// <summary>The <c>iss</c> an HS256 token must carry (with an authority, its own issuer is checked instead).</summary>
+    public string Issuer { get; set; } = DefaultIssuer;
+
+    /// <summary>How far ahead of the gateway's clock an HS256 token's <c>exp</c> may be.</summary>
+    public TimeSpan MaxTokenLifetime { get; set; } = TimeSpan.FromHours(24);
+
+    /// <summary>Whether the dev overlay's published placeholder key may sign tokens; only that overlay sets it.</summary>
+    public bool AllowDevelopmentKey { get; set; }
 }

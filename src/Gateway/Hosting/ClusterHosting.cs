@@ -11,7 +11,7 @@ public static class ClusterHosting
     /// </summary>
     public static WebApplicationBuilder AddKpuCluster(this WebApplicationBuilder builder)
     {
-        if (builder.Configuration.KpuConnectionString() is { } connectionString) builder.AddKpuClient(connectionString);
+        if (builder.KpuStorage().ConnectionString is { } connectionString) builder.AddKpuClient(connectionString);
         else builder.AddKpuSilo();
         return builder;
     }

@@ -24,7 +24,7 @@ public static class Rehearsal
 
     public static WebApplicationBuilder AddKpuRehearsal(this WebApplicationBuilder builder)
     {
-        if (builder.Configuration.KpuConnectionString() is not null)
+        if (builder.KpuStorage().IsDurable)
             throw new InvalidOperationException(
                 $"{Switch} replays a simulated night into the embedded, in-memory system only; this gateway is configured for a real cluster " +
                 "(ConnectionStrings:Kpu is set). Run the simulator against it instead: dotnet run --project tools/Simulator -- --target <gateway URL>");

@@ -25,7 +25,7 @@ public static class RateLimits
     {
         var options = builder.Configuration.GetSection(RateLimitOptions.Section).Get<RateLimitOptions>() ?? new RateLimitOptions();
         if (options.Problems().ToList() is [_, ..] problems) throw new InvalidOperationException(string.Join(" ", problems));
-        var enabled = options.Enabled ?? builder.Configuration.KpuConnectionString() is not null;
+        var enabled = options.Enabled ?? builder.KpuStorage().IsDurable;
         builder.Services.AddHostedService(services => new Announcement(enabled, options, services.GetRequiredService<ILogger<RateLimitOptions>>()));
         builder.Services.AddRateLimiter(limiter =>
         {

@@ -25,7 +25,7 @@ public static class HostBuilderExtensions
     public static IHostApplicationBuilder AddKpuSilo(this IHostApplicationBuilder builder)
     {
         var cluster = KpuClusterOptions.From(builder.Configuration);
-        var connectionString = builder.Configuration.KpuConnectionString();
+        var connectionString = builder.KpuStorage().ConnectionString;
         if (connectionString is null)
         {
             builder.UseOrleans(silo => silo

@@ -10,10 +10,6 @@ public static class PostgresServices
 {
     public const string ConnectionStringName = "Kpu";
 
-    /// <summary>Whether this process was pointed at PostgreSQL (<c>ConnectionStrings:Kpu</c>); if not, it runs embedded.</summary>
-    public static string? KpuConnectionString(this IConfiguration configuration) =>
-        configuration.GetConnectionString(ConnectionStringName) is { Length: > 0 } value ? value : null;
-
     /// <summary>The database, the ledger and the certificates on it, for silos (which append) and gateways (which export).</summary>
     public static IServiceCollection AddKpuPostgres(this IServiceCollection services, IConfiguration configuration, string connectionString)
     {
