@@ -82,14 +82,15 @@ step "gateway (embedded: one process, a co-hosted silo, in-memory storage)"
 port="$(free_port)"
 api="http://127.0.0.1:$port"
 # Free ports for the silo too, and a cluster id of its own: another embedded gateway on this machine is another system.
-# Writers unauthenticated and no rate limits, as the embedded mode has them, whatever this shell's environment says.
+# Writers unauthenticated and no rate limits, as the embedded mode has them, whatever this shell's environment says;
+# embedded on purpose even if this script runs in a container.
 # From its build output, as an operator runs it (and so that the pid is the gateway's own, to stop it by).
 (
     cd "src/Gateway/bin/$configuration/net10.0"
     exec env -u ConnectionStrings__Kpu \
         ASPNETCORE_URLS="$api" \
         Orleans__SiloPort="$(free_port)" Orleans__GatewayPort="$(free_port)" Orleans__ClusterId="rehearsal-$port" \
-        Auth__Enabled=false RateLimits__Enabled=false Logging__LogLevel__Default=Warning \
+        Auth__Enabled=false RateLimits__Enabled=false Logging__LogLevel__Default=Warning Kpu__AllowEmbedded=true \
         dotnet KpuOrleans.Gateway.dll
 ) >"$out/gateway.log" 2>&1 &
 gateway_pid=$!

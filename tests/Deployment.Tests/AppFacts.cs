@@ -49,6 +49,7 @@ public static class AppFacts
     public const string AuthEnabledKey = $"{WriterAuthOptions.Section}__{nameof(WriterAuthOptions.Enabled)}";
     public const string SigningKeyKey = $"{WriterAuthOptions.Section}__{nameof(WriterAuthOptions.SigningKey)}";
     public const string AuthorityKey = $"{WriterAuthOptions.Section}__{nameof(WriterAuthOptions.Authority)}";
+    public const string AllowDevelopmentKeyKey = $"{WriterAuthOptions.Section}__{nameof(WriterAuthOptions.AllowDevelopmentKey)}";
 
     // Gateways only: the reverse proxies whose X-Forwarded-* headers count.
     public static readonly string TrustedNetworksKey = EnvironmentKey(TrustedProxies.Key);

@@ -40,10 +40,11 @@ public class GatewayAccessTests
                 Assert.All(c.EnvFrom ?? [], source => Assert.True(source.SecretRef is null, $"{pod}: {c.Name} takes a whole Secret"));
             }
 
-        // Silos and the migration Job check no tokens: they get no Auth__ key at all.
+        // Silos and the migration Job check no tokens: they get no Auth__ key (but the dev overlay's allowance, which is
+        // in the ConfigMap they share with the gateways, and no secret).
         foreach (var pod in rendered.AppPods.Where(p => p.Component != "gateway"))
             foreach (var c in pod.AllContainers)
-                Assert.DoesNotContain(Keys(rendered, c), k => k.StartsWith(WriterAuthOptions.Section + "__", StringComparison.Ordinal));
+                Assert.DoesNotContain(Keys(rendered, c), k => k.StartsWith(WriterAuthOptions.Section + "__", StringComparison.Ordinal) && k != AppFacts.AllowDevelopmentKeyKey);
     }
 
     [Theory]
@@ -85,6 +86,28 @@ public class GatewayAccessTests
     }
 
     [Fact]
+    public void Only_the_dev_overlay_allows_its_placeholder_signing_key()
+    {
+        // The placeholder the gateway refuses is the one the dev overlay ships.
+        var dev = Manifests.Render(Manifests.Dev);
+        Assert.Equal(TokenRules.DevelopmentKey, dev.Get<V1Secret>(Names.AuthSecret).StringData[AppFacts.SigningKeyKey]);
+        var devGateway = Environment(dev, Assert.Single(dev.PodsOf(Names.Gateway).Spec.Containers));
+        Assert.Equal("true", devGateway.GetValueOrDefault(AppFacts.AllowDevelopmentKeyKey));
+
+        // The base never allows it, to any container: with the dev Secret copied into a real deployment, the gateway stops.
+        var @base = Manifests.Render(Manifests.Base);
+        foreach (var pod in @base.AppPods)
+            foreach (var c in pod.AllContainers)
+                Assert.DoesNotContain(AppFacts.AllowDevelopmentKeyKey, Keys(@base, c));
+        var environment = Environment(@base, Assert.Single(@base.PodsOf(Names.Gateway).Spec.Containers));
+        environment[AppFacts.ConnectionStringKey] = "Host=db.example.internal;Database=kpu";
+        environment[AppFacts.SigningKeyKey] = TokenRules.DevelopmentKey;
+        var error = Assert.Throws<KpuOrleans.Silo.Hosting.SettingsRefusedException>(() => Builder(environment).AddKpuWriterAuth());
+        Assert.Contains(AppFacts.SigningKeyKey, error.Message, StringComparison.Ordinal);
+        Assert.Contains(AppFacts.AllowDevelopmentKeyKey, error.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public void A_gateway_without_the_Secret_or_an_issuer_refuses_to_start()
     {
         // The base without the out-of-band Secret kpu-auth (optional) and without Auth__Authority: the gateway
@@ -95,7 +118,7 @@ public class GatewayAccessTests
         Assert.False(environment.ContainsKey(AppFacts.SigningKeyKey));
         Assert.False(environment.ContainsKey(AppFacts.AuthorityKey));
         environment[AppFacts.ConnectionStringKey] = "Host=db.example.internal;Database=kpu";
-        var error = Assert.Throws<InvalidOperationException>(() => Builder(environment).AddKpuWriterAuth());
+        var error = Assert.Throws<KpuOrleans.Silo.Hosting.SettingsRefusedException>(() => Builder(environment).AddKpuWriterAuth());
         Assert.Contains("Auth:SigningKey", error.Message, StringComparison.Ordinal);
         Assert.Contains("Auth:Authority", error.Message, StringComparison.Ordinal);
     }

@@ -64,7 +64,8 @@ public sealed class RendererTests : IDisposable
     [Theory]
     [InlineData("resources: [web.yaml]\ncommonLabels:\n  app: web\n")]
     [InlineData("resources: [web.yaml]\nlabels:\n  - pairs:\n      app: web\n")]
-    [InlineData("resources: [web.yaml]\npatches:\n  - path: web.yaml\n")]
+    [InlineData("resources: [web.yaml]\npatches:\n  - path: web.yaml\n")] // a patch of a Deployment
+    [InlineData("resources: [web.yaml]\npatches:\n  - target:\n      kind: Deployment\n    patch: x\n")]
     [InlineData("resources: [web.yaml]\nnamePrefix: x-\n")]
     [InlineData("resources: [web.yaml]\nconfigMapGenerator:\n  - name: c\n")]
     [InlineData("resources: [web.yaml]\nimages:\n  - name: sidecar\n    digest: sha256:00\n")]

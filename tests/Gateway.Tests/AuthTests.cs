@@ -34,8 +34,8 @@ public class AuthTests(AuthTests.AuthHost host) : IClassFixture<AuthTests.AuthHo
     private static readonly Registry.Contest Governor = Jatim.Registry.FindContest(Contest)!;
 
     private static string Token(string region, string role, string subject = "officer-1", TimeSpan? lifetime = null, byte[]? key = null,
-        string audience = OfficerToken.Audience, DateTime? now = null) =>
-        OfficerToken.Mint(key ?? AuthHost.Key, subject, region, role, lifetime ?? TimeSpan.FromHours(1), now, audience);
+        string audience = OfficerToken.Audience, DateTime? now = null, string? issuer = OfficerToken.DefaultIssuer) =>
+        OfficerToken.Mint(key ?? AuthHost.Key, subject, region, role, lifetime ?? TimeSpan.FromHours(1), now, audience, issuer);
 
     private async Task<(HttpStatusCode Status, JsonElement Body)> PostAsync(ResultForm form, string? token)
     {
@@ -117,7 +117,8 @@ public class AuthTests(AuthTests.AuthHost host) : IClassFixture<AuthTests.AuthHo
         Assert.Equal(correction.Valid, (await host.GetJsonAsync($"/api/v1/tally/{Contest}/{tps.Code}")).GetProperty("valid").GetInt64());
     }
 
-    private static readonly string[] BadTokenKinds = ["none", "expired", "unsigned", "wrong key", "wrong audience", "garbage"];
+    private static readonly string[] BadTokenKinds =
+        ["none", "expired", "unsigned", "wrong key", "wrong audience", "garbage", "no issuer", "wrong issuer", "too long-lived"];
 
     public static TheoryData<string> BadTokens => new(BadTokenKinds);
 
@@ -133,6 +134,10 @@ public class AuthTests(AuthTests.AuthHost host) : IClassFixture<AuthTests.AuthHo
             "unsigned" => Unsigned(tps.Code),
             "wrong key" => Token(tps.Code, "kpps", key: Encoding.UTF8.GetBytes("some other key, thirty-two bytes")),
             "wrong audience" => Token(tps.Code, "kpps", audience: "another-system"),
+            "no issuer" => Token(tps.Code, "kpps", issuer: null),
+            "wrong issuer" => Token(tps.Code, "kpps", issuer: "someone-else"),
+            // Signed with the right key, for the right issuer and audience: only its lifetime is wrong.
+            "too long-lived" => Token(tps.Code, "kpps", lifetime: TimeSpan.FromHours(25)),
             _ => "not.a.token",
         };
 
@@ -140,7 +145,19 @@ public class AuthTests(AuthTests.AuthHost host) : IClassFixture<AuthTests.AuthHo
 
         Assert.Equal(HttpStatusCode.Unauthorized, status);
         Assert.Equal("Not authenticated", body.GetProperty("title").GetString());
+        var detail = body.GetProperty("detail").GetString();
+        if (kind.EndsWith("issuer", StringComparison.Ordinal)) Assert.Contains("'iss'", detail);
+        if (kind == "too long-lived") Assert.Contains("lives too long", detail);
         await AssertNothingStoredAsync(tps.Code);
+    }
+
+    [Fact]
+    public async Task A_token_that_lives_up_to_the_maximum_is_accepted()
+    {
+        // Auth:MaxTokenLifetime is 24 h by default; a night's tokens are minted for that long (the simulator's).
+        var tps = Stations("35.78.01.1004").Last(); // past the ones the bad tokens use
+        var (status, body) = await PostAsync(SampleForms.Valid(tps, Governor, new Random(4)), Token(tps.Code, "kpps", lifetime: TimeSpan.FromHours(24)));
+        Assert.True(status == HttpStatusCode.Created, $"{(int)status} {body}");
     }
 
     [Fact]
@@ -179,7 +196,7 @@ public class AuthTests(AuthTests.AuthHost host) : IClassFixture<AuthTests.AuthHo
     {
         static string Part(object value) => Convert.ToBase64String(JsonSerializer.SerializeToUtf8Bytes(value)).TrimEnd('=').Replace('+', '-').Replace('/', '_');
         var exp = DateTimeOffset.UtcNow.AddHours(1).ToUnixTimeSeconds();
-        return $"{Part(new { alg = "none", typ = "JWT" })}.{Part(new { sub = "forger", region, role = "kpps", aud = OfficerToken.Audience, exp })}.";
+        return $"{Part(new { alg = "none", typ = "JWT" })}.{Part(new { sub = "forger", region, role = "kpps", aud = OfficerToken.Audience, iss = OfficerToken.DefaultIssuer, exp })}.";
     }
 
     private async Task AssertNothingStoredAsync(string tps)

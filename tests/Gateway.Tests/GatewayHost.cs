@@ -21,6 +21,8 @@ public class GatewayHost : WebApplicationFactory<Program>
         builder.UseSetting("Orleans:GatewayPort", FreePorts.Next().ToString());
         builder.UseSetting("Orleans:ClusterId", $"gateway-test-{Guid.NewGuid():N}");
         builder.UseSetting("Tally:FlushInterval", "00:00:00.050");
+        // Embedded on purpose, also when the tests themselves run in a container (DOTNET_RUNNING_IN_CONTAINER).
+        builder.UseSetting("Kpu:AllowEmbedded", "true");
     }
 
     /// <summary>A hub client over the test server's WebSockets, so that messages arrive one by one as they are sent.</summary>

@@ -26,6 +26,7 @@ public class TokenCommandTests
             ValidAlgorithms = [SecurityAlgorithms.HmacSha256],
         });
         Assert.True(result.IsValid, result.Exception?.Message);
+        Assert.Equal("kpu-orleans", result.Claims["iss"]);
         Assert.Equal("ppk-karangpilang", result.Claims["sub"]);
         Assert.Equal("35.78.01", result.Claims["region"]);
         Assert.Equal("ppk", result.Claims["role"]);
@@ -39,6 +40,8 @@ public class TokenCommandTests
     [InlineData("--region 35.78.01 --role ppk --expires soon", "--expires must be")]
     [InlineData("--region 35.78.01 --role ppk --key c2hvcnQ=", "needs at least 256")]
     [InlineData("--region 35.78.01 --role ppk --colour red", "unknown option --colour")]
+    [InlineData("--region 35.78.01 --role ppk --expires 25h", "longer than the gateways accept (Auth__MaxTokenLifetime")]
+    [InlineData("--region 35.78.01 --role ppk --expires 2d", "longer than the gateways accept")]
     public void Refuses_what_it_cannot_mint_and_says_why(string args, string error)
     {
         var output = new StringWriter();
@@ -55,5 +58,13 @@ public class TokenCommandTests
         var output = new StringWriter();
         Assert.Equal(2, TokenCommand.Run(["--region", "35", "--role", "provinsi"], output, keyFromEnvironment: null));
         Assert.Contains("Auth__SigningKey", output.ToString());
+    }
+
+    [Fact]
+    public void Carries_the_issuer_it_is_given()
+    {
+        var output = new StringWriter();
+        Assert.Equal(0, TokenCommand.Run(["--region", "35", "--role", "provinsi", "--issuer", "kpu-jatim", "--expires", "24h"], output, Convert.ToBase64String(Key)));
+        Assert.Equal("kpu-jatim", new JsonWebToken(output.ToString().Trim()).Issuer);
     }
 }

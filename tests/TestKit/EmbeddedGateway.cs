@@ -26,6 +26,8 @@ public sealed class EmbeddedGateway : IAsyncDisposable
         var variables = new Dictionary<string, string?>
         {
             ["ConnectionStrings__Kpu"] = null,
+            // Embedded on purpose, also when the tests themselves run in a container (DOTNET_RUNNING_IN_CONTAINER).
+            ["Kpu__AllowEmbedded"] = "true",
             ["ASPNETCORE_URLS"] = address.ToString().TrimEnd('/'),
             ["Orleans__SiloPort"] = FreePorts.Next().ToString(),
             ["Orleans__GatewayPort"] = FreePorts.Next().ToString(),

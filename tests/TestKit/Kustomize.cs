@@ -5,7 +5,8 @@ namespace KpuOrleans.TestKit;
 /// <summary>
 /// The part of kustomize that <c>k8s/</c> uses, so that the tests see what <c>kubectl apply -k</c> would apply
 /// without needing kubectl: <c>resources</c> (files, and directories holding a kustomization, recursively),
-/// <c>namespace</c> and <c>images</c> (<c>newName</c>, <c>newTag</c>). Anything else in a kustomization, and any
+/// <c>namespace</c>, <c>images</c> (<c>newName</c>, <c>newTag</c>) and <c>patches</c> that add keys to a ConfigMap's
+/// <c>data</c> (a strategic merge patch file naming the ConfigMap). Anything else in a kustomization, and any
 /// kind whose treatment by kustomize it does not know, is an error rather than something rendered differently
 /// from kubectl: extend this class before using a new feature in <c>k8s/</c>.
 /// </summary>
@@ -13,7 +14,7 @@ public static class Kustomize
 {
     static readonly string[] KustomizationFileNames = ["kustomization.yaml", "kustomization.yml", "Kustomization"];
 
-    static readonly HashSet<string> ImplementedFields = ["apiVersion", "kind", "resources", "namespace", "images"];
+    static readonly HashSet<string> ImplementedFields = ["apiVersion", "kind", "resources", "namespace", "images", "patches"];
 
     /// <summary>
     /// The kinds this renderer knows, and whether they live in a namespace (then <c>namespace</c> applies to them).
@@ -94,6 +95,8 @@ public static class Kustomize
                     throw new KustomizeException(
                         $"{Id(o)}: kind '{Kind(o)}' is not known to this renderer (tests/Deployment.Tests/Kustomize.cs)");
 
+            foreach (var patch in Sequence(kustomization, "patches", files[0]))
+                ApplyConfigMapPatch(objects, patch, directory, files[0]);
             if (kustomization.Children.TryGetValue(new YamlScalarNode("namespace"), out var ns))
                 ApplyNamespace(objects, ScalarText(ns, files[0]), files[0]);
             foreach (var image in Sequence(kustomization, "images", files[0]))
@@ -118,6 +121,27 @@ public static class Kustomize
                 // kustomize renames a Namespace object to the kustomization's namespace; not implemented here.
                 throw new KustomizeException($"{file}: Namespace '{Name(o)}' differs from namespace '{ns}'");
         }
+    }
+
+    /// <summary>A patch file holding one ConfigMap of the same name: its data keys are added (or replace the target's).</summary>
+    static void ApplyConfigMapPatch(List<YamlMappingNode> objects, YamlNode entry, string directory, string file)
+    {
+        if (entry is not YamlMappingNode mapping || mapping.Children.Count != 1 || Child(mapping, "path") is not YamlScalarNode { Value: { Length: > 0 } relative })
+            throw new KustomizeException($"{file}: only patches of the form '- path: FILE' are implemented by this renderer");
+        var path = Path.GetFullPath(Path.Combine(directory, relative));
+        if (!path.StartsWith(directory + Path.DirectorySeparatorChar, StringComparison.Ordinal) || !File.Exists(path))
+            throw new KustomizeException($"{file}: patch '{relative}' does not exist in the kustomization's folder");
+        if (LoadObjects(path) is not [var patch] || Kind(patch) != "ConfigMap"
+            || patch.Children.Keys.Select(k => ScalarText(k, path)).Except(["apiVersion", "kind", "metadata", "data"]).Any()
+            || Child(patch, "metadata") is not YamlMappingNode { Children.Count: 1 }
+            || Child(patch, "data") is not YamlMappingNode data)
+            throw new KustomizeException($"{path}: only a patch adding data to one ConfigMap (apiVersion, kind, metadata.name, data) is implemented by this renderer");
+        var target = objects.Where(o => Kind(o) == "ConfigMap" && Name(o) == Name(patch)).ToList() is [var only] ? only
+            : throw new KustomizeException($"{path}: no single ConfigMap {Name(patch)} to patch");
+        if (Child(target, "data") is not YamlMappingNode targetData)
+            target.Children[new YamlScalarNode("data")] = targetData = new YamlMappingNode();
+        foreach (var (key, value) in data.Children)
+            targetData.Children[key] = value;
     }
 
     static void ApplyImage(List<YamlMappingNode> objects, YamlMappingNode entry, string file)

@@ -29,7 +29,8 @@ public sealed partial class HostileRequests
         var valid = Kpps(form);
         var otherTps = registry.TpsUnder("35.78").First().Code;
         var forged = valid.Split('.');
-        forged[1] = Base64Url.EncodeToString(Encoding.UTF8.GetBytes($"{{\"sub\":\"x\",\"region\":\"35\",\"role\":\"provinsi\",\"aud\":\"{OfficerToken.Audience}\",\"exp\":4102444800}}"));
+        forged[1] = Base64Url.EncodeToString(Encoding.UTF8.GetBytes(
+            $"{{\"sub\":\"x\",\"region\":\"35\",\"role\":\"provinsi\",\"aud\":\"{OfficerToken.Audience}\",\"iss\":\"{OfficerToken.DefaultIssuer}\",\"exp\":{Now + 600}}}"));
         return
         [
             ("none", null),
@@ -37,6 +38,9 @@ public sealed partial class HostileRequests
             ("wrong-key", Bearer(Jwt(tps, "kpps", key: Encoding.UTF8.GetBytes("not the cluster's key, 32 bytes!")))),
             ("wrong-audience", Bearer(Jwt(tps, "kpps", c => c["aud"] = "kpu-elsewhere"))),
             ("no-audience", Bearer(Jwt(tps, "kpps", c => c.Remove("aud")))),
+            ("wrong-issuer", Bearer(Jwt(tps, "kpps", c => c["iss"] = "kpu-elsewhere"))),
+            ("no-issuer", Bearer(Jwt(tps, "kpps", c => c.Remove("iss")))),
+            ("too-long-lived", Bearer(Jwt(tps, "kpps", c => c["exp"] = Now + 7 * 24 * 3_600))),
             ("alg-none", Bearer(Jwt(tps, "kpps", alg: "none"))),
             ("hs512", Bearer(Jwt(tps, "kpps", alg: "HS512"))),
             ("no-exp", Bearer(Jwt(tps, "kpps", c => c.Remove("exp")))),
@@ -70,7 +74,7 @@ public sealed partial class HostileRequests
     {
         var claims = new JsonObject
         {
-            ["sub"] = $"fuzz-{role}", ["region"] = region, ["role"] = role, ["aud"] = OfficerToken.Audience,
+            ["sub"] = $"fuzz-{role}", ["region"] = region, ["role"] = role, ["aud"] = OfficerToken.Audience, ["iss"] = OfficerToken.DefaultIssuer,
             ["iat"] = Now, ["nbf"] = Now - 60, ["exp"] = Now + 3_600,
         };
         change?.Invoke(claims);

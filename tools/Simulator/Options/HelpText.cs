@@ -15,7 +15,9 @@ internal static class HelpText
           flood                    Send everything as fast as the target takes it, in a seeded random order.
 
         Other commands
-          token --region CODE --role ROLE [--expires 12h]   Print a writer's token (API.md, "Authentication").
+          token --region CODE --role ROLE [--expires 12h] [--issuer ISS]
+                                   Print a writer's token (API.md, "Authentication"), for at most 24 h (or
+                                   Auth__MaxTokenLifetime), from Auth__Issuer (default kpu-orleans).
           certify [--target URL] [--regions CODES] [--token-key BASE64]
                                    Certify bottom up every district, regency and (for the whole province) the
                                    province, in every race (API.md, "Certification"); exit 0 when all are in force.

@@ -8,15 +8,15 @@ namespace KpuOrleans.Simulator.Tokens;
 /// PPS its corrections, and a batch comes from the narrowest office whose region holds all of its forms (a regency's
 /// data centre uploading a pile of C.Hasil). Tokens are minted once per officer.
 /// </summary>
-public sealed class OfficerTokens(byte[] key)
+public sealed class OfficerTokens(byte[] key, string issuer)
 {
     private static readonly TimeSpan Lifetime = TimeSpan.FromHours(24);
     private static readonly string[] RoleByDepth = ["provinsi", "kabkota", "ppk", "pps", "kpps"];
 
     private readonly ConcurrentDictionary<string, string> _byRegion = new(StringComparer.Ordinal);
 
-    /// <summary>Officers signing with this base64 key; null without one (forms go without tokens).</summary>
-    public static OfficerTokens? From(string? base64Key)
+    /// <summary>Officers signing with this base64 key, for the gateways' issuer (<c>Auth__Issuer</c>); null without a key (forms go without tokens).</summary>
+    public static OfficerTokens? From(string? base64Key, string? issuer = null)
     {
         if (string.IsNullOrEmpty(base64Key)) return null;
         byte[] key;
@@ -28,7 +28,7 @@ public sealed class OfficerTokens(byte[] key)
         {
             throw new ArgumentException("--token-key (or Auth__SigningKey) must be base64");
         }
-        return key.Length >= 32 ? new OfficerTokens(key)
+        return key.Length >= 32 ? new OfficerTokens(key, issuer ?? OfficerToken.IssuerFromEnvironment())
             : throw new ArgumentException($"--token-key (or Auth__SigningKey) is {key.Length * 8} bits; HS256 needs at least 256");
     }
 
@@ -55,7 +55,7 @@ public sealed class OfficerTokens(byte[] key)
     private string ForRegion(string region) => _byRegion.GetOrAdd(region, r =>
     {
         var role = RoleByDepth[Math.Min(r.Count(c => c == '.'), RoleByDepth.Length - 1)];
-        return OfficerToken.Mint(key, $"{role}-{r}", r, role, Lifetime);
+        return OfficerToken.Mint(key, $"{role}-{r}", r, role, Lifetime, issuer: issuer);
     });
 
     private static string VillageOf(string tps) => tps[..tps.LastIndexOf('.')];
