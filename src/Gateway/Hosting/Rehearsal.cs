@@ -1,3 +1,4 @@
+using KpuOrleans.Silo.Hosting;
 using KpuOrleans.Silo.Storage;
 using KpuOrleans.Simulator;
 using Microsoft.AspNetCore.Hosting.Server;
@@ -25,7 +26,7 @@ public static class Rehearsal
     public static WebApplicationBuilder AddKpuRehearsal(this WebApplicationBuilder builder)
     {
         if (builder.KpuStorage().IsDurable)
-            throw new InvalidOperationException(
+            throw new SettingsRefusedException(
                 $"{Switch} replays a simulated night into the embedded, in-memory system only; this gateway is configured for a real cluster " +
                 "(ConnectionStrings:Kpu is set). Run the simulator against it instead: dotnet run --project tools/Simulator -- --target <gateway URL>");
         builder.Services.AddHostedService<RehearsalNight>();
