@@ -8,7 +8,7 @@ namespace KpuOrleans.Simulator.Tokens;
 /// PPS its corrections, and a batch comes from the narrowest office whose region holds all of its forms (a regency's
 /// data centre uploading a pile of C.Hasil). Tokens are minted once per officer.
 /// </summary>
-public sealed class OfficerTokens(byte[] key, string issuer)
+public sealed class OfficerTokens(byte[] key, string issuer = OfficerToken.DefaultIssuer)
 {
     private static readonly TimeSpan Lifetime = TimeSpan.FromHours(24);
     private static readonly string[] RoleByDepth = ["provinsi", "kabkota", "ppk", "pps", "kpps"];
