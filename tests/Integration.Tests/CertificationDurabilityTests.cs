@@ -85,9 +85,10 @@ public partial class CertificationDurabilityTests(ITestOutputHelper output)
         public override string ToString() => $"{(int)Status} {Body}";
     }
 
-    private static async Task<LocalCluster> StartClusterAsync()
+    /// <summary>On the crash tests' own PostgreSQL unless told otherwise (a test that never stops it may share one).</summary>
+    private static async Task<LocalCluster> StartClusterAsync(PostgresServer? postgres = null, int silos = 2)
     {
-        var cluster = new LocalCluster(CrashCollection.Postgres, silos: 2);
+        var cluster = new LocalCluster(postgres ?? CrashCollection.Postgres, silos);
         await cluster.CreateDatabaseAsync();
         await cluster.StartAsync();
         return cluster;

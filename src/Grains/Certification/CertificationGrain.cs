@@ -6,10 +6,13 @@ using KpuOrleans.Tps;
 namespace KpuOrleans.Certification;
 
 /// <summary>
-/// Certifies bottom up (API.md, "Certification"). A district freezes first: each TPS below finishes the form it is
-/// handling, and from then on asks <see cref="Blocks"/> before any correction and is refused. Only then is the tally
-/// read back from the ledger, so the certificate holds exactly the forms that can no longer change. A regency or the
-/// province needs every child certified, which means every TPS below is frozen already.
+/// Certifies bottom up (API.md, "Certification"). A district freezes first, in the database: once every correction
+/// of it under way is stored, the ledger refuses any other (Sql/0005_freezes.sql), whichever activation of whichever
+/// grain sends it, however late it commits. Then each TPS below finishes the form it is handling (and from then on
+/// asks <see cref="Blocks"/> before a correction, sparing the ledger a refusal), and only then is the tally read back
+/// from the ledger, so the certificate holds exactly the forms that can no longer change. The certificate takes the
+/// freeze over when issued; a failed certification releases it. A regency or the province needs every child
+/// certified, which means every TPS below is frozen already.
 /// </summary>
 public sealed class CertificationGrain(ICertificateRegister register, RegionRegistry registry, TimeProvider clock) : Grain, ICertificationGrain
 {
@@ -46,11 +49,13 @@ public sealed class CertificationGrain(ICertificateRegister register, RegionRegi
                 : CertificationOutcome.Of(CertificationStatus.AlreadyCertified,
                     $"{_region.Code} is already certified for {_contest.Id} by {existing.CertifiedBy} at {existing.CertifiedAt:O}.", existing);
         _certifying = true;
+        long? freeze = null;
         try
         {
             if (_region.Level == Level.District)
             {
-                var missing = await FreezeAsync();
+                freeze = await register.FreezeAsync(_contest.Id, _region.Code, officer);
+                var missing = await SettleAsync();
                 if (missing.Count > 0)
                     return CertificationOutcome.Of(CertificationStatus.Incomplete,
                         $"{missing.Count} TPS of {_region.Code} have no accepted {_contest.Id} form yet: {Name(missing)}.", missing: missing);
@@ -70,17 +75,28 @@ public sealed class CertificationGrain(ICertificateRegister register, RegionRegi
                 return CertificationOutcome.Of(CertificationStatus.Incomplete,
                     $"{_region.Code} counts {tally.Tally.TpsReported} of its {_region.TpsCount} TPS for {_contest.Id}; try again in a moment.");
             var certificate = new Certificate(tally, officer, StoredTime.Microseconds(clock.GetUtcNow()));
-            if (!await register.IssueAsync(certificate))
+            switch (await register.IssueAsync(certificate, freeze))
             {
-                await OnActivateAsync(CancellationToken.None);
-                return CertificationOutcome.Of(CertificationStatus.AlreadyCertified, $"{_region.Code} was certified meanwhile.", _inForce);
+                case IssueOutcome.AlreadyCertified:
+                    await OnActivateAsync(CancellationToken.None);
+                    return CertificationOutcome.Of(CertificationStatus.AlreadyCertified, $"{_region.Code} was certified meanwhile.", _inForce);
+                case IssueOutcome.FreezeLifted:
+                    freeze = null;
+                    return CertificationOutcome.Of(CertificationStatus.Busy,
+                        $"Another certification of {_region.Code} for {_contest.Id} ended and lifted the freeze meanwhile; nothing was certified. Try again.");
             }
+            freeze = null; // the certificate has taken it over
             _inForce = certificate;
             await ShowAsync(certificate.Seal);
             return CertificationOutcome.Of(CertificationStatus.Done, $"{_region.Code} certified for {_contest.Id}.", certificate);
         }
         finally
         {
+            // Only this freeze: a later one (another certification's) stays. If a duplicate activation of this grain
+            // took this one over, its certificate is then refused (FreezeLifted), never issued unguarded.
+            // If this release fails, the freeze stays in force until the next certification of the district takes it
+            // over: corrections are refused meanwhile, which is the safe side.
+            if (freeze is { } held) await register.ReleaseAsync(held);
             _certifying = false;
         }
     }
@@ -118,7 +134,7 @@ public sealed class CertificationGrain(ICertificateRegister register, RegionRegi
     }
 
     /// <summary>Waits until every TPS below has finished what it was doing; returns those without a form.</summary>
-    private async Task<List<string>> FreezeAsync()
+    private async Task<List<string>> SettleAsync()
     {
         var stations = registry.TpsUnder(_region.Code).ToList();
         var held = await Task.WhenAll(stations.Select(tps => GrainFactory.GetGrain<ITpsGrain>(tps.Code).Settle(_contest.Id)));

@@ -1,42 +1,45 @@
+using KpuOrleans.Ledger;
+
 namespace KpuOrleans.Certification;
 
-/// <summary>The embedded mode's register: as durable as the process, like its ledger.</summary>
-public sealed class InMemoryCertificateRegister : ICertificateRegister
+/// <summary>
+/// The embedded mode's register: as durable as the process, like its ledger, and sharing its freezes with that
+/// ledger (<see cref="InMemoryFreezes"/>), so that a freeze or a certificate in force refuses corrections there too.
+/// </summary>
+public sealed class InMemoryCertificateRegister(InMemoryFreezes freezes) : ICertificateRegister
 {
     private readonly List<Certificate> _certificates = [];
 
-    public Task<IReadOnlyList<Certificate>> ReadInForceAsync(IReadOnlyCollection<string> regions, CancellationToken cancellationToken = default)
-    {
-        lock (_certificates)
-            return Task.FromResult<IReadOnlyList<Certificate>>([.. _certificates.Where(c => regions.Contains(c.Region) && c.Withdrawn is null)]);
-    }
+    public Task<IReadOnlyList<Certificate>> ReadInForceAsync(IReadOnlyCollection<string> regions, CancellationToken cancellationToken = default) =>
+        Task.FromResult(freezes.Atomically<IReadOnlyList<Certificate>>(() => [.. _certificates.Where(c => regions.Contains(c.Region) && c.Withdrawn is null)]));
 
-    public Task<IReadOnlyList<Certificate>> ReadAllAsync(string contest, CancellationToken cancellationToken = default)
-    {
-        lock (_certificates)
-            return Task.FromResult<IReadOnlyList<Certificate>>(
-                [.. _certificates.Where(c => c.Contest == contest).OrderBy(c => c.Region, StringComparer.Ordinal).ThenBy(c => c.CertifiedAt)]);
-    }
+    public Task<IReadOnlyList<Certificate>> ReadAllAsync(string contest, CancellationToken cancellationToken = default) =>
+        Task.FromResult(freezes.Atomically<IReadOnlyList<Certificate>>(() =>
+            [.. _certificates.Where(c => c.Contest == contest).OrderBy(c => c.Region, StringComparer.Ordinal).ThenBy(c => c.CertifiedAt)]));
 
-    public Task<bool> IssueAsync(Certificate certificate, CancellationToken cancellationToken = default)
-    {
-        lock (_certificates)
+    public Task<long> FreezeAsync(string contest, string district, string officer, CancellationToken cancellationToken = default) =>
+        Task.FromResult(freezes.Freeze(contest, district));
+
+    public Task<bool> ReleaseAsync(long freeze, CancellationToken cancellationToken = default) => Task.FromResult(freezes.Release(freeze));
+
+    public Task<IssueOutcome> IssueAsync(Certificate certificate, long? freeze, CancellationToken cancellationToken = default) =>
+        Task.FromResult(freezes.Atomically(() =>
         {
             if (_certificates.Any(c => c.Contest == certificate.Contest && c.Region == certificate.Region && c.Withdrawn is null))
-                return Task.FromResult(false);
+                return IssueOutcome.AlreadyCertified;
+            if (freeze is { } id && !freezes.Release(id)) return IssueOutcome.FreezeLifted;
             _certificates.Add(certificate);
-            return Task.FromResult(true);
-        }
-    }
+            freezes.Certified(certificate.Contest, certificate.Region, inForce: true);
+            return IssueOutcome.Issued;
+        }));
 
-    public Task<bool> WithdrawAsync(string contest, string region, Withdrawal withdrawal, CancellationToken cancellationToken = default)
-    {
-        lock (_certificates)
+    public Task<bool> WithdrawAsync(string contest, string region, Withdrawal withdrawal, CancellationToken cancellationToken = default) =>
+        Task.FromResult(freezes.Atomically(() =>
         {
             var index = _certificates.FindIndex(c => c.Contest == contest && c.Region == region && c.Withdrawn is null);
-            if (index < 0) return Task.FromResult(false);
+            if (index < 0) return false;
             _certificates[index] = _certificates[index] with { Withdrawn = withdrawal };
-            return Task.FromResult(true);
-        }
-    }
+            freezes.Certified(contest, region, inForce: false);
+            return true;
+        }));
 }

@@ -3,9 +3,14 @@ using KpuOrleans.Telemetry;
 
 namespace KpuOrleans.Ledger;
 
-/// <summary>The embedded mode's ledger: the same contract, kept in this process only, so nothing survives a restart.</summary>
-public sealed class InMemoryLedger : ILedger
+/// <summary>
+/// The embedded mode's ledger: the same contract, kept in this process only, so nothing survives a restart. Like
+/// PostgreSQL's, it refuses a correction while its district is frozen or certified (<paramref name="freezes"/>).
+/// </summary>
+public sealed class InMemoryLedger(InMemoryFreezes? freezes = null) : ILedger
 {
+    private readonly InMemoryFreezes _freezes = freezes ?? new();
+
     private readonly List<AcceptedForm> _inOrder = [];
     private readonly Dictionary<string, List<AcceptedForm>> _byTps = new(StringComparer.Ordinal);
 
@@ -15,6 +20,27 @@ public sealed class InMemoryLedger : ILedger
     private readonly Lock _gate = new();
 
     public Task<AppendResult> AppendAsync(AcceptedForm entry, CancellationToken cancellationToken = default)
+    {
+        if (entry.Form.Version == 1) return Task.FromResult(Append(entry));
+        // A retry of a stored correction changes nothing, and gets its first answer back even under a freeze.
+        if (Stored(entry) is { } stored) return Task.FromResult(new AppendResult(false, stored));
+        try
+        {
+            return Task.FromResult(_freezes.Guard(entry.Form.Tps, entry.Form.Contest, () => Append(entry)));
+        }
+        catch (LedgerRowRefusedException e)
+        {
+            return Task.FromException<AppendResult>(e);
+        }
+    }
+
+    private AcceptedForm? Stored(AcceptedForm entry)
+    {
+        lock (_gate)
+            return _byTps.GetValueOrDefault(entry.Form.Tps)?.Find(r => r.Form.Contest == entry.Form.Contest && r.Form.Version == entry.Form.Version);
+    }
+
+    private AppendResult Append(AcceptedForm entry)
     {
         lock (_gate)
         {
@@ -26,13 +52,13 @@ public sealed class InMemoryLedger : ILedger
                 stations.Add(entry.Form.Tps);
             }
             var existing = rows.Find(r => r.Form.Contest == entry.Form.Contest && r.Form.Version == entry.Form.Version);
-            if (existing is not null) return Task.FromResult(new AppendResult(false, existing));
+            if (existing is not null) return new AppendResult(false, existing);
             rows.Add(entry);
             _inOrder.Add(entry);
             // One form per "commit", so that the embedded system's /metrics shows the same instruments as PostgreSQL's.
             KpuMetrics.LedgerBatchSize.Record(1);
             KpuMetrics.LedgerCommitDuration.Record(0);
-            return Task.FromResult(new AppendResult(true, entry));
+            return new AppendResult(true, entry);
         }
     }
 

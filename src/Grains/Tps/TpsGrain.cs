@@ -69,6 +69,12 @@ public sealed class TpsGrain(
             DeactivateOnIdle();
             return SubmitOutcome.Unavailable("The result ledger is unavailable; nothing was accepted. Retry later.");
         }
+        catch (LedgerRowRefusedException e) when (e.SqlState == LedgerRowRefusedException.FrozenSqlState)
+        {
+            // The district froze after the check above (its freeze is in the database, whoever certifies it).
+            return SubmitOutcome.Certified(form.Version - 1,
+                $"{registry.Get(_tps.Parent!).Parent} is being certified or is certified for {form.Contest}; a correction below it needs that certificate withdrawn first. Nothing was stored.");
+        }
         if (!appended.Appended)
         {
             // Someone else's write won (e.g. an earlier attempt whose answer was lost): judge against the ledger.

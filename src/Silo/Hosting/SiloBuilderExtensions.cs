@@ -27,6 +27,8 @@ public static class SiloBuilderExtensions
         services.AddOptions<TallyOptions>().Bind(silo.Configuration.GetSection(TallyOptions.Section));
         services.AddOptions<ReconciliationOptions>().Bind(silo.Configuration.GetSection(ReconciliationOptions.Section));
         services.TryAddSingleton(TimeProvider.System);
+        // One set of freezes for the in-memory ledger and register, as PostgreSQL's trigger and kpu_freezes are one.
+        services.TryAddSingleton<InMemoryFreezes>();
         services.TryAddSingleton<ILedger, InMemoryLedger>();
         services.TryAddSingleton<ICertificateRegister, InMemoryCertificateRegister>();
         services.TryAddSingleton<IUpstream, GrainUpstream>();
