@@ -12,6 +12,12 @@ public interface ICertificateRegister
     /// <summary>Every certificate of one contest, withdrawn ones included, in region code order, oldest first.</summary>
     Task<IReadOnlyList<Certificate>> ReadAllAsync(string contest, CancellationToken cancellationToken = default);
 
+    /// <summary>
+    /// <see cref="ReadAllAsync"/> as it is read, one certificate at a time, so that an anonymous export never holds a
+    /// contest's whole register in memory.
+    /// </summary>
+    IAsyncEnumerable<Certificate> StreamAllAsync(string contest, CancellationToken cancellationToken = default);
+
     /// <summary>Stores a new certificate; false (and nothing stored) when one is already in force there.</summary>
     Task<bool> IssueAsync(Certificate certificate, CancellationToken cancellationToken = default);
 

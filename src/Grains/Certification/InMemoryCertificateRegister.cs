@@ -18,6 +18,16 @@ public sealed class InMemoryCertificateRegister : ICertificateRegister
                 [.. _certificates.Where(c => c.Contest == contest).OrderBy(c => c.Region, StringComparer.Ordinal).ThenBy(c => c.CertifiedAt)]);
     }
 
+    public async IAsyncEnumerable<Certificate> StreamAllAsync(string contest, [System.Runtime.CompilerServices.EnumeratorCancellation] CancellationToken cancellationToken = default)
+    {
+        // A copy taken under the lock: the list may change while the reader is slow.
+        foreach (var certificate in await ReadAllAsync(contest, cancellationToken))
+        {
+            cancellationToken.ThrowIfCancellationRequested();
+            yield return certificate;
+        }
+    }
+
     public Task<bool> IssueAsync(Certificate certificate, CancellationToken cancellationToken = default)
     {
         lock (_certificates)
