@@ -102,6 +102,25 @@ public class CorrectionLimitTests(CorrectionLimitTests.LimitHost host) : IClassF
         Assert.Equal(HttpStatusCode.Created, (await PostAsync(Version(tps, 13), pps)).Status);
         Assert.Equal(13, (await ledger.ReadTpsAsync(tps.Code)).Count(r => r.Form.Contest == Governor.Id));
     }
+
+    [Fact]
+    public async Task Inside_a_batch_a_correction_over_the_limit_is_a_429_item_with_its_wait()
+    {
+        var tps = Jatim.Registry.TpsUnder(Village).ElementAt(2);
+        var forms = Enumerable.Range(1, 12).Select(v => (System.Text.Json.Nodes.JsonNode)ApiJson.Form(Version(tps, v))).ToArray();
+        using var request = new HttpRequestMessage(HttpMethod.Post, "/api/v1/results/batch")
+        {
+            Content = JsonContent.Create(new System.Text.Json.Nodes.JsonObject { ["forms"] = new System.Text.Json.Nodes.JsonArray(forms) }),
+        };
+        request.Headers.Authorization = new AuthenticationHeaderValue("Bearer", Token(Village, "pps"));
+        using var response = await host.CreateClient().SendAsync(request);
+        var results = (await GatewayHost.ReadBodyAsync(response)).GetProperty("results").EnumerateArray().ToList();
+
+        Assert.Equal(Enumerable.Repeat(201, 11).Append(429), results.Select(r => r.GetProperty("status").GetInt32()));
+        var refused = results[^1].GetProperty("body");
+        Assert.Equal("Too many corrections", refused.GetProperty("title").GetString());
+        Assert.InRange(refused.GetProperty("retryAfter").GetInt32(), 1, 3600);
+    }
 }
 
 /// <summary>
@@ -117,7 +136,8 @@ internal sealed class RejectionCount : IDisposable
     {
         _listener.InstrumentPublished = (instrument, listener) =>
         {
-            if (instrument == Telemetry.KpuMetrics.FormsRejected) listener.EnableMeasurementEvents(instrument);
+            // By name: the instrument may be published while KpuMetrics is still initialising, before its field is set.
+            if (instrument.Meter.Name == Telemetry.KpuMetrics.MeterName && instrument.Name == "kpu.forms.rejected") listener.EnableMeasurementEvents(instrument);
         };
         _listener.SetMeasurementEventCallback<long>((_, value, tags, _) =>
         {
