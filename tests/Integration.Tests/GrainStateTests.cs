@@ -43,7 +43,7 @@ public class GrainStateTests
             foreach (var tps in registry.TpsUnder(Village))
             foreach (var contest in tps.Contests)
             {
-                var outcome = await first.Client.GetGrain<ITpsGrain>(tps.Code).Submit(SampleForms.Valid(tps, contest, random), "state-test");
+                var outcome = await first.Client.GetGrain<ITpsGrain>(tps.Code).Submit(SampleForms.Valid(tps, contest, random), "state-test", SubmitterRights.Ordinary);
                 Assert.Equal(SubmitStatus.Accepted, outcome.Status);
                 accepted.Add(outcome.Form!);
             }

@@ -73,11 +73,16 @@ public static class CertificationEndpoints
             : Refused(outcome, registry);
     }
 
-    private static async Task<IResult> Export(string contest, RegionRegistry registry, ICertificateRegister register, CancellationToken cancellationToken)
+    /// <summary>Written as the register is read: the JSON array grows with the certificates, never held whole.</summary>
+    private static IResult Export(string contest, RegionRegistry registry, ICertificateRegister register, CancellationToken cancellationToken)
     {
         if (registry.FindContest(contest) is null) return Problems.NotFound($"Contest '{contest}' does not exist.");
-        var certificates = await register.ReadAllAsync(contest, cancellationToken);
-        return TypedResults.Ok(certificates.Select(c => CertificateDto.From(c, registry)).ToArray());
+        return TypedResults.Ok(Dtos(register.StreamAllAsync(contest, cancellationToken), registry));
+    }
+
+    private static async IAsyncEnumerable<CertificateDto> Dtos(IAsyncEnumerable<Certificate> certificates, RegionRegistry registry)
+    {
+        await foreach (var certificate in certificates) yield return CertificateDto.From(certificate, registry);
     }
 
     private sealed record Target(RegionInfo Region, Contest Contest);

@@ -35,7 +35,9 @@ public sealed record FormDto(
     }
 }
 
-public sealed record TpsResultsDto(FormDto Current, IReadOnlyList<FormDto> History);
+/// <param name="Truncated">Older versions exist than <paramref name="History"/> holds.</param>
+/// <param name="Next">Where the page of the next older versions is; null when there are none.</param>
+public sealed record TpsResultsDto(FormDto Current, IReadOnlyList<FormDto> History, bool Truncated, string? Next);
 
 // The hub's payloads also travel as MessagePack, whose keys come from DataMember names: the same camelCase as JSON.
 [DataContract]

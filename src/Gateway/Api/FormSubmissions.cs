@@ -16,6 +16,9 @@ public sealed record SubmissionResult(int Status, object Body)
 
     /// <summary>For a 422: API.md's numbers of the rules the form breaks, for the rejection metric.</summary>
     public IReadOnlyCollection<string> BrokenRules { get; init; } = [];
+
+    /// <summary>For a 429: whole seconds until the request may succeed, for the <c>Retry-After</c> header.</summary>
+    public int? RetryAfterSeconds { get; init; }
 }
 
 /// <summary>Judges one form: shape and rules here (cheap, no grain hop for a bad form), the rest in its TPS grain.</summary>
@@ -50,7 +53,7 @@ public sealed class FormSubmissions(IGrainFactory grains, RegionRegistry registr
         SubmitOutcome outcome;
         try
         {
-            outcome = await grains.GetGrain<ITpsGrain>(form.Tps).Submit(form, officer?.Subject ?? AnonymousSubmitter).WaitAsync(cancellationToken);
+            outcome = await grains.GetGrain<ITpsGrain>(form.Tps).Submit(form, officer?.Subject ?? AnonymousSubmitter, RightsOf(officer)).WaitAsync(cancellationToken);
         }
         catch (Exception e) when (e is not OperationCanceledException)
         {
@@ -66,8 +69,20 @@ public sealed class FormSubmissions(IGrainFactory grains, RegionRegistry registr
             SubmitStatus.Certified => Problem(Problems.Create(409, "Certified", outcome.Detail!,
                 extensions: [new("currentVersion", outcome.CurrentVersion)])),
             SubmitStatus.Invalid => Invalid(outcome.Errors!, [UnknownRule]),
+            SubmitStatus.RateLimited => CorrectionLimited(outcome),
             _ => Unavailable(outcome.Detail!),
         };
+    }
+
+    /// <summary>KPU Provinsi is not held to the correction limit; everyone else is, including writers with no token.</summary>
+    private static SubmitterRights RightsOf(Officer? officer) =>
+        officer?.Role == OfficerRole.Provinsi ? SubmitterRights.BeyondCorrectionLimit : SubmitterRights.Ordinary;
+
+    private static SubmissionResult CorrectionLimited(SubmitOutcome outcome)
+    {
+        var seconds = CorrectionLimit.Seconds(outcome.RetryAfter!.Value);
+        return Problem(Problems.Create(429, "Too many corrections", outcome.Detail!,
+            extensions: [new("currentVersion", outcome.CurrentVersion), new("retryAfter", seconds)])) with { RetryAfterSeconds = seconds };
     }
 
     private static SubmissionResult Invalid(Dictionary<string, string[]> errors, IReadOnlyCollection<string> rules) =>
@@ -85,6 +100,9 @@ public sealed class FormSubmissions(IGrainFactory grains, RegionRegistry registr
     /// <summary>Rejections the TPS grain made on rules the gateway already checked: should never happen, so counted apart.</summary>
     private const string UnknownRule = "grain";
 
+    /// <summary>A correction over its TPS's limit: apart from <c>rate-limited</c>, which is a writer's request rate.</summary>
+    private const string CorrectionLimitRule = "correction-limit";
+
     private static void Count(SubmissionResult result, long started)
     {
         switch (result.Status)
@@ -98,7 +116,7 @@ public sealed class FormSubmissions(IGrainFactory grains, RegionRegistry registr
                 foreach (var rule in result.BrokenRules) KpuMetrics.FormsRejected.Add(1, new KeyValuePair<string, object?>("rule", rule));
                 break;
             default:
-                var reason = result.Status switch { 400 => "malformed", 403 => "scope", 409 => "conflict", _ => "unavailable" };
+                var reason = result.Status switch { 400 => "malformed", 403 => "scope", 409 => "conflict", 429 => CorrectionLimitRule, _ => "unavailable" };
                 KpuMetrics.FormsRejected.Add(1, new KeyValuePair<string, object?>("rule", reason));
                 break;
         }

@@ -31,6 +31,12 @@ public interface ICertificateRegister
     /// </summary>
     Task<IssueOutcome> IssueAsync(Certificate certificate, long? freeze, CancellationToken cancellationToken = default);
 
+    /// <summary>
+    /// <see cref="ReadAllAsync"/> as it is read, one certificate at a time, so that an anonymous export never holds a
+    /// contest's whole register in memory.
+    /// </summary>
+    IAsyncEnumerable<Certificate> StreamAllAsync(string contest, CancellationToken cancellationToken = default);
+
     /// <summary>Marks the certificate in force withdrawn; false when there is none.</summary>
     Task<bool> WithdrawAsync(string contest, string region, Withdrawal withdrawal, CancellationToken cancellationToken = default);
 }

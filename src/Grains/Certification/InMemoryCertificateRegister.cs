@@ -17,6 +17,16 @@ public sealed class InMemoryCertificateRegister(InMemoryFreezes freezes) : ICert
         Task.FromResult(freezes.Atomically<IReadOnlyList<Certificate>>(() =>
             [.. _certificates.Where(c => c.Contest == contest).OrderBy(c => c.Region, StringComparer.Ordinal).ThenBy(c => c.CertifiedAt)]));
 
+    public async IAsyncEnumerable<Certificate> StreamAllAsync(string contest, [System.Runtime.CompilerServices.EnumeratorCancellation] CancellationToken cancellationToken = default)
+    {
+        // A copy taken under the lock: the list may change while the reader is slow.
+        foreach (var certificate in await ReadAllAsync(contest, cancellationToken))
+        {
+            cancellationToken.ThrowIfCancellationRequested();
+            yield return certificate;
+        }
+    }
+
     public Task<long> FreezeAsync(string contest, string district, string officer, CancellationToken cancellationToken = default) =>
         Task.FromResult(freezes.Freeze(contest, district));
 

@@ -6,7 +6,8 @@ namespace KpuOrleans.Tps;
 /// <summary>One polling station: judges its forms, keeps their accepted versions, reports its tally to its village.</summary>
 public interface ITpsGrain : ITallyGrain
 {
-    Task<SubmitOutcome> Submit(ResultForm form, string submittedBy);
+    /// <param name="rights">What the sender may do beyond an ordinary writer (the correction limit binds all others).</param>
+    Task<SubmitOutcome> Submit(ResultForm form, string submittedBy, SubmitterRights rights);
 
     /// <summary>
     /// Answers once the form this TPS is handling (if any) is settled, which makes it a fence for certification:
@@ -18,4 +19,20 @@ public interface ITpsGrain : ITallyGrain
     /// <summary>Every accepted version of the form for <paramref name="contest"/>, oldest first (empty if none).</summary>
     [AlwaysInterleave]
     Task<AcceptedForm[]> GetHistory(string contest);
+
+    /// <summary>
+    /// One page of the accepted versions, newest first: at most <paramref name="limit"/> of those below
+    /// <paramref name="before"/> (below none when null), so that a reader never gets the whole history in one answer.
+    /// </summary>
+    [AlwaysInterleave]
+    Task<HistoryPage> GetHistoryPage(string contest, int limit, long? before);
 }
+
+/// <param name="Current">The latest accepted version; null when none was accepted.</param>
+/// <param name="Versions">The page, newest first.</param>
+/// <param name="More">Whether versions older than the page's last remain.</param>
+[GenerateSerializer, Immutable, Alias("kpu.HistoryPage")]
+public sealed record HistoryPage(
+    [property: Id(0)] AcceptedForm? Current,
+    [property: Id(1)] AcceptedForm[] Versions,
+    [property: Id(2)] bool More);

@@ -16,6 +16,8 @@ public enum SubmitStatus
     Unavailable,
     /// <summary>A correction under a certified (or being certified) region; nothing was stored.</summary>
     Certified,
+    /// <summary>A correction over the TPS's limit for the contest (API.md, "Limits"); nothing was stored.</summary>
+    RateLimited,
 }
 
 [GenerateSerializer, Immutable, Alias("kpu.SubmitOutcome")]
@@ -24,7 +26,8 @@ public sealed record SubmitOutcome(
     [property: Id(1)] AcceptedForm? Form,
     [property: Id(2)] long CurrentVersion,
     [property: Id(3)] Dictionary<string, string[]>? Errors,
-    [property: Id(4)] string? Detail)
+    [property: Id(4)] string? Detail,
+    [property: Id(5)] TimeSpan? RetryAfter = null)
 {
     public static SubmitOutcome Accepted(AcceptedForm form) => new(SubmitStatus.Accepted, form, form.Form.Version, null, null);
 
@@ -38,4 +41,7 @@ public sealed record SubmitOutcome(
     public static SubmitOutcome Unavailable(string detail) => new(SubmitStatus.Unavailable, null, 0, null, detail);
 
     public static SubmitOutcome Certified(long current, string detail) => new(SubmitStatus.Certified, null, current, null, detail);
+
+    public static SubmitOutcome RateLimited(long current, TimeSpan retryAfter, string detail) =>
+        new(SubmitStatus.RateLimited, null, current, null, detail, retryAfter);
 }

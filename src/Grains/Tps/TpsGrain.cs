@@ -20,6 +20,7 @@ public sealed class TpsGrain(
     IUpstream upstream,
     TimeProvider clock,
     IOptions<TallyOptions> options,
+    IOptions<CorrectionOptions> corrections,
     ILogger<TpsGrain> logger) : Grain, ITpsGrain
 {
     private readonly Dictionary<string, List<AcceptedForm>> _history = new(StringComparer.Ordinal);
@@ -45,13 +46,14 @@ public sealed class TpsGrain(
         return _flush.FlushNowAsync();
     }
 
-    public async Task<SubmitOutcome> Submit(ResultForm form, string submittedBy)
+    public async Task<SubmitOutcome> Submit(ResultForm form, string submittedBy, SubmitterRights rights)
     {
         var errors = FormRules.Validate(form, registry);
         if (!errors.IsEmpty) return SubmitOutcome.Invalid(errors);
         if (form.Tps != _tps.Code) throw new ArgumentException($"form for {form.Tps} sent to TPS grain {_tps.Code}");
 
         if (Judge(form) is { } judged) return judged;
+        if (form.Version > 1 && rights != SubmitterRights.BeyondCorrectionLimit && OverLimit(form) is { } limited) return limited;
         if (form.Version > 1 && await CertifiedAboveAsync(form.Contest) is { } certified)
             return SubmitOutcome.Certified(form.Version - 1, $"{certified}; a correction below it needs that certificate withdrawn first. Nothing was stored.");
 
@@ -104,6 +106,17 @@ public sealed class TpsGrain(
     public Task<AcceptedForm[]> GetHistory(string contest) =>
         Task.FromResult(_history.TryGetValue(contest, out var history) ? history.ToArray() : []);
 
+    public Task<HistoryPage> GetHistoryPage(string contest, int limit, long? before)
+    {
+        if (!_history.TryGetValue(contest, out var history) || history.Count == 0) return Task.FromResult(new HistoryPage(null, [], false));
+        var end = before is { } b ? history.FindIndex(h => h.Form.Version >= b) : -1;
+        if (end < 0) end = history.Count;
+        var start = Math.Max(0, end - Math.Max(0, limit));
+        var page = history.GetRange(start, end - start);
+        page.Reverse();
+        return Task.FromResult(new HistoryPage(history[^1], [.. page], start > 0));
+    }
+
     public Task<TallySnapshot?> GetTally(string contest) =>
         Task.FromResult(_tps.FindContest(contest) is null ? null : Snapshot(contest));
 
@@ -131,6 +144,22 @@ public sealed class TpsGrain(
         return SubmitOutcome.Conflict(current, earlier is not null
             ? $"Version {form.Version} of {form.Tps} {form.Contest} was already accepted with different content. A correction is version {current + 1}, with a reason."
             : $"The next version of {form.Tps} {form.Contest} is {current + 1}, not {form.Version}.");
+    }
+
+    /// <summary>
+    /// The correction limit of API.md's "Limits", judged here because this grain is the one place that sees every
+    /// correction of its TPS, whichever gateway it came through.
+    /// </summary>
+    private SubmitOutcome? OverLimit(ResultForm form)
+    {
+        var limit = corrections.Value;
+        if (CorrectionLimit.Wait(HistoryOf(form.Contest), clock.GetUtcNow(), limit) is not { } wait) return null;
+        // Debug only: a storm would flood the log; kpu_forms_rejected_total counts every refusal.
+        logger.LogDebug("Correction of {Tps} {Contest} v{Version} refused: {Limit} corrections within {Window}", form.Tps, form.Contest, form.Version,
+            limit.Limit, limit.Window);
+        return SubmitOutcome.RateLimited(form.Version - 1, wait,
+            $"TPS {form.Tps} took {limit.Limit} corrections of {form.Contest} within {limit.Window:g}, the limit per TPS and contest; " +
+            $"the next fits in {CorrectionLimit.Seconds(wait)} s. KPU Provinsi may correct beyond it. Nothing was stored.");
     }
 
     private List<AcceptedForm> HistoryOf(string contest)

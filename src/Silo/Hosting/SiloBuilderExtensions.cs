@@ -4,6 +4,7 @@ using KpuOrleans.Reconciliation;
 using KpuOrleans.Regions;
 using KpuOrleans.Registry;
 using KpuOrleans.Tallies;
+using KpuOrleans.Tps;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Options;
@@ -26,6 +27,8 @@ public static class SiloBuilderExtensions
         services.AddRegionRegistry(silo.Configuration);
         services.AddOptions<TallyOptions>().Bind(silo.Configuration.GetSection(TallyOptions.Section));
         services.AddOptions<ReconciliationOptions>().Bind(silo.Configuration.GetSection(ReconciliationOptions.Section));
+        services.AddOptions<CorrectionOptions>().Bind(silo.Configuration.GetSection(CorrectionOptions.Section)).ValidateOnStart();
+        services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<CorrectionOptions>, CorrectionOptionsValidation>());
         services.TryAddSingleton(TimeProvider.System);
         // One set of freezes for the in-memory ledger and register, as PostgreSQL's trigger and kpu_freezes are one.
         services.TryAddSingleton<InMemoryFreezes>();

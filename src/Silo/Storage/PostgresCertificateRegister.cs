@@ -1,3 +1,4 @@
+using System.Runtime.CompilerServices;
 using System.Text.Json;
 using KpuOrleans.Certification;
 using KpuOrleans.Tallies;
@@ -18,6 +19,14 @@ public sealed class PostgresCertificateRegister(NpgsqlDataSource database) : ICe
 
     public Task<IReadOnlyList<Certificate>> ReadAllAsync(string contest, CancellationToken cancellationToken = default) =>
         ReadAsync($"SELECT {Columns} FROM kpu_certificates WHERE contest = @key ORDER BY region, certified_at, id", contest, cancellationToken);
+
+    public async IAsyncEnumerable<Certificate> StreamAllAsync(string contest, [EnumeratorCancellation] CancellationToken cancellationToken = default)
+    {
+        await using var command = database.CreateCommand($"SELECT {Columns} FROM kpu_certificates WHERE contest = @key ORDER BY region, certified_at, id");
+        command.Parameters.AddWithValue("key", contest);
+        await using var reader = await command.ExecuteReaderAsync(cancellationToken);
+        while (await reader.ReadAsync(cancellationToken)) yield return Read(reader);
+    }
 
     public async Task<long> FreezeAsync(string contest, string district, string officer, CancellationToken cancellationToken = default)
     {
@@ -112,13 +121,16 @@ public sealed class PostgresCertificateRegister(NpgsqlDataSource database) : ICe
         command.Parameters.AddWithValue("key", key);
         await using var reader = await command.ExecuteReaderAsync(cancellationToken);
         var certificates = new List<Certificate>();
-        while (await reader.ReadAsync(cancellationToken))
-        {
-            var withdrawal = reader.IsDBNull(4) ? null
-                : new Withdrawal(reader.GetString(3), new DateTimeOffset(reader.GetDateTime(4), TimeSpan.Zero), reader.GetString(5));
-            certificates.Add(new Certificate(JsonSerializer.Deserialize<TallySnapshot>(reader.GetString(0))!,
-                reader.GetString(1), new DateTimeOffset(reader.GetDateTime(2), TimeSpan.Zero), withdrawal));
-        }
+        while (await reader.ReadAsync(cancellationToken)) certificates.Add(Read(reader));
         return certificates;
+    }
+
+    /// <summary>One row of <see cref="Columns"/>.</summary>
+    private static Certificate Read(NpgsqlDataReader reader)
+    {
+        var withdrawal = reader.IsDBNull(4) ? null
+            : new Withdrawal(reader.GetString(3), new DateTimeOffset(reader.GetDateTime(4), TimeSpan.Zero), reader.GetString(5));
+        return new Certificate(JsonSerializer.Deserialize<TallySnapshot>(reader.GetString(0))!,
+            reader.GetString(1), new DateTimeOffset(reader.GetDateTime(2), TimeSpan.Zero), withdrawal);
     }
 }

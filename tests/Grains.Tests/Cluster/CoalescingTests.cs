@@ -20,7 +20,7 @@ public class CoalescingTests(TreeCluster cluster) : IClassFixture<TreeCluster>
         var accepted = new List<AcceptedForm>();
         await Parallel.ForEachAsync(forms, new ParallelOptions { MaxDegreeOfParallelism = 64 }, async (form, _) =>
         {
-            var outcome = await cluster.Grains.GetGrain<ITpsGrain>(form.Tps).Submit(form, "burst");
+            var outcome = await cluster.Grains.GetGrain<ITpsGrain>(form.Tps).Submit(form, "burst", SubmitterRights.Ordinary);
             Assert.Equal(SubmitStatus.Accepted, outcome.Status);
             lock (accepted) accepted.Add(outcome.Form!);
         });

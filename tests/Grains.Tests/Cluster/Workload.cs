@@ -43,7 +43,7 @@ public sealed class Workload(RegionRegistry registry, int seed)
             Shuffle(wave, random);
             await Parallel.ForEachAsync(wave, new ParallelOptions { MaxDegreeOfParallelism = 32 }, async (item, _) =>
             {
-                var outcome = await grains.GetGrain<ITpsGrain>(item.Form.Tps).Submit(item.Form, "test-officer");
+                var outcome = await grains.GetGrain<ITpsGrain>(item.Form.Tps).Submit(item.Form, "test-officer", SubmitterRights.Ordinary);
                 lock (sent) sent.Add(new Sent(item.Form, item.Kind, outcome));
             });
         }

@@ -57,10 +57,14 @@ public sealed class ElectionLoad(HttpClient http, Uri gateway, RegionRegistry re
         }
     }
 
+    private const int MaxCorrections = 10;
+
     private static ResultForm Next(Officer officer, RegionInfo tps, Contest contest, Random random) => officer.Acknowledged switch
     {
         null => SampleForms.Valid(tps, contest, random),
         { } last when random.NextDouble() < 0.5 => last, // a plain retry of what was acknowledged
+        // Corrections stop under the default limit of 10 per TPS and contest (API.md, "Limits"), which a 429 would show.
+        { } last when last.Version > MaxCorrections => last,
         { } last => SampleForms.Correction(last, tps, contest, random),
     };
 
