@@ -24,7 +24,15 @@ if (connectionString is null)
 switch (command)
 {
     case "run":
-        await RunSiloAsync(commandArgs);
+        try
+        {
+            await RunSiloAsync(commandArgs);
+        }
+        catch (SchemaNotCurrentException e)
+        {
+            Console.Error.WriteLine(e.Message);
+            return 3;
+        }
         return 0;
     case "migrate":
     {
