@@ -1,0 +1,131 @@
+using KpuOrleans.Certification;
+using KpuOrleans.Forms;
+using KpuOrleans.Ledger;
+using KpuOrleans.Silo.Storage;
+using KpuOrleans.Tallies;
+using KpuOrleans.TestKit;
+using Microsoft.Extensions.Logging.Abstractions;
+using Microsoft.Extensions.Options;
+using Npgsql;
+
+namespace KpuOrleans.Integration.Tests;
+
+/// <summary>
+/// README "Database roles": the ledger and the certificates are append-only for everyone, and the application role
+/// (what silos and gateways connect as) holds only the privileges the running system uses.
+/// </summary>
+public class DatabaseRoleTests : IAsyncLifetime
+{
+    private NpgsqlDataSource _owner = null!;
+    private NpgsqlDataSource _application = null!;
+
+    public async Task InitializeAsync()
+    {
+        var (owner, application) = await DatabaseRoles.CreateMigratedAsync();
+        _owner = NpgsqlDataSource.Create(owner);
+        _application = NpgsqlDataSource.Create(application);
+    }
+
+    public async Task DisposeAsync()
+    {
+        await _owner.DisposeAsync();
+        await _application.DisposeAsync();
+    }
+
+    [Fact]
+    public async Task The_application_role_appends_and_reads_the_ledger_but_cannot_truncate_update_or_delete_it()
+    {
+        await using (var ledger = new PostgresLedger(_application, Options.Create(new LedgerOptions()), NullLogger<PostgresLedger>.Instance))
+        {
+            Assert.True((await ledger.AppendAsync(Accepted("35.79.01.1001.001"))).Appended);
+            Assert.Single(await ledger.ReadTpsAsync("35.79.01.1001.001"));
+        }
+
+        foreach (var sql in new[] { "TRUNCATE kpu_ledger", "UPDATE kpu_ledger SET valid = 0", "DELETE FROM kpu_ledger" })
+            await AssertRefusedAsync(_application, sql, PostgresErrorCodes.InsufficientPrivilege);
+        Assert.Equal(1L, await ScalarAsync<long>(_owner, "SELECT count(*) FROM kpu_ledger"));
+    }
+
+    [Fact]
+    public async Task Even_the_owner_cannot_truncate_the_ledger_or_the_certificates()
+    {
+        await using (var ledger = new PostgresLedger(_owner, Options.Create(new LedgerOptions()), NullLogger<PostgresLedger>.Instance))
+            Assert.True((await ledger.AppendAsync(Accepted("35.79.01.1001.002"))).Appended);
+        Assert.True(await new PostgresCertificateRegister(_owner).IssueAsync(Certificate("35.79.01")));
+
+        await AssertRefusedAsync(_owner, "TRUNCATE kpu_ledger", PostgresErrorCodes.RaiseException);
+        await AssertRefusedAsync(_owner, "TRUNCATE kpu_certificates", PostgresErrorCodes.RaiseException);
+        await AssertRefusedAsync(_owner, "DELETE FROM kpu_certificates", PostgresErrorCodes.RaiseException);
+        Assert.Equal(1L, await ScalarAsync<long>(_owner, "SELECT count(*) FROM kpu_ledger"));
+        Assert.Equal(1L, await ScalarAsync<long>(_owner, "SELECT count(*) FROM kpu_certificates"));
+    }
+
+    [Fact]
+    public async Task A_certificate_is_never_rewritten_and_its_withdrawal_is_recorded_once()
+    {
+        var register = new PostgresCertificateRegister(_application);
+        Assert.True(await register.IssueAsync(Certificate("35.79.02")));
+
+        // What was signed: the application role may not touch it at all, the owner is stopped by the trigger.
+        foreach (var change in new[] { "tally = '{}'::jsonb", "digest = 'forged'", "certified_by = 'someone-else'" })
+        {
+            await AssertRefusedAsync(_application, $"UPDATE kpu_certificates SET {change}", PostgresErrorCodes.InsufficientPrivilege);
+            await AssertRefusedAsync(_owner, $"UPDATE kpu_certificates SET {change}", PostgresErrorCodes.RaiseException);
+        }
+        await AssertRefusedAsync(_application, "DELETE FROM kpu_certificates", PostgresErrorCodes.InsufficientPrivilege);
+        await AssertRefusedAsync(_application, "TRUNCATE kpu_certificates", PostgresErrorCodes.InsufficientPrivilege);
+
+        var withdrawal = new Withdrawal("kabkota-a", DateTimeOffset.UtcNow, "signed the wrong sheet");
+        Assert.True(await register.WithdrawAsync(Contest, "35.79.02", withdrawal));
+        // A second withdrawal, written straight at the row: refused, whoever writes it.
+        const string again = "UPDATE kpu_certificates SET withdrawn_by = 'other', withdrawn_at = now(), withdrawal_reason = 'again'";
+        await AssertRefusedAsync(_application, again, PostgresErrorCodes.RaiseException);
+        await AssertRefusedAsync(_owner, again, PostgresErrorCodes.RaiseException);
+
+        var stored = Assert.Single(await register.ReadAllAsync(Contest));
+        Assert.Equal(("kabkota-a", "signed the wrong sheet"), (stored.Withdrawn!.By, stored.Withdrawn.Reason));
+        Assert.Equal(Certificate("35.79.02").Tally.Digest, stored.Tally.Digest);
+    }
+
+    [Fact]
+    public async Task The_application_role_cannot_create_objects()
+    {
+        await AssertRefusedAsync(_application, "CREATE TABLE kpu_intruder (x int)", PostgresErrorCodes.InsufficientPrivilege);
+        await AssertRefusedAsync(_application, "CREATE FUNCTION kpu_intruder() RETURNS int LANGUAGE sql AS 'SELECT 1'", PostgresErrorCodes.InsufficientPrivilege);
+    }
+
+    [Fact]
+    public async Task The_application_role_finds_the_schema_current_but_may_not_migrate()
+    {
+        Assert.True(await Migrations.IsCurrentAsync(_application));
+        await AssertRefusedAsync(_application, "CREATE TABLE IF NOT EXISTS kpu_schema_migrations (version integer)", PostgresErrorCodes.InsufficientPrivilege);
+
+        await using var fresh = NpgsqlDataSource.Create(PostgresServer.AsApplication(await PostgresServer.Shared.CreateDatabaseAsync("kpu_roles")));
+        Assert.False(await Migrations.IsCurrentAsync(fresh));
+        var refused = await Assert.ThrowsAsync<PostgresException>(() => Migrations.ApplyAsync(fresh, NullLogger.Instance));
+        Assert.Equal(PostgresErrorCodes.InsufficientPrivilege, refused.SqlState);
+    }
+
+    private const string Contest = "PGUB-35";
+
+    private static AcceptedForm Accepted(string tps) => new(
+        SampleForms.Valid(Jatim.Registry.Get(tps), Jatim.Registry.FindContest(Contest)!, new Random(tps.GetHashCode())),
+        DateTimeOffset.UtcNow, "kpps", []);
+
+    private static Certificate Certificate(string district) => new(
+        new TallySnapshot(Contest, district, new Tally(3, [200, 75], 275, 5, 280, 300, 3, 0), DateTimeOffset.UtcNow, new string('d', 64)),
+        "ppk-" + district, DateTimeOffset.UtcNow, null);
+
+    private static async Task AssertRefusedAsync(NpgsqlDataSource database, string sql, string sqlState)
+    {
+        await using var command = database.CreateCommand(sql);
+        var refused = await Assert.ThrowsAsync<PostgresException>(() => command.ExecuteNonQueryAsync());
+        Assert.True(refused.SqlState == sqlState, $"{sql}: {refused.SqlState} {refused.MessageText}");
+    }
+
+    private static async Task<T> ScalarAsync<T>(NpgsqlDataSource database, string sql)
+    {
+        await using var command = database.CreateCommand(sql);
+        return (T)(await command.ExecuteScalarAsync())!;
+    }
+}
