@@ -50,6 +50,34 @@ public partial class CertificationDurabilityTests
         Assert.Equal(["kpu_silo"], (string[])(await sessions.ExecuteScalarAsync())!);
     }
 
+    /// <summary>Development keeps one role for everything: a silo of the owner migrates at start-up, as before.</summary>
+    [Fact]
+    public async Task A_silo_of_the_owner_on_an_unmigrated_database_migrates_it_and_joins()
+    {
+        var database = await PostgresServer.Shared.CreateDatabaseAsync("kpu_roles");
+        await DatabaseRoles.PrepareAsync(database);
+        await using var silo = KpuProcess.Silo("silo-owner", new Dictionary<string, string?>
+        {
+            ["ConnectionStrings__Kpu"] = database,
+            ["Orleans__ClusterId"] = $"roles-{Guid.NewGuid():N}"[..20],
+            ["Orleans__SiloPort"] = FreePorts.Next().ToString(),
+            ["Orleans__GatewayPort"] = FreePorts.Next().ToString(),
+            ["POD_IP"] = "127.0.0.1",
+            ["ASPNETCORE_URLS"] = $"http://127.0.0.1:{FreePorts.Next()}",
+            ["DOTNET_ENVIRONMENT"] = "Production",
+            ["ASPNETCORE_ENVIRONMENT"] = "Production",
+        }).Start();
+        await using var check = NpgsqlDataSource.Create(database);
+        await Eventually.HoldsAsync(async () =>
+        {
+            if (silo.ExitCode is { } code) throw new InvalidOperationException($"the silo exited with {code}; see {silo.LogPath}");
+            if (!await KpuOrleans.Silo.Storage.Migrations.IsCurrentAsync(check)) return (false, "schema not current");
+            await using var active = check.CreateCommand("SELECT count(*) FROM kpu_orleans_membership WHERE status = 3");
+            var count = (long)(await active.ExecuteScalarAsync())!;
+            return (count == 1, $"{count} active silos");
+        }, TimeSpan.FromSeconds(90), "the silo migrated the schema and joined its cluster");
+    }
+
     /// <summary>A silo of the application role on a database nobody migrated stops at once and says who must migrate it.</summary>
     [Fact]
     public async Task A_silo_of_the_application_role_on_an_unmigrated_database_exits_saying_to_run_migrate_as_the_owner()
