@@ -92,6 +92,7 @@ public class DatabaseRoleTests : IAsyncLifetime
     {
         await AssertRefusedAsync(_application, "CREATE TABLE kpu_intruder (x int)", PostgresErrorCodes.InsufficientPrivilege);
         await AssertRefusedAsync(_application, "CREATE FUNCTION kpu_intruder() RETURNS int LANGUAGE sql AS 'SELECT 1'", PostgresErrorCodes.InsufficientPrivilege);
+        await AssertRefusedAsync(_application, "CREATE TEMPORARY TABLE kpu_intruder (x int)", PostgresErrorCodes.InsufficientPrivilege);
     }
 
     [Fact]

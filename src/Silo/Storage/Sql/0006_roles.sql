@@ -66,8 +66,14 @@ END
 $roles$;
 
 -- PostgreSQL 15 and later no longer let PUBLIC create in schema public; older servers do. Said here for both (a
--- warning, not an error, when the owner does not own the schema).
+-- warning, not an error, when the owner does not own the schema or the database).
 REVOKE CREATE ON SCHEMA public FROM PUBLIC;
+-- Temporary tables too: nothing here uses them.
+DO $temp$
+BEGIN
+    EXECUTE format('REVOKE TEMPORARY ON DATABASE %I FROM PUBLIC', current_database());
+END
+$temp$;
 GRANT USAGE ON SCHEMA public TO kpu_app;
 
 GRANT SELECT ON kpu_schema_migrations TO kpu_app;
