@@ -101,10 +101,19 @@ public class DatabaseRoleTests : IAsyncLifetime
         Assert.True(await Migrations.IsCurrentAsync(_application));
         await AssertRefusedAsync(_application, "CREATE TABLE IF NOT EXISTS kpu_schema_migrations (version integer)", PostgresErrorCodes.InsufficientPrivilege);
 
-        await using var fresh = NpgsqlDataSource.Create(PostgresServer.AsApplication(await PostgresServer.Shared.CreateDatabaseAsync("kpu_roles")));
-        Assert.False(await Migrations.IsCurrentAsync(fresh));
-        var refused = await Assert.ThrowsAsync<PostgresException>(() => Migrations.ApplyAsync(fresh, NullLogger.Instance));
-        Assert.Equal(PostgresErrorCodes.InsufficientPrivilege, refused.SqlState);
+        // Never migrated; and migrated before the roles existed (the record is there, but not yet readable by the role).
+        var never = await PostgresServer.Shared.CreateDatabaseAsync("kpu_roles");
+        var before = await PostgresServer.Shared.CreateDatabaseAsync("kpu_roles");
+        await using (var owner = NpgsqlDataSource.Create(before))
+        await using (var create = owner.CreateCommand("CREATE TABLE kpu_schema_migrations (version integer PRIMARY KEY, name text NOT NULL, applied_at timestamptz NOT NULL DEFAULT now())"))
+            await create.ExecuteNonQueryAsync();
+        foreach (var database in new[] { never, before })
+        {
+            await using var application = NpgsqlDataSource.Create(PostgresServer.AsApplication(database));
+            Assert.False(await Migrations.IsCurrentAsync(application));
+            var refused = await Assert.ThrowsAsync<PostgresException>(() => Migrations.ApplyAsync(application, NullLogger.Instance));
+            Assert.Equal(PostgresErrorCodes.InsufficientPrivilege, refused.SqlState);
+        }
     }
 
     [Fact]

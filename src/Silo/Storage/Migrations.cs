@@ -16,7 +16,8 @@ public static class Migrations
 
     /// <summary>
     /// Whether every migration this build knows is recorded. Reads only, so the application role (which may not
-    /// migrate) can ask; a database that was never migrated is simply not current.
+    /// migrate) can ask; a database that was never migrated, or not since before the roles (0006: the application
+    /// role may not even read the record yet), is simply not current.
     /// </summary>
     public static async Task<bool> IsCurrentAsync(NpgsqlDataSource database, CancellationToken cancellationToken = default)
     {
@@ -26,7 +27,7 @@ public static class Migrations
             var applied = (int[])(await command.ExecuteScalarAsync(cancellationToken))!;
             return All.All(m => applied.Contains(m.Version));
         }
-        catch (PostgresException e) when (e.SqlState == PostgresErrorCodes.UndefinedTable)
+        catch (PostgresException e) when (e.SqlState is PostgresErrorCodes.UndefinedTable or PostgresErrorCodes.InsufficientPrivilege)
         {
             return false;
         }
