@@ -1,14 +1,17 @@
 #!/usr/bin/env bash
 # Disposable PostgreSQL server for KpuOrleans development and CI.
 #
-# Usage: scripts/postgres.sh start|stop|restart|url|psql [args]|kill|status
+# Usage: scripts/postgres.sh start|stop|restart|url [--app]|psql [args]|kill|status
 #
 #   start    install PostgreSQL via apt if missing (root only), create the cluster
-#            once, start it on 127.0.0.1, make sure role/database "kpu" exist and
-#            print the connection string on stdout (everything else goes to stderr)
+#            once, start it on 127.0.0.1, make sure the roles and database exist and
+#            print the owner's connection string on stdout (everything else goes to
+#            stderr)
 #   stop     fast shutdown; fine if nothing is running
 #   restart  stop, then start
-#   url      print the connection string
+#   url      print the owner's connection string (role "kpu": owns the schema, runs
+#            `migrate`); with --app the application's (role "kpu_silo", member of
+#            the group role "kpu_app": what silos and gateways use in production)
 #   psql     run psql against the kpu database (extra args are passed through)
 #   kill     SIGKILL the postmaster (crash simulation); fine if nothing is running
 #   status   exit 0 when the server is running
@@ -25,6 +28,9 @@ PORT="${KPU_PG_PORT:-54329}"
 DB_NAME=kpu
 DB_USER=kpu
 DB_PASSWORD=kpu
+APP_GROUP=kpu_app
+APP_USER=kpu_silo
+APP_PASSWORD=kpu_silo
 SUPERUSER=postgres
 
 SCRIPT_DIR="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
@@ -39,6 +45,18 @@ esac
 
 conn_string() {
   printf 'Host=127.0.0.1;Port=%s;Database=%s;Username=%s;Password=%s\n' "$PORT" "$DB_NAME" "$DB_USER" "$DB_PASSWORD"
+}
+
+app_conn_string() {
+  printf 'Host=127.0.0.1;Port=%s;Database=%s;Username=%s;Password=%s\n' "$PORT" "$DB_NAME" "$APP_USER" "$APP_PASSWORD"
+}
+
+cmd_url() {
+  case "${1:-}" in
+    '') conn_string ;;
+    --app) app_conn_string ;;
+    *) die "url takes no argument or --app, got '$1'" ;;
+  esac
 }
 
 IS_ROOT=0
@@ -287,6 +305,7 @@ EOF
 
 ensure_role_and_db() {
   superuser_psql <<EOF
+SET client_min_messages = warning;
 DO \$do\$
 BEGIN
   IF NOT EXISTS (SELECT 1 FROM pg_roles WHERE rolname = '$DB_USER') THEN
@@ -296,6 +315,22 @@ BEGIN
   END IF;
 END
 \$do\$;
+-- Roles are server-wide and test runs start this script in parallel (serialised by the lock in cmd_start; a
+-- migration of some database may still create the group role meanwhile, hence the exception handler).
+DO \$do\$
+BEGIN
+  BEGIN
+    CREATE ROLE $APP_GROUP NOLOGIN;
+  EXCEPTION WHEN duplicate_object OR unique_violation THEN NULL;
+  END;
+  IF NOT EXISTS (SELECT 1 FROM pg_roles WHERE rolname = '$APP_USER') THEN
+    CREATE ROLE $APP_USER LOGIN PASSWORD '$APP_PASSWORD';
+  ELSE
+    ALTER ROLE $APP_USER LOGIN NOCREATEDB NOCREATEROLE PASSWORD '$APP_PASSWORD';
+  END IF;
+END
+\$do\$;
+GRANT $APP_GROUP TO $APP_USER;
 SELECT format('CREATE DATABASE %I OWNER %I', '$DB_NAME', '$DB_USER')
 WHERE NOT EXISTS (SELECT 1 FROM pg_database WHERE datname = '$DB_NAME') \gexec
 EOF
@@ -415,12 +450,12 @@ main() {
     start)   cmd_start ;;
     stop)    cmd_stop ;;
     restart) cmd_stop; cmd_start ;;
-    url)     conn_string ;;
+    url)     cmd_url "$@" ;;
     psql)    cmd_psql "$@" ;;
     kill)    cmd_kill ;;
     status)  cmd_status ;;
     *)
-      echo "usage: $0 start|stop|restart|url|psql [args]|kill|status" >&2
+      echo "usage: $0 start|stop|restart|url [--app]|psql [args]|kill|status" >&2
       exit 2 ;;
   esac
 }

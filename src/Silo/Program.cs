@@ -26,14 +26,32 @@ if (builder.Configuration.GetConnectionString(PostgresServices.ConnectionStringN
 switch (command)
 {
     case "run":
-        await RunSiloAsync(commandArgs);
+        try
+        {
+            await RunSiloAsync(commandArgs);
+        }
+        catch (SchemaNotCurrentException e)
+        {
+            Console.Error.WriteLine(e.Message);
+            return 3;
+        }
         return 0;
     case "migrate":
     {
         builder.Services.AddKpuPostgres(builder.Configuration, connectionString);
         using var host = builder.Build();
-        var applied = await Migrations.ApplyAsync(host.Services.GetRequiredService<NpgsqlDataSource>(),
-            host.Services.GetRequiredService<ILogger<Program>>());
+        IReadOnlyList<string> applied;
+        try
+        {
+            applied = await Migrations.ApplyAsync(host.Services.GetRequiredService<NpgsqlDataSource>(),
+                host.Services.GetRequiredService<ILogger<Program>>());
+        }
+        catch (PostgresException e) when (e.SqlState == PostgresErrorCodes.InsufficientPrivilege)
+        {
+            // Usually the application role's connection string given to migrate, or a missing kpu_app (0006 says which).
+            Console.Error.WriteLine($"migrate: {e.MessageText} (migrate needs the connection string of the schema's owner; README, \"Database roles\")");
+            return 1;
+        }
         Console.WriteLine(applied.Count == 0 ? "migrate: the schema is current" : $"migrate: applied {string.Join(", ", applied)}");
         return 0;
     }

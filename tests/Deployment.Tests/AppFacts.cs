@@ -92,7 +92,13 @@ public static class Names
     public const string Namespace = "kpu";
     public const string ServiceAccount = "kpu-orleans";
     public const string Config = "kpu-config";
-    public const string DatabaseSecret = "kpu-postgres";
+    /// <summary>The schema owner's connection string: the migration Job's alone.</summary>
+    public const string OwnerDatabaseSecret = "kpu-postgres-owner";
+
+    /// <summary>The application role's connection string (README "Database roles"): silos' and gateways'.</summary>
+    public const string AppDatabaseSecret = "kpu-postgres-app";
+
+    public const string PostgresInit = "kpu-postgres-init";
     public const string AuthSecret = "kpu-auth";
     public const string Silo = "kpu-silo";
     public const string Gateway = "kpu-gateway";
@@ -110,7 +116,8 @@ public static class Names
     /// </summary>
     public static readonly Dictionary<string, string[]> OutOfBandSecrets = new()
     {
-        [DatabaseSecret] = [AppFacts.ConnectionStringKey],
+        [OwnerDatabaseSecret] = [AppFacts.ConnectionStringKey],
+        [AppDatabaseSecret] = [AppFacts.ConnectionStringKey],
         [AuthSecret] = [AppFacts.SigningKeyKey],
     };
 }

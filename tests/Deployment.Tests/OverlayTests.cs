@@ -25,11 +25,16 @@ public class OverlayTests
             Assert.Equal(Manifests.Canonical(o.Yaml), Manifests.Canonical(same.Yaml));
         }
 
-        // ...plus PostgreSQL: its StatefulSet, Service, NetworkPolicy, and the Secret that holds its credentials; and
-        // the Secret with the gateways' token signing key. Both Secrets are the ones production creates out of band.
+        // ...plus PostgreSQL: its StatefulSet, Service, NetworkPolicy, the script that makes its roles, and the Secrets
+        // that hold the owner's and the application role's credentials; and the Secret with the gateways' token
+        // signing key. The Secrets are the ones production creates out of band.
         var added = dev.Objects.Where(d => @base.Objects.All(o => o.Id != d.Id)).Select(d => $"{d.Kind}/{d.Name}").Order(StringComparer.Ordinal).ToList();
         Assert.Equal(
-            new[] { $"NetworkPolicy/{Names.Postgres}", $"Secret/{Names.AuthSecret}", $"Secret/{Names.DatabaseSecret}", $"Service/{Names.Postgres}", $"StatefulSet/{Names.Postgres}" },
+            new[]
+            {
+                $"ConfigMap/{Names.PostgresInit}", $"NetworkPolicy/{Names.Postgres}", $"Secret/{Names.AuthSecret}", $"Secret/{Names.AppDatabaseSecret}",
+                $"Secret/{Names.OwnerDatabaseSecret}", $"Service/{Names.Postgres}", $"StatefulSet/{Names.Postgres}",
+            },
             added);
         Assert.Equal(Names.OutOfBandSecrets.Keys.Order(StringComparer.Ordinal),
             dev.All<V1Secret>().Select(s => s.Metadata.Name).Order(StringComparer.Ordinal));
@@ -43,8 +48,8 @@ public class OverlayTests
         Assert.Equal(1, postgres.Spec.Replicas);
         var claim = Assert.Single(postgres.Spec.VolumeClaimTemplates);
         Assert.Equal("10Gi", claim.Spec.Resources.Requests["storage"].ToString());
-        var connectionString = dev.Get<V1Secret>(Names.DatabaseSecret).StringData[AppFacts.ConnectionStringKey];
-        Assert.Contains($"Host={Names.Postgres};", connectionString, StringComparison.Ordinal);
+        foreach (var secret in new[] { Names.OwnerDatabaseSecret, Names.AppDatabaseSecret })
+            Assert.Contains($"Host={Names.Postgres};", dev.Get<V1Secret>(secret).StringData[AppFacts.ConnectionStringKey], StringComparison.Ordinal);
         Assert.Equal(5432, dev.Get<V1Service>(Names.Postgres).Spec.Ports.Single().Port);
     }
 }

@@ -21,6 +21,13 @@ public sealed class PostgresServer(int port)
 
     public int Port => port;
 
+    /// <summary>
+    /// The same database as the application role sees it: scripts/postgres.sh makes the login role <c>kpu_silo</c>, a
+    /// member of <c>kpu_app</c>, on every server it starts (the connection strings elsewhere belong to the owner).
+    /// </summary>
+    public static string AsApplication(string connectionString) =>
+        new NpgsqlConnectionStringBuilder(connectionString) { Username = "kpu_silo", Password = "kpu_silo" }.ConnectionString;
+
     public async Task<string> StartAsync()
     {
         await _gate.WaitAsync();

@@ -82,9 +82,28 @@ public static class HostBuilderExtensions
             : throw new InvalidOperationException($"Orleans:AdvertisedIP (or POD_IP) is '{ip}', which is not an IP address.");
     }
 
+    /// <summary>
+    /// A silo needs the schema this build was written for. In production it connects as the application role, which
+    /// may not change the schema: `migrate` runs first as the owner and this only checks. In development one role
+    /// owns everything and the silo migrates by itself.
+    /// </summary>
     private sealed class MigrateOnStart(NpgsqlDataSource database, ILogger<MigrateOnStart> logger) : IHostedService
     {
-        public Task StartAsync(CancellationToken cancellationToken) => Migrations.ApplyAsync(database, logger, cancellationToken);
+        public async Task StartAsync(CancellationToken cancellationToken)
+        {
+            if (await Migrations.IsCurrentAsync(database, cancellationToken)) return;
+            try
+            {
+                await Migrations.ApplyAsync(database, logger, cancellationToken);
+            }
+            catch (PostgresException e) when (e.SqlState == PostgresErrorCodes.InsufficientPrivilege)
+            {
+                throw new SchemaNotCurrentException(
+                    "The database schema is not current and this silo's role may not migrate it (" + e.MessageText + "). " +
+                    "Run `migrate` with the owner's connection string first (ConnectionStrings__Kpu of the owner role; " +
+                    "README, \"Database roles\"), then start the silos again.", e);
+            }
+        }
 
         public Task StopAsync(CancellationToken cancellationToken) => Task.CompletedTask;
     }

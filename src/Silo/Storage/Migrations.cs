@@ -14,6 +14,25 @@ public static class Migrations
 
     public static IReadOnlyList<(int Version, string Name, string Sql)> All { get; } = Load();
 
+    /// <summary>
+    /// Whether every migration this build knows is recorded. Reads only, so the application role (which may not
+    /// migrate) can ask; a database that was never migrated, or not since before the roles (0006: the application
+    /// role may not even read the record yet), is simply not current.
+    /// </summary>
+    public static async Task<bool> IsCurrentAsync(NpgsqlDataSource database, CancellationToken cancellationToken = default)
+    {
+        await using var command = database.CreateCommand("SELECT coalesce(array_agg(version), '{}') FROM kpu_schema_migrations");
+        try
+        {
+            var applied = (int[])(await command.ExecuteScalarAsync(cancellationToken))!;
+            return All.All(m => applied.Contains(m.Version));
+        }
+        catch (PostgresException e) when (e.SqlState is PostgresErrorCodes.UndefinedTable or PostgresErrorCodes.InsufficientPrivilege)
+        {
+            return false;
+        }
+    }
+
     /// <returns>The names of the migrations this call applied (empty when the schema was current).</returns>
     public static async Task<IReadOnlyList<string>> ApplyAsync(NpgsqlDataSource database, ILogger logger, CancellationToken cancellationToken = default)
     {

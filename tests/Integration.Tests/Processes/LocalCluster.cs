@@ -9,7 +9,7 @@ namespace KpuOrleans.Integration.Tests.Processes;
 /// environment keys the README documents. Silos can be added and stopped as Kubernetes would scale them.
 /// </summary>
 public sealed class LocalCluster(PostgresServer postgres, int silos, int gateways = 1,
-    IReadOnlyDictionary<string, string?>? baseEnvironment = null) : IAsyncDisposable
+    IReadOnlyDictionary<string, string?>? baseEnvironment = null, bool asApplicationRole = false) : IAsyncDisposable
 {
     private readonly string _clusterId = $"crash-{Guid.NewGuid():N}"[..20];
     private readonly List<KpuProcess> _silos = [];
@@ -18,7 +18,11 @@ public sealed class LocalCluster(PostgresServer postgres, int silos, int gateway
     private readonly List<Uri> _gatewayAddresses = [];
     private int _silosStarted;
 
+    /// <summary>The owner's: what <c>migrate</c> uses, and silos and gateways too unless they run as the application role.</summary>
     public string ConnectionString { get; private set; } = "";
+
+    /// <summary>What silos and gateways connect with.</summary>
+    public string ProcessConnectionString => asApplicationRole ? PostgresServer.AsApplication(ConnectionString) : ConnectionString;
 
     public Uri GatewayAddress => _gatewayAddresses[0];
 
@@ -38,10 +42,12 @@ public sealed class LocalCluster(PostgresServer postgres, int silos, int gateway
     public OfficerTokens Officers { get; } = new(SigningKey);
 
     /// <summary>Creates the database and migrates it with the real <c>migrate</c> command.</summary>
-    public async Task CreateDatabaseAsync()
+    public async Task CreateDatabaseAsync(Func<string, Task>? beforeMigrate = null)
     {
         ConnectionString = await postgres.CreateDatabaseAsync("kpu_cluster");
-        var (exitCode, output) = await KpuProcess.Silo("migrate", Environment(), "migrate").RunToEndAsync(TimeSpan.FromMinutes(2));
+        if (beforeMigrate is not null) await beforeMigrate(ConnectionString);
+        var (exitCode, output) = await KpuProcess.Silo("migrate", Environment(new() { ["ConnectionStrings__Kpu"] = ConnectionString }), "migrate")
+            .RunToEndAsync(TimeSpan.FromMinutes(2));
         Assert.True(exitCode == 0, $"migrate failed: {output}");
     }
 
@@ -186,7 +192,7 @@ public sealed class LocalCluster(PostgresServer postgres, int silos, int gateway
         };
         foreach (var (key, value) in baseEnvironment ?? new Dictionary<string, string?>()) environment[key] = value;
         // Whatever the base says, these processes are this cluster's, on loopback, with this test's database.
-        environment["ConnectionStrings__Kpu"] = ConnectionString;
+        environment["ConnectionStrings__Kpu"] = ProcessConnectionString;
         environment["Orleans__ClusterId"] = _clusterId;
         environment["Auth__SigningKey"] = Convert.ToBase64String(SigningKey);
         // Every officer, viewer and checker of a test shares one loopback address, where in the field they have thousands,
