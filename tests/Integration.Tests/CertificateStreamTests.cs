@@ -27,11 +27,11 @@ public class CertificateStreamTests : IAsyncLifetime
     public async Task The_stream_is_the_contest_s_register_in_region_order_withdrawn_ones_included()
     {
         var register = new PostgresCertificateRegister(_database);
-        Assert.True(await register.IssueAsync(Of("PGUB-35", "35.78.02", 1)));
-        Assert.True(await register.IssueAsync(Of("PGUB-35", "35.78.01", 2)));
-        Assert.True(await register.IssueAsync(Of("PWAL-35.78", "35.78.01", 3)));
+        Assert.Equal(IssueOutcome.Issued, await register.IssueAsync(Of("PGUB-35", "35.78.02", 1), freeze: null));
+        Assert.Equal(IssueOutcome.Issued, await register.IssueAsync(Of("PGUB-35", "35.78.01", 2), freeze: null));
+        Assert.Equal(IssueOutcome.Issued, await register.IssueAsync(Of("PWAL-35.78", "35.78.01", 3), freeze: null));
         Assert.True(await register.WithdrawAsync("PGUB-35", "35.78.01", new Withdrawal("officer-35", new DateTimeOffset(2024, 11, 28, 11, 0, 0, TimeSpan.Zero), "recount")));
-        Assert.True(await register.IssueAsync(Of("PGUB-35", "35.78.01", 4)));
+        Assert.Equal(IssueOutcome.Issued, await register.IssueAsync(Of("PGUB-35", "35.78.01", 4), freeze: null));
 
         var streamed = new List<Certificate>();
         await foreach (var certificate in register.StreamAllAsync("PGUB-35")) streamed.Add(certificate);

@@ -17,7 +17,7 @@ public partial class CertificationDurabilityTests
     public async Task A_cluster_running_as_the_application_role_does_a_whole_night_s_work()
     {
         await using var cluster = new LocalCluster(PostgresServer.Shared, silos: 2, asApplicationRole: true);
-        await cluster.CreateDatabaseAsync(DatabaseRoles.PrepareAsync);
+        await cluster.CreateDatabaseAsync();
         await cluster.StartAsync();
         var district = SmallestDistrict();
         var contest = Jatim.Registry.FindContest(Contest)!;
@@ -55,7 +55,6 @@ public partial class CertificationDurabilityTests
     public async Task A_silo_of_the_owner_on_an_unmigrated_database_migrates_it_and_joins()
     {
         var database = await PostgresServer.Shared.CreateDatabaseAsync("kpu_roles");
-        await DatabaseRoles.PrepareAsync(database);
         await using var silo = KpuProcess.Silo("silo-owner", new Dictionary<string, string?>
         {
             ["ConnectionStrings__Kpu"] = database,

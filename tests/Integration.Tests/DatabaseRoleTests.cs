@@ -51,7 +51,7 @@ public class DatabaseRoleTests : IAsyncLifetime
     {
         await using (var ledger = new PostgresLedger(_owner, Options.Create(new LedgerOptions()), NullLogger<PostgresLedger>.Instance))
             Assert.True((await ledger.AppendAsync(Accepted("35.79.01.1001.002"))).Appended);
-        Assert.True(await new PostgresCertificateRegister(_owner).IssueAsync(Certificate("35.79.01")));
+        Assert.Equal(IssueOutcome.Issued, await new PostgresCertificateRegister(_owner).IssueAsync(Certificate("35.79.01"), freeze: null));
 
         await AssertRefusedAsync(_owner, "TRUNCATE kpu_ledger", PostgresErrorCodes.RaiseException);
         await AssertRefusedAsync(_owner, "TRUNCATE kpu_certificates", PostgresErrorCodes.RaiseException);
@@ -64,7 +64,7 @@ public class DatabaseRoleTests : IAsyncLifetime
     public async Task A_certificate_is_never_rewritten_and_its_withdrawal_is_recorded_once()
     {
         var register = new PostgresCertificateRegister(_application);
-        Assert.True(await register.IssueAsync(Certificate("35.79.02")));
+        Assert.Equal(IssueOutcome.Issued, await register.IssueAsync(Certificate("35.79.02"), freeze: null));
 
         // What was signed: the application role may not touch it at all, the owner is stopped by the trigger.
         foreach (var change in new[] { "tally = '{}'::jsonb", "digest = 'forged'", "certified_by = 'someone-else'" })

@@ -42,10 +42,9 @@ public sealed class LocalCluster(PostgresServer postgres, int silos, int gateway
     public OfficerTokens Officers { get; } = new(SigningKey);
 
     /// <summary>Creates the database and migrates it with the real <c>migrate</c> command.</summary>
-    public async Task CreateDatabaseAsync(Func<string, Task>? beforeMigrate = null)
+    public async Task CreateDatabaseAsync()
     {
         ConnectionString = await postgres.CreateDatabaseAsync("kpu_cluster");
-        if (beforeMigrate is not null) await beforeMigrate(ConnectionString);
         var (exitCode, output) = await KpuProcess.Silo("migrate", Environment(new() { ["ConnectionStrings__Kpu"] = ConnectionString }), "migrate")
             .RunToEndAsync(TimeSpan.FromMinutes(2));
         Assert.True(exitCode == 0, $"migrate failed: {output}");
