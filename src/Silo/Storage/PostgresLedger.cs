@@ -1,14 +1,11 @@
-using System.Diagnostics;
 using System.Runtime.CompilerServices;
 using System.Text.Json;
 using System.Threading.Channels;
 using KpuOrleans.Forms;
 using KpuOrleans.Ledger;
-using KpuOrleans.Telemetry;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 using Npgsql;
-using NpgsqlTypes;
 
 namespace KpuOrleans.Silo.Storage;
 
