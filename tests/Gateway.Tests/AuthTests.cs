@@ -100,6 +100,22 @@ public class AuthTests(AuthTests.AuthHost host) : IClassFixture<AuthTests.AuthHo
         }
     }
 
+    [Theory]
+    [InlineData("kpps\0one")]
+    [InlineData("kpps\u001bone")]
+    [InlineData("kpps\u0085one")]
+    public async Task A_token_whose_sub_holds_control_characters_is_403_and_stores_nothing(string subject)
+    {
+        var tps = Stations("35.78.03.1001").First();
+        var form = SampleForms.Valid(tps, Governor, new Random(3));
+
+        var (status, body) = await PostAsync(form, Token(tps.Code, "kpps", subject: subject));
+
+        Assert.True(status == HttpStatusCode.Forbidden, $"{(int)status} {body}");
+        Assert.Contains("'sub'", body.GetProperty("detail").GetString());
+        await AssertNothingStoredAsync(tps.Code);
+    }
+
     [Fact]
     public async Task A_correction_needs_a_village_officer_or_above()
     {

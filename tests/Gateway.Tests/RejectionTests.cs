@@ -30,6 +30,11 @@ public class RejectionTests(GatewayHost host) : IClassFixture<GatewayHost>
         { "rule 7: ballots do not add up", "ballots.received" },
         { "rule 8: version 0", "version" },
         { "rule 8: correction without a reason", "reason" },
+        { "rule 9: a NUL in reason", "reason" },
+        { "rule 9: an escape character in tps", "tps" },
+        { "rule 9: a C1 control in contest", "contest" },
+        { "rule 9: a NUL in a ballot number", "votes.1\0" },
+        { "rule 9: DEL in photoSha256", "photoSha256" },
     };
 
     [Theory]
@@ -45,7 +50,8 @@ public class RejectionTests(GatewayHost host) : IClassFixture<GatewayHost>
         Assert.False(string.IsNullOrEmpty(problem.GetProperty("detail").GetString()));
         var errors = problem.GetProperty("errors").EnumerateObject().ToDictionary(e => e.Name, e => e.Value);
         Assert.True(errors.ContainsKey(field), $"{rule}: errors name {string.Join(", ", errors.Keys)}, not {field}");
-        Assert.NotEmpty(errors[field].EnumerateArray().Single().GetString()!);
+        // Rule 9 in tps or contest also breaks rule 1 there: both are named.
+        Assert.All(errors[field].EnumerateArray(), message => Assert.NotEmpty(message.GetString()!));
         await AssertNothingCountedAsync();
     }
 
@@ -198,6 +204,15 @@ public class RejectionTests(GatewayHost host) : IClassFixture<GatewayHost>
             case "rule 6: valid + invalid differs from voters": form["invalid"] = Good.Invalid + 1; break;
             case "rule 7: ballots do not add up": ballots["unused"] = Good.Ballots.Unused + 1; break;
             case "rule 8: version 0": form["version"] = 0; break;
+            case "rule 9: a NUL in reason": form["reason"] = "recount\0"; break;
+            case "rule 9: an escape character in tps": form["tps"] = Tps + "\u001b"; break;
+            case "rule 9: a C1 control in contest": form["contest"] = "PGUB-35\u0085"; break;
+            case "rule 9: a NUL in a ballot number":
+                var votes = form["votes"]!.AsObject();
+                votes["1\0"] = votes["1"]!.GetValue<long>();
+                votes.Remove("1");
+                break;
+            case "rule 9: DEL in photoSha256": form["photoSha256"] = new string('a', 63) + "\u007f"; break;
             case "rule 8: correction without a reason": form["version"] = 2; form["reason"] = null; break;
             default: throw new ArgumentException(rule);
         }

@@ -177,4 +177,36 @@ public class FormRulesTests
             Ballots = new BallotCounts(received, voted, 0, received - voted),
         };
     }
+
+    public static TheoryData<string> ControlCharacters => new() { "\0", "\u0001", "\u001b", "\r", "\u007f", "\u0085", "\u009f" };
+
+    [Theory]
+    [MemberData(nameof(ControlCharacters))]
+    public void Rule9_no_string_field_holds_a_control_character(string control)
+    {
+        var reason = Good with { Version = 2, Reason = $"recount{control}by PPS" };
+        Assert.Equal(["reason"], Errors(reason).Keys);
+        Assert.Equal(["9"], FormRules.Validate(reason, Jatim.Registry).Rules);
+
+        var photo = Good with { PhotoSha256 = new string('a', 63) + control };
+        Assert.Contains("9", FormRules.Validate(photo, Jatim.Registry).Rules);
+        Assert.Equal(["photoSha256"], Errors(photo).Keys);
+
+        // Rule 1 still names the place and the ballot numbers that are not the registry's.
+        var tps = FormRules.Validate(Good with { Tps = Tps + control }, Jatim.Registry);
+        Assert.Equal(["1", "9"], tps.Rules);
+        Assert.Equal(["tps"], tps.ToDictionary().Keys);
+        var contest = FormRules.Validate(Good with { Contest = control + "PGUB-35" }, Jatim.Registry);
+        Assert.Equal(["1", "9"], contest.Rules);
+        Assert.Equal(["contest"], contest.ToDictionary().Keys);
+
+        var key = "1" + control;
+        var votes = FormRules.Validate(Good with { Votes = Good.Votes.ToDictionary(v => v.Key == "1" ? key : v.Key, v => v.Value) }, Jatim.Registry);
+        Assert.Equal(["1", "9"], votes.Rules);
+        Assert.Contains($"votes.{key}", votes.ToDictionary().Keys);
+    }
+
+    [Fact]
+    public void Rule9_allows_tab_and_newline_in_a_reason() =>
+        Assert.Empty(Errors(Good with { Version = 2, Reason = "recount:\tPPS\nsecond line" }));
 }

@@ -2,6 +2,7 @@ using System.Diagnostics;
 using System.Text.Json;
 using KpuOrleans.Forms;
 using KpuOrleans.Gateway.Auth;
+using KpuOrleans.Ledger;
 using KpuOrleans.Registry;
 using KpuOrleans.Telemetry;
 using KpuOrleans.Tps;
@@ -55,10 +56,17 @@ public sealed class FormSubmissions(IGrainFactory grains, RegionRegistry registr
         {
             outcome = await grains.GetGrain<ITpsGrain>(form.Tps).Submit(form, officer?.Subject ?? AnonymousSubmitter, RightsOf(officer)).WaitAsync(cancellationToken);
         }
+        catch (LedgerUnavailableException e)
+        {
+            // Thrown by the grain before any append (its activation could not read the ledger): nothing was written.
+            logger.LogError(e, "Submission of {Tps} {Contest} v{Version} failed before reaching the ledger", form.Tps, form.Contest, form.Version);
+            return Unavailable("The cluster could not take the form right now; it was not accepted. Retry later.");
+        }
         catch (Exception e) when (e is not OperationCanceledException)
         {
-            logger.LogError(e, "Submission of {Tps} {Contest} v{Version} failed", form.Tps, form.Contest, form.Version);
-            return Unavailable("The cluster could not take the form right now; it was not accepted. Retry later.");
+            // A call that timed out or lost its silo may have been judged and stored after all; only a resend tells.
+            logger.LogError(e, "Submission of {Tps} {Contest} v{Version} got no answer; whether it was stored is unknown", form.Tps, form.Contest, form.Version);
+            return Problem(Problems.OutcomeUnknown(OutcomeUnknownDetail));
         }
         return outcome.Status switch
         {
@@ -70,6 +78,8 @@ public sealed class FormSubmissions(IGrainFactory grains, RegionRegistry registr
                 extensions: [new("currentVersion", outcome.CurrentVersion)])),
             SubmitStatus.Invalid => Invalid(outcome.Errors!, [UnknownRule]),
             SubmitStatus.RateLimited => CorrectionLimited(outcome),
+            SubmitStatus.Refused => Problem(Problems.Create(422, "The ledger refused the form", outcome.Detail!, outcome.Errors)) with { BrokenRules = [RefusedRule] },
+            SubmitStatus.OutcomeUnknown => Problem(Problems.OutcomeUnknown(OutcomeUnknownDetail)),
             _ => Unavailable(outcome.Detail!),
         };
     }
@@ -103,6 +113,12 @@ public sealed class FormSubmissions(IGrainFactory grains, RegionRegistry registr
     /// <summary>A correction over its TPS's limit: apart from <c>rate-limited</c>, which is a writer's request rate.</summary>
     private const string CorrectionLimitRule = "correction-limit";
 
+    /// <summary>Forms the ledger refused as data although they passed every rule: a rule is missing, so counted apart.</summary>
+    private const string RefusedRule = "ledger";
+
+    public const string OutcomeUnknownDetail =
+        "The form may or may not have been stored: the result ledger did not confirm it in time. Send the same form again; if it was stored you get 200.";
+
     private static void Count(SubmissionResult result, long started)
     {
         switch (result.Status)
@@ -116,7 +132,12 @@ public sealed class FormSubmissions(IGrainFactory grains, RegionRegistry registr
                 foreach (var rule in result.BrokenRules) KpuMetrics.FormsRejected.Add(1, new KeyValuePair<string, object?>("rule", rule));
                 break;
             default:
-                var reason = result.Status switch { 400 => "malformed", 403 => "scope", 409 => "conflict", 429 => CorrectionLimitRule, _ => "unavailable" };
+                var reason = result.Status switch
+                {
+                    400 => "malformed", 403 => "scope", 409 => "conflict", 429 => CorrectionLimitRule,
+                    _ when result.Body is ProblemDetails { Type: Problems.OutcomeUnknownType } => "outcome-unknown",
+                    _ => "unavailable",
+                };
                 KpuMetrics.FormsRejected.Add(1, new KeyValuePair<string, object?>("rule", reason));
                 break;
         }

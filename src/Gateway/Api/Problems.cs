@@ -6,6 +6,19 @@ namespace KpuOrleans.Gateway.Api;
 /// <summary>RFC 9457 problem details, the body of every 4xx/5xx this gateway sends.</summary>
 public static class Problems
 {
+    /// <summary>
+    /// A 503 whose form may or may not be stored (the ledger did not answer its commit, or the cluster its call):
+    /// unlike a plain 503, sending the same form again is the only way to know. Stable: clients branch on it.
+    /// </summary>
+    public const string OutcomeUnknownType = "https://kpu-orleans.id/problems/outcome-unknown";
+
+    public static ProblemDetails OutcomeUnknown(string detail)
+    {
+        var problem = Create(503, "Outcome unknown", detail);
+        problem.Type = OutcomeUnknownType;
+        return problem;
+    }
+
     public static ProblemDetails Create(int status, string title, string detail,
         IReadOnlyDictionary<string, string[]>? errors = null, IEnumerable<KeyValuePair<string, object?>>? extensions = null)
     {

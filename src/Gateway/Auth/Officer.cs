@@ -41,6 +41,8 @@ public sealed record Officer(string Subject, string Region, OfficerRole Role)
         var region = user.FindFirst(RegionClaim)?.Value;
         var role = user.FindFirst(RoleClaim)?.Value;
         if (string.IsNullOrWhiteSpace(subject)) return (null, "the token has no 'sub' (the officer's id)");
+        // sub becomes the form's submittedBy: text the ledger (or a reader of it) cannot hold is refused like a form's (rule 9).
+        if (Forms.FormRules.HasControl(subject)) return (null, "the token's 'sub' holds NUL or other control characters; it cannot be recorded as submittedBy");
         if (string.IsNullOrWhiteSpace(region)) return (null, "the token has no 'region' (the officer's scope)");
         if (role is null || !RoleNames.TryGetValue(role, out var parsed))
             return (null, $"the token's 'role' must be one of {string.Join(", ", RoleNames.Keys)}");

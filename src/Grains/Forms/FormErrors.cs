@@ -11,7 +11,7 @@ public sealed class FormErrors
 
     public bool IsEmpty => _byField.Count == 0;
 
-    /// <summary>Which rules are broken: API.md's numbers ("1" to "8") and <see cref="PhotoRule"/>; operators count rejections by them.</summary>
+    /// <summary>Which rules are broken: API.md's numbers ("1" to "9") and <see cref="PhotoRule"/>; operators count rejections by them.</summary>
     public IReadOnlyCollection<string> Rules => _rules;
 
     public void Add(int rule, string field, string message) => Add(rule.ToString(System.Globalization.CultureInfo.InvariantCulture), field, message);

@@ -12,6 +12,9 @@ public static class FormRules
     public const long MaxNumber = 100_000;
     public const int MaxReasonLength = 500;
 
+    /// <summary>API.md's rule against control characters in text (NUL, C0 but tab and newline, DEL, C1).</summary>
+    public const int ControlRule = 9;
+
     /// <param name="unreadable">Numbers the parser could not read as integers (rule 2), by field path; the
     /// arithmetic rules are skipped when there are any, since their sums would be meaningless.</param>
     public static FormErrors Validate(ResultForm form, RegionRegistry registry, IReadOnlyDictionary<string, string>? unreadable = null)
@@ -31,6 +34,7 @@ public static class FormRules
             errors.Add(4, "voted.dpt", $"voted.dpt ({form.Voted.Dpt}) must not exceed registered ({form.Registered})");
         if (inRange) CheckSums(form, errors, ballotsMatch);
         CheckVersion(form, errors);
+        CheckText(form, errors);
         if (form.PhotoSha256 is { } photo && (photo.Length != 64 || !photo.All(char.IsAsciiHexDigit)))
             errors.Add(FormErrors.PhotoRule, "photoSha256", "photoSha256 must be 64 hexadecimal characters (the SHA-256 of the form's photo)");
         return errors;
@@ -116,6 +120,28 @@ public static class FormRules
             errors.Add(7, "ballots.received",
                 $"ballots.used + ballots.spoiled + ballots.unused ({accounted}) must equal ballots.received ({form.Ballots.Received})");
     }
+
+    /// <summary>
+    /// Rule 9: text PostgreSQL cannot store (NUL) or a reader cannot be trusted to show as sent (other control
+    /// characters, C1 and DEL included; tab and newline are fine in a reason). Checked on every string the form
+    /// carries, so that nothing reaches the ledger that it would refuse.
+    /// </summary>
+    private static void CheckText(ResultForm form, FormErrors errors)
+    {
+        void Check(string path, string? text)
+        {
+            if (text is not null && HasControl(text))
+                errors.Add(ControlRule, path, $"{path} must not hold NUL or other control characters (tab and newline excepted)");
+        }
+        Check("tps", form.Tps);
+        Check("contest", form.Contest);
+        foreach (var number in form.Votes.Keys) Check($"votes.{number}", number);
+        Check("reason", form.Reason);
+        Check("photoSha256", form.PhotoSha256);
+    }
+
+    /// <summary>Whether <paramref name="text"/> holds a control character other than tab and newline.</summary>
+    public static bool HasControl(string text) => text.Any(c => char.IsControl(c) && c is not ('\t' or '\n'));
 
     private static void CheckVersion(ResultForm form, FormErrors errors)
     {

@@ -13,6 +13,8 @@ public interface ILedger
     /// is never written twice: the row already stored is returned instead, for the caller to judge.
     /// </summary>
     /// <exception cref="LedgerUnavailableException">the store could not be reached; nothing was written.</exception>
+    /// <exception cref="LedgerRowRefusedException">the store refused this row as data; nothing of it was written.</exception>
+    /// <exception cref="LedgerOutcomeUnknownException">the commit went unanswered; the row may or may not be stored.</exception>
     Task<AppendResult> AppendAsync(AcceptedForm entry, CancellationToken cancellationToken = default);
 
     /// <summary>Every accepted version of every contest of one TPS, oldest first.</summary>

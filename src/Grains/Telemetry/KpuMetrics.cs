@@ -22,7 +22,8 @@ public static class KpuMetrics
     /// <summary>
     /// Refusals by <c>rule</c>: API.md's rule number (a form breaking two rules counts under both), <c>photo</c>,
     /// <c>malformed</c> (400, or a batch that is not one), <c>too-large</c> (413), <c>scope</c> (403),
-    /// <c>rate-limited</c> (429), <c>correction-limit</c> (429: a TPS's corrections), <c>conflict</c> (409) or <c>unavailable</c> (503).
+    /// <c>rate-limited</c> (429), <c>correction-limit</c> (429: a TPS's corrections), <c>conflict</c> (409), <c>unavailable</c> (503),
+    /// <c>outcome-unknown</c> (503, the form may be stored) or <c>ledger</c> (422: the ledger refused a form that kept every rule).
     /// </summary>
     public static readonly Counter<long> FormsRejected = Meter.CreateCounter<long>(
         "kpu.forms.rejected", "{form}", "Forms refused, by the rule they break (or malformed, conflict, unavailable)");

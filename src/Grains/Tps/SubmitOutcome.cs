@@ -18,6 +18,10 @@ public enum SubmitStatus
     Certified,
     /// <summary>A correction over the TPS's limit for the contest (API.md, "Limits"); nothing was stored.</summary>
     RateLimited,
+    /// <summary>The ledger refused the form as data (a value or constraint it cannot hold); nothing was stored.</summary>
+    Refused,
+    /// <summary>The ledger did not answer the commit: the form may or may not be stored. Sending it again tells.</summary>
+    OutcomeUnknown,
 }
 
 [GenerateSerializer, Immutable, Alias("kpu.SubmitOutcome")]
@@ -44,4 +48,11 @@ public sealed record SubmitOutcome(
 
     public static SubmitOutcome RateLimited(long current, TimeSpan retryAfter, string detail) =>
         new(SubmitStatus.RateLimited, null, current, null, detail, retryAfter);
+
+    /// <summary>The errors name the whole form: the ledger does not say which field it could not hold.</summary>
+    public static SubmitOutcome Refused(string sqlState) => new(SubmitStatus.Refused, null, 0,
+        new Dictionary<string, string[]> { ["form"] = [$"the result ledger refused this form as data (SQLSTATE {sqlState}); nothing was stored"] },
+        "The result ledger refused the form; nothing was stored. Check its text for characters API.md's rules do not allow.");
+
+    public static SubmitOutcome OutcomeUnknown(string detail) => new(SubmitStatus.OutcomeUnknown, null, 0, null, detail);
 }

@@ -66,16 +66,29 @@ public sealed class TpsGrain(
         }
         catch (LedgerUnavailableException e)
         {
-            logger.LogWarning(e, "Ledger unavailable; form {Tps} {Contest} v{Version} not accepted", form.Tps, form.Contest, form.Version);
-            // A commit whose answer was lost may still have landed: start afresh from the ledger on the next call.
+            logger.LogWarning(e, "Ledger unavailable; form {Tps} {Contest} v{Version} was not written", form.Tps, form.Contest, form.Version);
+            // Nothing was written, but a ledger that went away may come back as another server (a failover): start
+            // afresh from it on the next call.
             DeactivateOnIdle();
             return SubmitOutcome.Unavailable("The result ledger is unavailable; nothing was accepted. Retry later.");
         }
+        catch (LedgerOutcomeUnknownException e)
+        {
+            logger.LogWarning(e, "Ledger did not answer the commit of form {Tps} {Contest} v{Version}; it may or may not be stored", form.Tps, form.Contest, form.Version);
+            // The row may have landed: only the ledger knows, so the next call reads it again before judging.
+            DeactivateOnIdle();
+            return SubmitOutcome.OutcomeUnknown("The result ledger did not confirm the form: it may or may not be stored. Send the same form again; if it was stored you get 200.");
+        }
         catch (LedgerRowRefusedException e) when (e.SqlState == LedgerRowRefusedException.FrozenSqlState)
         {
-            // The district froze after the check above (its freeze is in the database, whoever certifies it).
-            return SubmitOutcome.Certified(form.Version - 1,
-                $"{registry.Get(_tps.Parent!).Parent} is being certified or is certified for {form.Contest}; a correction below it needs that certificate withdrawn first. Nothing was stored.");
+            // Nothing was written and the history held here is still the ledger's: no reload.
+            var frozen = await CertifiedAboveAsync(form.Contest) ?? $"The district of {form.Tps} is certified (or being certified) for {form.Contest}";
+            return SubmitOutcome.Certified(form.Version - 1, $"{frozen}; a correction below it needs that certificate withdrawn first. Nothing was stored.");
+        }
+        catch (LedgerRowRefusedException e)
+        {
+            logger.LogWarning("Ledger refused form {Tps} {Contest} v{Version}: SQLSTATE {SqlState}", Escaped(form.Tps), Escaped(form.Contest), form.Version, e.SqlState);
+            return SubmitOutcome.Refused(e.SqlState);
         }
         if (!appended.Appended)
         {
@@ -177,6 +190,10 @@ public sealed class TpsGrain(
         }
         foreach (var history in _history.Values) history.Sort((a, b) => a.Form.Version.CompareTo(b.Form.Version));
     }
+
+    /// <summary>Control characters as <c>\uXXXX</c>: a log line stays one line whatever a form held.</summary>
+    private static string Escaped(string text) =>
+        string.Concat(text.Select(c => char.IsControl(c) ? $"\\u{(int)c:x4}" : c.ToString()));
 
     private TallySnapshot Snapshot(string contest)
     {

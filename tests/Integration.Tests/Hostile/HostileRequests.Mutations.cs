@@ -34,7 +34,8 @@ public sealed partial class HostileRequests
         var kinds = Enumerable.Range(0, random.Next(1, 4)).Select(_ => MutateOnce(random, form, mutant)).ToList();
         var current = _current[(form.Tps, form.Contest)];
         if (mutant.Json["version"] is JsonValue v && v.TryGetValue<long>(out var version) && version == current + 1
-            && mutant.Json["reason"] is JsonValue r && r.TryGetValue<string>(out var reason) && !reason.StartsWith("@@") && reason.Trim().Length is > 0 and <= 500)
+            && mutant.Json["reason"] is JsonValue r && r.TryGetValue<string>(out var reason) && !reason.StartsWith("@@") && reason.Trim().Length is > 0 and <= 500
+            && !FormRules.HasControl(reason))
             throw new InvalidOperationException($"the generator made an acceptable correction of {form.Tps} {form.Contest}: {string.Join("+", kinds)}");
         text = mutant.Text();
         return string.Join("+", kinds);
@@ -44,7 +45,7 @@ public sealed partial class HostileRequests
     {
         var json = m.Json;
         var paths = FieldPaths(form);
-        switch (random.Next(12))
+        switch (random.Next(13))
         {
             case 0:
                 var number = Pick(random, paths.Where(p => p is not ("tps" or "contest" or "voted" or "ballots" or "votes" or "reason" or "photoSha256")).ToArray());
@@ -92,11 +93,49 @@ public sealed partial class HostileRequests
                 return "contest";
             case 10:
                 return MutateVotes(random, m);
+            case 11:
+                return ControlText(random, form, m);
             default:
                 json["photoSha256"] = m.Raw(Pick(random, HostilePhotos));
                 return "photo";
         }
     }
+
+    /// <summary>
+    /// Issue 14: NUL and other control characters in each string field, most often in the one correction that would
+    /// otherwise be accepted (the next version, with a reason), where PostgreSQL was the only thing left to refuse it.
+    /// </summary>
+    private string ControlText(Random random, ResultForm form, Mutant m)
+    {
+        var control = Pick(random, ControlCharacters);
+        var json = m.Json;
+        switch (random.Next(6))
+        {
+            case 0 or 1:
+                json["version"] = _current[(form.Tps, form.Contest)] + 1;
+                json["reason"] = $"recount{control}by PPS";
+                return "control:reason";
+            case 2:
+                json["tps"] = random.Next(2) == 0 ? form.Tps + control : control + form.Tps;
+                return "control:tps";
+            case 3:
+                json["contest"] = form.Contest + control;
+                return "control:contest";
+            case 4:
+                if (json["votes"] is not JsonObject { Count: > 0 } votes) return "control:none";
+                var first = votes.First().Key;
+                var count = votes[first];
+                votes.Remove(first);
+                votes[first + control] = count;
+                return "control:votes";
+            default:
+                json["photoSha256"] = new string('a', 63) + control;
+                return "control:photo";
+        }
+    }
+
+    /// <summary>NUL, C0 (tab and newline are allowed, carriage return is not), DEL and C1.</summary>
+    private static readonly string[] ControlCharacters = ["\0", "\u0001", "\u0007", "\u001b", "\r", "\u007f", "\u0085", "\u009b", "\u009f"];
 
     private static string MutateVotes(Random random, Mutant m)
     {
@@ -133,7 +172,7 @@ public sealed partial class HostileRequests
         ["{\"$type\":\"System.IO.FileInfo, System.IO.FileSystem\",\"fileName\":\"/etc/passwd\"}", "1", "[[]]", "\"x\"", "{\"$ref\":\"#\"}"];
 
     private static readonly string[] HostileReasons =
-        ["\"\"", "\"   \"", Quote(new string('r', 501)), Quote(new string('r', 10_000)), Quote(new string('ü', 10_000)), "123", "[]", "{\"text\":\"x\"}", "true"];
+        ["\"\"", "\"   \"", "\"recount\\u0000\"", "\"\\u001b[2Jrecount\"", "\"recount\\u0085\"", Quote(new string('r', 501)), Quote(new string('r', 10_000)), Quote(new string('ü', 10_000)), "123", "[]", "{\"text\":\"x\"}", "true"];
 
     private static readonly string[] HostilePhotos =
     [

@@ -54,6 +54,9 @@ public sealed partial class HostileRequests
             ("no-role", Bearer(Jwt(tps, "kpps", c => c.Remove("role")))),
             ("unknown-role", Bearer(Jwt(tps, "admin"))), ("unknown-role", Bearer(Jwt(tps, "KPPS"))),
             ("empty-claims", Bearer(Jwt("", "kpps", c => c["sub"] = " "))),
+            // sub becomes submitted_by: a NUL there is what PostgreSQL cannot store, the others what a reader cannot trust.
+            ("control-sub", Bearer(Jwt(tps, "kpps", c => c["sub"] = "fuzz\0kpps"))), ("control-sub", Bearer(Jwt(tps, "kpps", c => c["sub"] = "fuzz\u001b[2J"))),
+            ("control-sub", Bearer(Jwt(village, "pps", c => c["sub"] = "\u0085fuzz"))),
             ("role-array", Bearer(Jwt(tps, "kpps", c => c["role"] = new JsonArray("kpps", "provinsi")))),
             ("scope:other-tps", Bearer(Jwt(otherTps, "kpps"))),
             ("scope:other-village", Bearer(Jwt(otherTps[..otherTps.LastIndexOf('.')], "pps"))),
