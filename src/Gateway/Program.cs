@@ -9,7 +9,7 @@ using Orleans.Dashboard;
 
 var simulate = Rehearsal.Requested(ref args);
 var builder = WebApplication.CreateBuilder(args);
-builder.ListenByDefault("http://localhost:5080");
+builder.ListenWithManagementPort("http://localhost:5080"); // operations on Management:Urls (ManagementPort)
 builder.AddKpuLoggingDefaults();
 builder.AddKpuOperations("kpu-gateway");
 builder.AddKpuCluster();
@@ -24,6 +24,8 @@ builder.Services.AddKpuLive(builder.Configuration);
 
 var app = builder.Build();
 app.UseKpuTrustedProxies(); // first: everything after sees the client's own address
+app.UseRouting();
+app.UseKpuManagementSplit(); // right after routing: the public port never reaches an operator endpoint, nor the management port the API
 app.UseKpuSecurityHeaders();
 app.MapKpuOperations();
 app.MapKpuApi();
@@ -34,7 +36,7 @@ app.UseKpuWriterAuthentication();
 app.UseKpuRateLimits();
 app.UseKpuWriterAuthorization();
 app.MapKpuLive();
-if (OperatorDashboard.IsEnabled(app.Configuration)) app.MapOrleansDashboard(OperatorPaths.Dashboard);
+if (OperatorDashboard.IsEnabled(app.Configuration)) app.MapOrleansDashboard(OperatorPaths.Dashboard).WithMetadata(ManagementOnly.Instance);
 app.Run();
 
 /// <summary>The gateway's entry point, named for the tests' host factory.</summary>

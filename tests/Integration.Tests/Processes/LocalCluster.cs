@@ -16,6 +16,7 @@ public sealed class LocalCluster(PostgresServer postgres, int silos, int gateway
     private readonly List<Uri> _siloHttp = [];
     private readonly List<KpuProcess> _gateways = [];
     private readonly List<Uri> _gatewayAddresses = [];
+    private readonly List<Uri> _gatewayManagement = [];
     private int _silosStarted;
 
     public string ConnectionString { get; private set; } = "";
@@ -23,6 +24,9 @@ public sealed class LocalCluster(PostgresServer postgres, int silos, int gateway
     public Uri GatewayAddress => _gatewayAddresses[0];
 
     public IReadOnlyList<Uri> GatewayAddresses => _gatewayAddresses;
+
+    /// <summary>Where the gateway at <paramref name="gateway"/> serves its operators (metrics, dashboard, detailed health).</summary>
+    public Uri ManagementOf(Uri gateway) => _gatewayManagement[_gatewayAddresses.IndexOf(gateway)];
 
     /// <summary>The running silos, oldest first.</summary>
     public IReadOnlyList<KpuProcess> Silos => _silos;
@@ -52,8 +56,14 @@ public sealed class LocalCluster(PostgresServer postgres, int silos, int gateway
         for (var i = 0; i < gateways; i++)
         {
             var address = new Uri($"http://127.0.0.1:{FreePorts.Next()}");
+            var management = new Uri($"http://127.0.0.1:{FreePorts.Next()}");
             _gatewayAddresses.Add(address);
-            _gateways.Add(KpuProcess.Gateway($"gateway-{i}", Environment(new() { ["ASPNETCORE_URLS"] = address.ToString() })).Start());
+            _gatewayManagement.Add(management);
+            _gateways.Add(KpuProcess.Gateway($"gateway-{i}", Environment(new()
+            {
+                ["ASPNETCORE_URLS"] = address.ToString(),
+                ["Management__Urls"] = management.ToString(),
+            })).Start());
         }
         foreach (var address in _gatewayAddresses)
         {
@@ -107,7 +117,7 @@ public sealed class LocalCluster(PostgresServer postgres, int silos, int gateway
         _silos[index].Start();
     }
 
-    /// <summary>Where a running silo serves its probes and metrics.</summary>
+    /// <summary>Where a running silo serves its probes and metrics (its management URL).</summary>
     public Uri HttpOf(KpuProcess silo) => _siloHttp[_silos.IndexOf(silo)];
 
     /// <summary>Grain activations a silo reports in its Prometheus metrics, by grain type (Orleans' own types left out).</summary>
@@ -127,6 +137,7 @@ public sealed class LocalCluster(PostgresServer postgres, int silos, int gateway
         await Task.WhenAll(_silos.Select(s => s.StopAsync(TimeSpan.FromSeconds(60))));
         _gateways.Clear();
         _gatewayAddresses.Clear();
+        _gatewayManagement.Clear();
         _silos.Clear();
         _siloHttp.Clear();
     }
@@ -165,7 +176,8 @@ public sealed class LocalCluster(PostgresServer postgres, int silos, int gateway
             ["Orleans__GatewayPort"] = FreePorts.Next().ToString(),
             ["POD_NAME"] = name,
             ["POD_IP"] = "127.0.0.1",
-            ["ASPNETCORE_URLS"] = http.ToString(),
+            // A silo serves only operations, on its management URL.
+            ["Management__Urls"] = http.ToString(),
         })).Start();
         _silos.Add(silo);
         _siloHttp.Add(http);
