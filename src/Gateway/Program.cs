@@ -1,4 +1,5 @@
 using KpuOrleans.Gateway.Api;
+using KpuOrleans.Gateway.Api.Export;
 using KpuOrleans.Gateway.Auth;
 using KpuOrleans.Gateway.Hosting;
 using KpuOrleans.Gateway.Live;
@@ -20,10 +21,12 @@ builder.AddKpuRateLimits();
 builder.AddKpuSlowClientLimits();
 builder.Services.AddKpuCrossOrigin();
 builder.Services.AddKpuApi();
+builder.AddKpuExport();
 builder.Services.AddKpuLive(builder.Configuration);
 
 var app = builder.Build();
 app.UseKpuTrustedProxies(); // first: everything after sees the client's own address
+app.UseKpuHeadAsGet(); // before routing: HEAD is routed as the GET it stands for
 app.UseRouting();
 app.UseKpuManagementSplit(); // right after routing: the public port never reaches an operator endpoint, nor the management port the API
 app.UseKpuSecurityHeaders();
