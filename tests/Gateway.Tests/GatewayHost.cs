@@ -25,6 +25,8 @@ public class GatewayHost : WebApplicationFactory<Program>
         builder.UseSetting("Orleans:GatewayPort", FreePorts.Next().ToString());
         builder.UseSetting("Orleans:ClusterId", $"gateway-test-{Guid.NewGuid():N}");
         builder.UseSetting("Tally:FlushInterval", "00:00:00.050");
+        // Tests read the export right after their forms: a fresh snapshot each time (ExportSnapshotTests tests the window).
+        builder.UseSetting("Export:SnapshotInterval", "00:00:00.001");
     }
 
     /// <summary>

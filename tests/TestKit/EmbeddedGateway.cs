@@ -37,6 +37,8 @@ public sealed class EmbeddedGateway : IAsyncDisposable
             ["Orleans__GatewayPort"] = FreePorts.Next().ToString(),
             ["Orleans__ClusterId"] = $"{name}-{Guid.NewGuid():N}",
             ["Tally__FlushInterval"] = "00:00:00.050",
+            // Tests read the export right after their forms: a fresh snapshot each time, unless a test says otherwise.
+            ["Export__SnapshotInterval"] = "00:00:00.001",
             ["Logging__LogLevel__Default"] = "Warning",
         };
         foreach (var (key, value) in environment ?? new Dictionary<string, string?>()) variables[key] = value;

@@ -190,6 +190,8 @@ public sealed class LocalCluster(PostgresServer postgres, int silos, int gateway
         {
             ["Orleans__ServiceId"] = "kpu-crash-test",
             ["Reconciliation__Interval"] = "00:00:02",
+            // Tests read the export right after their forms: a fresh snapshot each time, unless a test says otherwise.
+            ["Export__SnapshotInterval"] = "00:00:00.001",
             ["Logging__LogLevel__Default"] = "Warning",
             ["Logging__LogLevel__KpuOrleans"] = "Information",
             ["Logging__Console__FormatterOptions__TimestampFormat"] = "HH:mm:ss.fff ",
