@@ -72,6 +72,8 @@ public static class AppFacts
         // Every setting of the gateway's options classes (so a new one must be documented too).
         .. OptionKeys(typeof(WriterAuthOptions), WriterAuthOptions.Section),
         .. OptionKeys(typeof(RateLimitOptions), RateLimitOptions.Section),
+        .. OptionKeys(typeof(KpuOrleans.Gateway.Api.Export.ExportOptions), KpuOrleans.Gateway.Api.Export.ExportOptions.Section),
+        $"ConnectionStrings__{KpuOrleans.Gateway.Api.Export.PostgresExportSource.ReplicaConnectionStringName}",
         TrustedNetworksKey,
     ];
 
