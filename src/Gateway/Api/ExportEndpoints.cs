@@ -25,17 +25,23 @@ public static class ExportEndpoints
     {
         if (registry.FindContest(contest) is not { } race) return Problems.NotFound($"Contest '{contest}' does not exist.");
         var snapshot = await snapshots.GetAsync(race);
+        var ifNoneMatch = http.Request.GetTypedHeaders().IfNoneMatch;
+        var notModified = ifNoneMatch.Any(tag => tag.Equals(EntityTagHeaderValue.Any) || tag.Tag == snapshot.ETag);
+        // A revalidation costs no download slot; a refusal carries no validators a cache could mistake for the file's.
+        if (!notModified)
+        {
+            if (!downloads.TryEnter()) return downloads.Refused();
+            http.Response.RegisterForDispose(downloads.Slot());
+        }
         var headers = http.Response.Headers;
         headers.ETag = snapshot.ETag;
         headers.LastModified = snapshot.LastModified.ToString("R");
         headers.CacheControl = $"public, max-age={(int)Math.Max(1, options.Value.SnapshotInterval.TotalSeconds)}";
-        var ifNoneMatch = http.Request.GetTypedHeaders().IfNoneMatch;
-        if (ifNoneMatch.Any(tag => tag.Equals(EntityTagHeaderValue.Any) || tag.Tag == snapshot.ETag)) return TypedResults.StatusCode(304);
+        if (notModified) return TypedResults.StatusCode(304);
 
-        if (!downloads.TryEnter()) return downloads.Refused();
-        http.Response.RegisterForDispose(downloads.Slot());
-        // A reader that stops reading is cut off once its socket's buffers are full, freeing its slot.
-        if (http.Features.Get<IHttpMinResponseDataRateFeature>() is { } rate)
+        // A reader that stops reading is cut off once its socket's buffers are full, freeing its slot. (HTTP/2 has
+        // flow control per stream and no per-request rate in Kestrel: there the connection-wide limit applies.)
+        if (http.Features.Get<IHttpMinResponseDataRateFeature>() is { } rate && http.Request.Protocol == HttpProtocol.Http11)
             rate.MinDataRate = new MinDataRate(options.Value.MinBytesPerSecond, gracePeriod: TimeSpan.FromSeconds(5));
         http.Response.Headers.ContentDisposition = $"attachment; filename=\"{race.Id}.csv\"";
         return TypedResults.Bytes(snapshot.Content, "text/csv; charset=utf-8");
