@@ -169,3 +169,72 @@ public sealed class ManualClock(DateTimeOffset start) : TimeProvider
 
     public void Advance(TimeSpan by) => _now += by;
 }
+
+/// <summary>
+/// The bound on downloads in flight, on the test server, whose response pipe stops a download after 64 KiB until the
+/// client reads: held downloads stay held for as long as the test wants, with no socket buffers to absorb them.
+/// </summary>
+public class ExportDownloadLimitTests(ExportDownloadLimitTests.Host host) : IClassFixture<ExportDownloadLimitTests.Host>
+{
+    private const int Slots = 2;
+
+    public sealed class Host : GatewayHost
+    {
+        protected override void ConfigureWebHost(IWebHostBuilder builder)
+        {
+            base.ConfigureWebHost(builder);
+            builder.UseSetting("Export:MaxConcurrentDownloads", Slots.ToString());
+        }
+    }
+
+    [Fact]
+    public async Task Past_the_bound_a_download_is_503_problem_json_with_Retry_After_and_a_slot_frees_when_a_download_ends()
+    {
+        var contest = Jatim.Registry.FindContest("PGUB-35")!;
+        var random = new Random(84);
+        // Far more than 64 KiB of CSV (~150 bytes a row).
+        var stations = Jatim.Registry.TpsUnder("35.78").Take(1_000).ToList();
+        var body = new System.Text.Json.Nodes.JsonObject
+        {
+            ["forms"] = new System.Text.Json.Nodes.JsonArray([.. stations.Select(t => (System.Text.Json.Nodes.JsonNode)ApiJson.Form(SampleForms.Valid(t, contest, random)))]),
+        };
+        Assert.Equal(HttpStatusCode.OK, (await host.SendAsync(HttpMethod.Post, "/api/v1/results/batch", body)).Status);
+
+        var path = $"/api/v1/export/{contest.Id}.csv";
+        var client = host.CreateClient();
+        var held = new List<HttpResponseMessage>();
+        for (var i = 0; i < Slots; i++)
+        {
+            var response = await client.GetAsync(path, HttpCompletionOption.ResponseHeadersRead);
+            Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+            held.Add(response);
+        }
+
+        using (var refused = await client.GetAsync(path))
+        {
+            Assert.Equal(HttpStatusCode.ServiceUnavailable, refused.StatusCode);
+            Assert.Equal("application/problem+json", refused.Content.Headers.ContentType?.MediaType);
+            Assert.Equal(TimeSpan.FromSeconds(5), refused.Headers.RetryAfter?.Delta);
+            Assert.Null(refused.Headers.ETag);
+            Assert.Contains("export", await refused.Content.ReadAsStringAsync());
+        }
+        // A revalidation needs no slot.
+        using (var revalidate = new HttpRequestMessage(HttpMethod.Get, path))
+        {
+            revalidate.Headers.IfNoneMatch.Add(held[0].Headers.ETag!);
+            using var notModified = await client.SendAsync(revalidate);
+            Assert.Equal(HttpStatusCode.NotModified, notModified.StatusCode);
+        }
+
+        // One held download read to its end frees its slot.
+        var csv = await held[0].Content.ReadAsStringAsync();
+        Assert.True(csv.Split('\n').Length > stations.Count, "the held download is the whole export");
+        held[0].Dispose();
+        await Eventually.HoldsAsync(async () =>
+        {
+            using var response = await client.GetAsync(path);
+            return (response.StatusCode == HttpStatusCode.OK, $"{(int)response.StatusCode}");
+        }, TimeSpan.FromSeconds(10), "a download is served again once one has ended");
+        foreach (var response in held.Skip(1)) response.Dispose();
+    }
+}

@@ -1,3 +1,4 @@
+using KpuOrleans.Telemetry;
 using Microsoft.Extensions.Options;
 
 namespace KpuOrleans.Gateway.Api.Export;
@@ -17,7 +18,11 @@ public sealed class ExportDownloads(IOptions<ExportOptions> options)
 
     public bool TryEnter()
     {
-        if (Interlocked.Increment(ref _inFlight) <= options.Value.MaxConcurrentDownloads) return true;
+        if (Interlocked.Increment(ref _inFlight) <= options.Value.MaxConcurrentDownloads)
+        {
+            KpuMetrics.ExportDownloads.Add(1);
+            return true;
+        }
         Interlocked.Decrement(ref _inFlight);
         return false;
     }
@@ -38,7 +43,9 @@ public sealed class ExportDownloads(IOptions<ExportOptions> options)
 
         public void Dispose()
         {
-            if (Interlocked.Exchange(ref _left, 1) == 0) Interlocked.Decrement(ref downloads._inFlight);
+            if (Interlocked.Exchange(ref _left, 1) != 0) return;
+            Interlocked.Decrement(ref downloads._inFlight);
+            KpuMetrics.ExportDownloads.Add(-1);
         }
     }
 

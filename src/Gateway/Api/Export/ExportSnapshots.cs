@@ -4,6 +4,7 @@ using System.Text;
 using KpuOrleans.Ledger;
 using KpuOrleans.Registry;
 using KpuOrleans.Tallies;
+using KpuOrleans.Telemetry;
 using Microsoft.Extensions.Options;
 
 namespace KpuOrleans.Gateway.Api.Export;
@@ -49,6 +50,7 @@ public sealed class ExportSnapshots(IExportSource source, IOptions<ExportOptions
         try
         {
             content = await GenerateAsync(race);
+            KpuMetrics.ExportSnapshots.Add(1, new KeyValuePair<string, object?>("contest", race.Id));
         }
         catch (Exception e) when (e is not OperationCanceledException)
         {
