@@ -88,7 +88,7 @@ api="http://127.0.0.1:$port"
 (
     cd "src/Gateway/bin/$configuration/net10.0"
     exec env -u ConnectionStrings__Kpu \
-        ASPNETCORE_URLS="$api" \
+        ASPNETCORE_URLS="$api" Management__Urls="http://127.0.0.1:$(free_port)" \
         Orleans__SiloPort="$(free_port)" Orleans__GatewayPort="$(free_port)" Orleans__ClusterId="rehearsal-$port" \
         Auth__Enabled=false RateLimits__Enabled=false Logging__LogLevel__Default=Warning Kpu__AllowEmbedded=true \
         dotnet KpuOrleans.Gateway.dll

@@ -1,4 +1,5 @@
 using KpuOrleans.Gateway.Api;
+using KpuOrleans.Gateway.Api.Export;
 using KpuOrleans.Gateway.Auth;
 using KpuOrleans.Gateway.Hosting;
 using KpuOrleans.Gateway.Live;
@@ -10,7 +11,7 @@ using Orleans.Dashboard;
 SettingsRefusedException.ExitCleanlyOnRefusal();
 var simulate = Rehearsal.Requested(ref args);
 var builder = WebApplication.CreateBuilder(args);
-builder.ListenByDefault("http://localhost:5080");
+builder.ListenWithManagementPort("http://localhost:5080"); // operations on Management:Urls (ManagementPort)
 builder.AddKpuLoggingDefaults();
 builder.AddKpuOperations("kpu-gateway");
 builder.AddKpuCluster();
@@ -21,10 +22,14 @@ builder.AddKpuRateLimits();
 builder.AddKpuSlowClientLimits();
 builder.Services.AddKpuCrossOrigin();
 builder.Services.AddKpuApi();
+builder.AddKpuExport();
 builder.Services.AddKpuLive(builder.Configuration);
 
 var app = builder.Build();
 app.UseKpuTrustedProxies(); // first: everything after sees the client's own address
+app.UseKpuHeadAsGet(); // before routing: HEAD is routed as the GET it stands for
+app.UseRouting();
+app.UseKpuManagementSplit(); // right after routing: the public port never reaches an operator endpoint, nor the management port the API
 app.UseKpuSecurityHeaders();
 app.MapKpuOperations();
 app.MapKpuApi();
@@ -35,7 +40,7 @@ app.UseKpuWriterAuthentication();
 app.UseKpuRateLimits();
 app.UseKpuWriterAuthorization();
 app.MapKpuLive();
-if (OperatorDashboard.IsEnabled(app.Configuration)) app.MapOrleansDashboard(OperatorPaths.Dashboard);
+if (OperatorDashboard.IsEnabled(app.Configuration)) app.MapOrleansDashboard(OperatorPaths.Dashboard).WithMetadata(ManagementOnly.Instance);
 app.Run();
 
 /// <summary>The gateway's entry point, named for the tests' host factory.</summary>

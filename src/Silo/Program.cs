@@ -70,11 +70,12 @@ switch (command)
         return 2;
 }
 
-// A silo serves HTTP too: health probes and /metrics for Kubernetes and Prometheus (README, "Run it in Kubernetes").
+// A silo serves HTTP too, operations only: health probes and /metrics for Kubernetes and Prometheus (README, "Run it in
+// Kubernetes"), on Management:Urls when set.
 static async Task RunSiloAsync(string[] args)
 {
     var builder = WebApplication.CreateBuilder(args);
-    builder.ListenByDefault(DefaultUrls.Silo);
+    builder.ListenForOperationsOnly(DefaultUrls.Silo);
     builder.AddKpuLoggingDefaults();
     builder.AddKpuOperations("kpu-silo");
     builder.AddKpuSilo();

@@ -21,8 +21,11 @@ public static class AppFacts
     public static readonly long AppUid = long.Parse(ProjectProperty("src/Silo/Silo.csproj", "ContainerUser"), System.Globalization.CultureInfo.InvariantCulture);
     public static readonly long GatewayUid = long.Parse(ProjectProperty("src/Gateway/Gateway.csproj", "ContainerUser"), System.Globalization.CultureInfo.InvariantCulture);
 
-    // Both processes: ASPNETCORE_URLS=http://+:8080, with these endpoints.
+    // Gateways: the public API on ASPNETCORE_URLS=http://+:8080; both processes: operations (probes, metrics, the
+    // dashboard) on Management__Urls=http://+:8081, which nothing public may reach.
     public const int HttpPort = 8080;
+    public const int ManagementPort = 8081;
+    public static readonly string ManagementUrlsKey = EnvironmentKey(KpuOrleans.Silo.Operations.ManagementPort.UrlsKey);
     public const string LivePath = OperationsExtensions.LivePath;
     public const string ReadyPath = OperationsExtensions.ReadyPath;
     public const string MetricsPath = OperationsExtensions.MetricsPath;
@@ -64,11 +67,14 @@ public static class AppFacts
         PodNameKey,
         PodIpKey,
         "ASPNETCORE_URLS",
+        ManagementUrlsKey,
         "Logging__Console__FormatterName",
         "Logging__LogLevel__Default",
         // Every setting of the gateway's options classes (so a new one must be documented too).
         .. OptionKeys(typeof(WriterAuthOptions), WriterAuthOptions.Section),
         .. OptionKeys(typeof(RateLimitOptions), RateLimitOptions.Section),
+        .. OptionKeys(typeof(KpuOrleans.Gateway.Api.Export.ExportOptions), KpuOrleans.Gateway.Api.Export.ExportOptions.Section),
+        $"ConnectionStrings__{KpuOrleans.Gateway.Api.Export.PostgresExportSource.ReplicaConnectionStringName}",
         TrustedNetworksKey,
     ];
 

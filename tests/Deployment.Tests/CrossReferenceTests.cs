@@ -130,6 +130,39 @@ public class CrossReferenceTests
         Assert.Equal("cookie", annotations["nginx.ingress.kubernetes.io/affinity"]);
     }
 
+    /// <summary>
+    /// The management port (metrics, dashboard, detailed health) is reached from inside the cluster only: no Service
+    /// port leads to it, so no Ingress or LoadBalancer can, and no Ingress path names an operator path.
+    /// </summary>
+    [Theory]
+    [MemberData(nameof(Renders))]
+    public void No_Service_or_Ingress_leads_to_the_management_port(string kustomization)
+    {
+        var rendered = Manifests.Render(kustomization);
+        foreach (var service in rendered.All<V1Service>())
+        {
+            var pods = rendered.Pods.Where(p => service.Spec.Selector is { } selector && selector.All(l => p.Labels.TryGetValue(l.Key, out var v) && v == l.Value)).ToList();
+            foreach (var port in service.Spec.Ports)
+            {
+                var target = port.TargetPort ?? (IntOrString)port.Port.ToString();
+                foreach (var pod in pods.Where(p => p.IsApp))
+                {
+                    var declared = pod.Port(target);
+                    Assert.True(declared is not null, $"Service/{service.Metadata.Name}: port {port.Port} targets {target.Value}, which {pod} does not declare");
+                    Assert.True(declared.ContainerPort != AppFacts.ManagementPort && declared.Name != "management",
+                        $"Service/{service.Metadata.Name}: port {port.Port} leads to the management port of {pod}");
+                }
+            }
+        }
+        foreach (var ingress in rendered.All<V1Ingress>())
+            foreach (var path in ingress.Spec.Rules.SelectMany(r => r.Http.Paths))
+            {
+                var operatorPath = new[] { AppFacts.MetricsPath, "/ops", AppFacts.ReadyPath }
+                    .Any(p => path.Path.StartsWith(p, StringComparison.OrdinalIgnoreCase));
+                Assert.False(operatorPath, $"Ingress/{ingress.Metadata.Name}: {path.Path} routes an operator path to the public");
+            }
+    }
+
     [Theory]
     [MemberData(nameof(Renders))]
     public void Probes_ask_the_health_endpoints_on_a_declared_port(string kustomization)
@@ -142,7 +175,7 @@ public class CrossReferenceTests
             {
                 Assert.True(probe?.HttpGet is not null, $"{pod}: a probe is missing or not an HTTP GET");
                 Assert.Equal(path, probe.HttpGet.Path);
-                Assert.Equal(AppFacts.HttpPort, pod.Port(probe.HttpGet.Port)?.ContainerPort);
+                Assert.Equal(AppFacts.ManagementPort, pod.Port(probe.HttpGet.Port)?.ContainerPort);
             }
             // Generous for the first start (schema, cluster join): at least two minutes.
             var startup = container.StartupProbe;
@@ -168,9 +201,12 @@ public class CrossReferenceTests
         Assert.Equal(config[AppFacts.GatewayPortKey], ports["orleans-gw"].ToString());
         Assert.Equal(AppFacts.SiloPort, ports["silo"]);
         Assert.Equal(AppFacts.GatewayPort, ports["orleans-gw"]);
-        Assert.Equal(AppFacts.HttpPort, ports["http"]);
+        Assert.Equal(AppFacts.ManagementPort, ports["management"]);
+        Assert.False(ports.ContainsKey("http"), "a silo serves no public HTTP");
         Assert.Equal($"http://+:{AppFacts.HttpPort}", config["ASPNETCORE_URLS"]);
-        Assert.Equal(AppFacts.HttpPort, Assert.Single(Assert.Single(rendered.PodsOf(Names.Gateway).Spec.Containers).Ports).ContainerPort);
+        Assert.Equal($"http://+:{AppFacts.ManagementPort}", config[AppFacts.ManagementUrlsKey]);
+        var gatewayPorts = Assert.Single(rendered.PodsOf(Names.Gateway).Spec.Containers).Ports.ToDictionary(p => p.Name, p => p.ContainerPort);
+        Assert.Equal(new Dictionary<string, int> { ["http"] = AppFacts.HttpPort, ["management"] = AppFacts.ManagementPort }, gatewayPorts);
     }
 
     [Theory]
@@ -298,8 +334,10 @@ public class CrossReferenceTests
         Assert.False(Allowed(migrate, silo, AppFacts.GatewayPort));
         Assert.False(Allowed(outside, silo, AppFacts.SiloPort));
         Assert.False(Allowed(outside, silo, AppFacts.GatewayPort));
-        Assert.True(Allowed(outside, silo, AppFacts.HttpPort));
+        Assert.True(Allowed(outside, silo, AppFacts.ManagementPort));
+        Assert.False(Allowed(outside, silo, AppFacts.HttpPort));
         Assert.True(Allowed(outside, gateway, AppFacts.HttpPort));
+        Assert.True(Allowed(outside, gateway, AppFacts.ManagementPort));
         Assert.False(Allowed(outside, gateway, AppFacts.SiloPort));
         Assert.False(Allowed(outside, migrate, AppFacts.HttpPort));
 
@@ -401,7 +439,7 @@ public class CrossReferenceTests
             var annotations = new Dictionary<string, string>(pod.Template.Metadata.Annotations ?? new Dictionary<string, string>());
             Assert.Equal("true", annotations.GetValueOrDefault("prometheus.io/scrape"));
             Assert.Equal(AppFacts.MetricsPath, annotations.GetValueOrDefault("prometheus.io/path"));
-            Assert.Equal(AppFacts.HttpPort.ToString(), annotations.GetValueOrDefault("prometheus.io/port"));
+            Assert.Equal(AppFacts.ManagementPort.ToString(), annotations.GetValueOrDefault("prometheus.io/port"));
             Assert.NotNull(pod.Port((IntOrString)annotations["prometheus.io/port"]));
         }
     }
@@ -471,7 +509,7 @@ public class DocumentedKeysTests
 
         // And the other way round for the gateway's sections, whose keys the list takes from the gateway's code: a
         // documented key there is one the gateway reads (a misspelt one in a ConfigMap would be silently ignored).
-        string[] sections = [WriterAuthOptions.Section, RateLimitOptions.Section, TrustedProxies.Key.Split(':')[0]];
+        string[] sections = [WriterAuthOptions.Section, RateLimitOptions.Section, TrustedProxies.Key.Split(':')[0], KpuOrleans.Gateway.Api.Export.ExportOptions.Section];
         var unknown = documented.Where(d => !d.IsPrefix && sections.Any(s => d.Key.StartsWith(s + "__", StringComparison.Ordinal))
             && !AppFacts.EnvironmentKeys.Contains(d.Key)).Select(d => d.Key).ToList();
         Assert.True(unknown.Count == 0, $"the README's Configuration table documents keys the gateway does not read: {string.Join(", ", unknown)}");

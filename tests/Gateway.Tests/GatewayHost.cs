@@ -15,14 +15,31 @@ namespace KpuOrleans.Gateway.Tests;
 /// <summary>The gateway exactly as <c>dotnet run --project src/Gateway</c> starts it (co-hosted silo, in memory), on free ports.</summary>
 public class GatewayHost : WebApplicationFactory<Program>
 {
+    /// <summary>The port <c>Management:Urls</c> names; the test server binds nothing, so requests say it themselves.</summary>
+    public int ManagementPort { get; } = FreePorts.Next();
+
     protected override void ConfigureWebHost(IWebHostBuilder builder)
     {
+        builder.UseSetting("Management:Urls", $"http://localhost:{ManagementPort}");
         builder.UseSetting("Orleans:SiloPort", FreePorts.Next().ToString());
         builder.UseSetting("Orleans:GatewayPort", FreePorts.Next().ToString());
         builder.UseSetting("Orleans:ClusterId", $"gateway-test-{Guid.NewGuid():N}");
         builder.UseSetting("Tally:FlushInterval", "00:00:00.050");
         // Embedded on purpose, also when the tests themselves run in a container (DOTNET_RUNNING_IN_CONTAINER).
         builder.UseSetting("Kpu:AllowEmbedded", "true");
+        // Tests read the export right after their forms: a fresh snapshot each time (ExportSnapshotTests tests the window).
+        builder.UseSetting("Export:SnapshotInterval", "00:00:00.001");
+    }
+
+    /// <summary>
+    /// A client whose requests arrive as on the management port: the test server has no listeners, so each request's
+    /// connection carries the local port that Kestrel would have accepted it on.
+    /// </summary>
+    public HttpClient CreateManagementClient(bool allowAutoRedirect = true)
+    {
+        HttpMessageHandler handler = Server.CreateHandler(http => http.Connection.LocalPort = ManagementPort);
+        if (allowAutoRedirect) handler = new RedirectingHandler(handler);
+        return new HttpClient(handler) { BaseAddress = Server.BaseAddress };
     }
 
     /// <summary>A hub client over the test server's WebSockets, so that messages arrive one by one as they are sent.</summary>
@@ -58,4 +75,19 @@ public class GatewayHost : WebApplicationFactory<Program>
     }
 
     public static JsonObject ToJson(ResultForm form) => ApiJson.Form(form);
+}
+
+/// <summary>Follows a redirect on the same handler, as WebApplicationFactory's own clients do.</summary>
+internal sealed class RedirectingHandler(HttpMessageHandler inner) : DelegatingHandler(inner)
+{
+    protected override async Task<HttpResponseMessage> SendAsync(HttpRequestMessage request, CancellationToken cancellationToken)
+    {
+        var response = await base.SendAsync(request, cancellationToken);
+        for (var hops = 0; hops < 5 && (int)response.StatusCode is 301 or 302 or 307 or 308 && response.Headers.Location is { } location; hops++)
+        {
+            response.Dispose();
+            response = await base.SendAsync(new HttpRequestMessage(request.Method, new Uri(request.RequestUri!, location)), cancellationToken);
+        }
+        return response;
+    }
 }

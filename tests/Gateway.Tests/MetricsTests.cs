@@ -29,7 +29,8 @@ public class MetricsTests(GatewayHost host) : IClassFixture<GatewayHost>
 
     private async Task<PrometheusScrape> ScrapeAsync()
     {
-        using var response = await host.CreateClient().GetAsync("/metrics");
+        using var management = host.CreateManagementClient();
+        using var response = await management.GetAsync("/metrics");
         var text = await response.Content.ReadAsStringAsync();
         Assert.True(response.StatusCode == HttpStatusCode.OK, $"GET /metrics: {(int)response.StatusCode} {text}");
         Assert.Equal("text/plain", response.Content.Headers.ContentType?.MediaType);

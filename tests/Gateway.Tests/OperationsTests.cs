@@ -18,7 +18,8 @@ public class OperationsTests(GatewayHost host) : IClassFixture<GatewayHost>
 {
     private async Task<(HttpResponseMessage Response, JsonElement Body)> GetAsync(string path)
     {
-        var response = await host.CreateClient().GetAsync(path);
+        using var management = host.CreateManagementClient();
+        var response = await management.GetAsync(path);
         return (response, await GatewayHost.ReadBodyAsync(response));
     }
 
@@ -53,7 +54,7 @@ public class OperationsTests(GatewayHost host) : IClassFixture<GatewayHost>
     [Fact]
     public async Task The_dashboard_redirects_to_its_page_and_its_api_lists_the_silo()
     {
-        using var client = host.CreateClient(new WebApplicationFactoryClientOptions { AllowAutoRedirect = false });
+        using var client = host.CreateManagementClient(allowAutoRedirect: false);
         using (var redirect = await client.GetAsync("/ops/dashboard"))
         {
             Assert.Equal(HttpStatusCode.MovedPermanently, redirect.StatusCode);
@@ -72,7 +73,9 @@ public class OperationsTests(GatewayHost host) : IClassFixture<GatewayHost>
         JsonElement listed = default;
         await Eventually.HoldsAsync(async () =>
         {
-            var counters = await host.GetJsonAsync("/ops/dashboard/DashboardCounters");
+            using var response = await client.GetAsync("/ops/dashboard/DashboardCounters");
+            Assert.True(response.IsSuccessStatusCode, $"GET /ops/dashboard/DashboardCounters: {(int)response.StatusCode}");
+            var counters = await GatewayHost.ReadBodyAsync(response);
             listed = counters.GetProperty("hosts").EnumerateArray()
                 .FirstOrDefault(h => h.GetProperty("siloAddress").GetString() == silo.SiloAddress.ToParsableString());
             return (listed.ValueKind == JsonValueKind.Object, counters.GetProperty("hosts").ToString());
@@ -99,7 +102,8 @@ public class ReadinessFailureTests(ReadinessFailureTests.Host host) : IClassFixt
     [Fact]
     public async Task An_unhealthy_ready_check_is_503_naming_the_check_its_description_and_error()
     {
-        using var response = await host.CreateClient().GetAsync(OperationsExtensions.ReadyPath);
+        using var management = host.CreateManagementClient();
+        using var response = await management.GetAsync(OperationsExtensions.ReadyPath);
         var body = await GatewayHost.ReadBodyAsync(response);
 
         Assert.Equal(HttpStatusCode.ServiceUnavailable, response.StatusCode);
@@ -112,6 +116,14 @@ public class ReadinessFailureTests(ReadinessFailureTests.Host host) : IClassFixt
 
         using var live = await host.CreateClient().GetAsync(OperationsExtensions.LivePath);
         Assert.Equal(HttpStatusCode.OK, live.StatusCode);
+
+        // The public port gives the same verdict and none of the reasons.
+        using var outside = await host.CreateClient().GetAsync(OperationsExtensions.ReadyPath);
+        var summary = await GatewayHost.ReadBodyAsync(outside);
+        Assert.Equal(HttpStatusCode.ServiceUnavailable, outside.StatusCode);
+        Assert.Equal("Unhealthy", summary.GetProperty("status").GetString());
+        Assert.Empty(summary.GetProperty("checks").EnumerateObject());
+        Assert.DoesNotContain("connection refused", summary.ToString());
     }
 }
 
@@ -132,7 +144,8 @@ public class DashboardOffTests(DashboardOffTests.Host host) : IClassFixture<Dash
     public async Task The_dashboard_is_gone_and_the_gateway_still_serves()
     {
         using var client = host.CreateClient(new WebApplicationFactoryClientOptions { AllowAutoRedirect = false });
-        using var dashboard = await client.GetAsync("/ops/dashboard/");
+        using var management = host.CreateManagementClient(allowAutoRedirect: false);
+        using var dashboard = await management.GetAsync("/ops/dashboard/");
         Assert.Equal(HttpStatusCode.NotFound, dashboard.StatusCode);
         Assert.DoesNotContain(host.Services.GetServices<IIncomingGrainCallFilter>(), f => f.GetType().Namespace?.StartsWith("Orleans.Dashboard", StringComparison.Ordinal) == true);
         using var ready = await client.GetAsync("/health/ready");

@@ -117,7 +117,7 @@ public class ProtectionTests(ProtectionTests.LimitedGateway gateway) : IClassFix
         Assert.Equal(HttpStatusCode.Created, served.StatusCode);
 
         // Operators see it: every refused write is counted, and ASP.NET Core's limiter reports its policy.
-        var metrics = await PrometheusScrape.ScrapeAsync(gateway.Http, gateway.Gateway.Address);
+        var metrics = await PrometheusScrape.ScrapeAsync(gateway.Http, gateway.Gateway.ManagementAddress);
         Assert.True(metrics.Sum("kpu_forms_rejected_total", ("rule", "rate-limited")) >= statuses.Count(s => s.Status == HttpStatusCode.TooManyRequests),
             string.Join("\n", metrics.Series("kpu_forms_rejected_total")));
         Assert.True(metrics.Sum("aspnetcore_rate_limiting_requests_total", ("aspnetcore_rate_limiting_policy", "writers")) > 0,

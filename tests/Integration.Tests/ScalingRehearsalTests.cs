@@ -124,7 +124,7 @@ public class ScalingRehearsalTests(ITestOutputHelper output)
     {
         foreach (var gateway in cluster.GatewayAddresses)
         {
-            var metrics = await PrometheusScrape.ScrapeAsync(cluster.Http, gateway);
+            var metrics = await PrometheusScrape.ScrapeAsync(cluster.Http, cluster.ManagementOf(gateway));
             timeline.Say($"gateway {gateway.Port} /metrics: forms accepted {metrics.Sum("kpu_forms_accepted_total"):N0}, " +
                 $"acceptance latency samples {metrics.Sum("kpu_forms_acceptance_duration_seconds_count"):N0}, " +
                 $"live subscriptions {metrics.Sum("kpu_live_subscriptions"):N0}, SignalR connections {metrics.Sum("signalr_server_active_connections"):N0}");

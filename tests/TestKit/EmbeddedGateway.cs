@@ -6,15 +6,19 @@ namespace KpuOrleans.TestKit;
 /// </summary>
 public sealed class EmbeddedGateway : IAsyncDisposable
 {
-    private EmbeddedGateway(KpuProcess process, Uri address)
+    private EmbeddedGateway(KpuProcess process, Uri address, Uri managementAddress)
     {
         Process = process;
         Address = address;
+        ManagementAddress = managementAddress;
     }
 
     public KpuProcess Process { get; }
 
     public Uri Address { get; }
+
+    /// <summary>Where operators read metrics, the dashboard and the detailed health report (<c>Management__Urls</c>).</summary>
+    public Uri ManagementAddress { get; }
 
     /// <param name="port">The HTTP port; a free one when null (a restart passes the old one).</param>
     /// <param name="environment">Extra or overriding environment variables.</param>
@@ -23,20 +27,25 @@ public sealed class EmbeddedGateway : IAsyncDisposable
         params string[] args)
     {
         var address = new Uri($"http://127.0.0.1:{port ?? FreePorts.Next()}/");
+        var management = new Uri($"http://127.0.0.1:{FreePorts.Next()}/");
         var variables = new Dictionary<string, string?>
         {
             ["ConnectionStrings__Kpu"] = null,
             // Embedded on purpose, also when the tests themselves run in a container (DOTNET_RUNNING_IN_CONTAINER).
             ["Kpu__AllowEmbedded"] = "true",
             ["ASPNETCORE_URLS"] = address.ToString().TrimEnd('/'),
+            ["Management__Urls"] = management.ToString().TrimEnd('/'),
             ["Orleans__SiloPort"] = FreePorts.Next().ToString(),
             ["Orleans__GatewayPort"] = FreePorts.Next().ToString(),
             ["Orleans__ClusterId"] = $"{name}-{Guid.NewGuid():N}",
             ["Tally__FlushInterval"] = "00:00:00.050",
+            // Tests read the export right after their forms: a fresh snapshot each time, unless a test says otherwise.
+            ["Export__SnapshotInterval"] = "00:00:00.001",
             ["Logging__LogLevel__Default"] = "Warning",
         };
         foreach (var (key, value) in environment ?? new Dictionary<string, string?>()) variables[key] = value;
-        var gateway = new EmbeddedGateway(KpuProcess.Gateway($"{name}-{address.Port}", variables, args).Start(), address);
+        var gateway = new EmbeddedGateway(KpuProcess.Gateway($"{name}-{address.Port}", variables, args).Start(), address,
+            variables["Management__Urls"] is { } chosen ? new Uri(chosen.Split(';')[0].Replace("localhost", "127.0.0.1") + "/") : new Uri(DefaultManagementAddress));
         try
         {
             await gateway.WaitUntilServingAsync(TimeSpan.FromSeconds(120));
@@ -48,6 +57,9 @@ public sealed class EmbeddedGateway : IAsyncDisposable
             throw;
         }
     }
+
+    /// <summary>The gateway's management address when <c>Management__Urls</c> is unset (ManagementPort.GatewayDefault).</summary>
+    public const string DefaultManagementAddress = "http://127.0.0.1:5081/";
 
     public ValueTask DisposeAsync() => Process.DisposeAsync();
 

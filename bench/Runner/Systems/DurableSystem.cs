@@ -113,7 +113,7 @@ internal sealed class DurableSystem : ISystemUnderTest
             ["Orleans__SiloPort"] = _siloPort.ToString(),
             ["Orleans__GatewayPort"] = _gatewayPort.ToString(),
             ["Orleans__SiloName"] = "bench-silo",
-            ["ASPNETCORE_URLS"] = $"http://127.0.0.1:{FreePorts.Next()}",
+            ["Management__Urls"] = $"http://127.0.0.1:{FreePorts.Next()}",
         })).Start();
         await Eventually.HoldsAsync(async () =>
         {
@@ -125,6 +125,7 @@ internal sealed class DurableSystem : ISystemUnderTest
         var gateway = new Dictionary<string, string?>(RateLimits)
         {
             ["ASPNETCORE_URLS"] = Address.ToString().TrimEnd('/'),
+            ["Management__Urls"] = $"http://127.0.0.1:{FreePorts.Next()}",
             ["Auth__Enabled"] = _signingKey is null ? "false" : "true",
             ["Auth__SigningKey"] = _signingKey,
         };

@@ -1,8 +1,9 @@
-using System.Globalization;
-using System.Text;
-using KpuOrleans.Ledger;
+using KpuOrleans.Gateway.Api.Export;
 using KpuOrleans.Registry;
-using KpuOrleans.Tallies;
+using Microsoft.AspNetCore.Server.Kestrel.Core;
+using Microsoft.AspNetCore.Server.Kestrel.Core.Features;
+using Microsoft.Extensions.Options;
+using Microsoft.Net.Http.Headers;
 
 namespace KpuOrleans.Gateway.Api;
 
@@ -11,36 +12,38 @@ public static class ExportEndpoints
     public static RouteGroupBuilder MapExport(this RouteGroupBuilder api)
     {
         api.MapGet("/export/{contest}.csv", ExportCsv)
-            .Produces(200, contentType: "text/csv").ProducesProblem(404);
+            .Produces(200, contentType: "text/csv").Produces(304).ProducesProblem(404).ProducesProblem(503);
         return api;
     }
 
     /// <summary>
-    /// Open data, straight from the durable ledger: one row per TPS with its latest accepted form and that form's digest
-    /// (API.md, "Digests"), streamed.
+    /// Open data, from the durable ledger: one row per TPS with its latest accepted form and that form's digest
+    /// (API.md, "Digests"), out of a snapshot at most <see cref="ExportOptions.SnapshotInterval"/> old.
     /// </summary>
-    private static async Task<IResult> ExportCsv(string contest, HttpContext http, RegionRegistry registry, ILedger ledger, CancellationToken cancellationToken)
+    private static async Task<IResult> ExportCsv(string contest, HttpContext http, RegionRegistry registry, ExportSnapshots snapshots,
+        ExportDownloads downloads, IOptions<ExportOptions> options)
     {
         if (registry.FindContest(contest) is not { } race) return Problems.NotFound($"Contest '{contest}' does not exist.");
-        http.Response.ContentType = "text/csv; charset=utf-8";
-        http.Response.Headers.ContentDisposition = $"attachment; filename=\"{race.Id}.csv\"";
-        await using var writer = new StreamWriter(http.Response.Body, new UTF8Encoding(false), 64 * 1024);
-        var votes = string.Join(",", race.Candidates.Select(c => $"votes_{c.Number}"));
-        await writer.WriteAsync($"tps,version,registered,voted_dpt,voted_dptb,voted_dpk,ballots_received,ballots_used,ballots_spoiled,ballots_unused,{votes},valid,invalid,accepted_at,digest\n");
-        await foreach (var row in ledger.ReadLatestAsync(race.Id, cancellationToken))
+        var snapshot = await snapshots.GetAsync(race);
+        var ifNoneMatch = http.Request.GetTypedHeaders().IfNoneMatch;
+        var notModified = ifNoneMatch.Any(tag => tag.Equals(EntityTagHeaderValue.Any) || tag.Tag == snapshot.ETag);
+        // A revalidation costs no download slot; a refusal carries no validators a cache could mistake for the file's.
+        if (!notModified)
         {
-            var f = row.Form;
-            var line = new StringBuilder(160)
-                .Append(f.Tps).Append(',').Append(f.Version).Append(',').Append(f.Registered).Append(',')
-                .Append(f.Voted.Dpt).Append(',').Append(f.Voted.Dptb).Append(',').Append(f.Voted.Dpk).Append(',')
-                .Append(f.Ballots.Received).Append(',').Append(f.Ballots.Used).Append(',')
-                .Append(f.Ballots.Spoiled).Append(',').Append(f.Ballots.Unused).Append(',');
-            foreach (var candidate in race.Candidates) line.Append(f.Votes[candidate.Number]).Append(',');
-            line.Append(f.Valid).Append(',').Append(f.Invalid).Append(',')
-                .Append(row.AcceptedAt.UtcDateTime.ToString("yyyy-MM-dd'T'HH:mm:ss.fffffff'Z'", CultureInfo.InvariantCulture)).Append(',')
-                .Append(TallyDigest.OfForm(f, race)).Append('\n');
-            await writer.WriteAsync(line, cancellationToken);
+            if (!downloads.TryEnter()) return downloads.Refused();
+            http.Response.RegisterForDispose(downloads.Slot());
         }
-        return Results.Empty;
+        var headers = http.Response.Headers;
+        headers.ETag = snapshot.ETag;
+        headers.LastModified = snapshot.LastModified.ToString("R");
+        headers.CacheControl = $"public, max-age={(int)Math.Max(1, options.Value.SnapshotInterval.TotalSeconds)}";
+        if (notModified) return TypedResults.StatusCode(304);
+
+        // A reader that stops reading is cut off once its socket's buffers are full, freeing its slot. (HTTP/2 has
+        // flow control per stream and no per-request rate in Kestrel: there the connection-wide limit applies.)
+        if (http.Features.Get<IHttpMinResponseDataRateFeature>() is { } rate && http.Request.Protocol == HttpProtocol.Http11)
+            rate.MinDataRate = new MinDataRate(options.Value.MinBytesPerSecond, gracePeriod: TimeSpan.FromSeconds(5));
+        http.Response.Headers.ContentDisposition = $"attachment; filename=\"{race.Id}.csv\"";
+        return TypedResults.Bytes(snapshot.Content, "text/csv; charset=utf-8");
     }
 }

@@ -60,7 +60,7 @@ public static class TallyEndpoints
     private static IResult WithETag<T>(HttpContext http, string etag, Func<T> body)
     {
         http.Response.Headers.ETag = etag;
-        http.Response.Headers.CacheControl = "no-cache";
+        http.Response.Headers.CacheControl = CachePolicy.Tallies;
         var ifNoneMatch = http.Request.GetTypedHeaders().IfNoneMatch;
         if (ifNoneMatch.Any(tag => tag.Equals(EntityTagHeaderValue.Any) || tag.Tag == etag)) return TypedResults.StatusCode(304);
         return TypedResults.Ok(body());

@@ -1,4 +1,5 @@
 using KpuOrleans.Silo.Hosting;
+using KpuOrleans.Silo.Operations;
 using KpuOrleans.Silo.Storage;
 using KpuOrleans.Simulator;
 using Microsoft.AspNetCore.Hosting.Server;
@@ -35,13 +36,17 @@ public static class Rehearsal
 }
 
 /// <summary>Runs the simulator once the gateway listens; stops with the gateway.</summary>
-internal sealed class RehearsalNight(IServer server, IHostApplicationLifetime lifetime, IConfiguration configuration, ILogger<RehearsalNight> logger)
+internal sealed class RehearsalNight(IServer server, IHostApplicationLifetime lifetime, IConfiguration configuration, ManagementListener management,
+    ILogger<RehearsalNight> logger)
     : BackgroundService
 {
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
         if (!await StartedAsync(stoppingToken)) return;
-        var target = LoopbackAddress(server.Features.Get<IServerAddressesFeature>()?.Addresses ?? []);
+        // The public API's address: the management port serves none of it.
+        var addresses = (server.Features.Get<IServerAddressesFeature>()?.Addresses ?? [])
+            .Where(a => !management.Ports.Contains(BindingAddress.Parse(a).Port));
+        var target = LoopbackAddress(addresses);
         if (target is null)
         {
             logger.LogError("{Switch}: the gateway listens on no http address the simulator can reach", Rehearsal.Switch);

@@ -47,4 +47,12 @@ public static class KpuMetrics
     /// <summary>Live subscriptions (a connection following one contest in one region) held by this gateway.</summary>
     public static readonly UpDownCounter<long> LiveSubscriptions = Meter.CreateUpDownCounter<long>(
         "kpu.live.subscriptions", "{subscription}", "Live hub subscriptions held by this gateway");
+
+    /// <summary>CSV export downloads this gateway is sending now (bounded by <c>Export:MaxConcurrentDownloads</c>).</summary>
+    public static readonly UpDownCounter<long> ExportDownloads = Meter.CreateUpDownCounter<long>(
+        "kpu.export.downloads", "{download}", "CSV export downloads in flight on this gateway");
+
+    /// <summary>Export snapshots generated, by <c>contest</c>: each is one scan of the ledger.</summary>
+    public static readonly Counter<long> ExportSnapshots = Meter.CreateCounter<long>(
+        "kpu.export.snapshots", "{snapshot}", "CSV export snapshots generated (one ledger scan each), by contest");
 }

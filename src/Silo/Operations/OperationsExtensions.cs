@@ -56,25 +56,33 @@ public static class OperationsExtensions
 
     public static IEndpointRouteBuilder MapKpuOperations(this IEndpointRouteBuilder endpoints)
     {
-        endpoints.MapHealthChecks(LivePath, new HealthCheckOptions { Predicate = _ => false, ResponseWriter = WriteAsync });
-        endpoints.MapHealthChecks(ReadyPath, new HealthCheckOptions { Predicate = check => check.Tags.Contains(ReadyTag), ResponseWriter = WriteAsync });
-        endpoints.MapPrometheusScrapingEndpoint(MetricsPath);
+        endpoints.MapHealthChecks(LivePath, new HealthCheckOptions { Predicate = _ => false, ResponseWriter = WriteAsync })
+            .WithMetadata(ManagementAlso.Instance);
+        endpoints.MapHealthChecks(ReadyPath, new HealthCheckOptions { Predicate = check => check.Tags.Contains(ReadyTag), ResponseWriter = WriteAsync })
+            .WithMetadata(ManagementAlso.Instance);
+        endpoints.MapPrometheusScrapingEndpoint(MetricsPath).WithMetadata(ManagementOnly.Instance);
         return endpoints;
     }
 
-    /// <summary>Each check's verdict and reason, so that an operator reading a failed probe knows what to fix.</summary>
+    /// <summary>
+    /// On the management port each check's verdict and reason, so that an operator reading a failed probe knows what to
+    /// fix; on the public port the verdict alone, since reasons name hosts, silos and errors an outsider has no use for.
+    /// </summary>
     private static Task WriteAsync(HttpContext http, HealthReport report)
     {
         http.Response.ContentType = "application/json";
+        var detailed = http.RequestServices.GetService<ManagementListener>()?.Serves(http) == true;
         return JsonSerializer.SerializeAsync(http.Response.Body, new
         {
             status = report.Status.ToString(),
-            checks = report.Entries.ToDictionary(e => e.Key, e => new
-            {
-                status = e.Value.Status.ToString(),
-                description = e.Value.Description,
-                error = e.Value.Exception?.Message,
-            }),
+            checks = detailed
+                ? report.Entries.ToDictionary(e => e.Key, e => (object)new
+                {
+                    status = e.Value.Status.ToString(),
+                    description = e.Value.Description,
+                    error = e.Value.Exception?.Message,
+                })
+                : new Dictionary<string, object>(),
         }, cancellationToken: http.RequestAborted);
     }
 }

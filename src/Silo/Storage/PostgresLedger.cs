@@ -59,9 +59,17 @@ public sealed partial class PostgresLedger : ILedger, IAsyncDisposable
                 command.Parameters.AddWithValue("limit", limit);
             }, cancellationToken);
 
-    public async IAsyncEnumerable<AcceptedForm> ReadLatestAsync(string contest, [EnumeratorCancellation] CancellationToken cancellationToken = default)
+    public IAsyncEnumerable<AcceptedForm> ReadLatestAsync(string contest, CancellationToken cancellationToken = default) =>
+        ReadLatestAsync(_database, contest, cancellationToken);
+
+    /// <summary>
+    /// <see cref="ReadLatestAsync(string, CancellationToken)"/> on any data source: the gateway's export reads with a
+    /// small pool of its own (or a replica's), never with the one forms are appended through.
+    /// </summary>
+    public static async IAsyncEnumerable<AcceptedForm> ReadLatestAsync(NpgsqlDataSource database, string contest,
+        [EnumeratorCancellation] CancellationToken cancellationToken = default)
     {
-        await using var connection = await OpenAsync(cancellationToken);
+        await using var connection = await OpenAsync(database, cancellationToken);
         await using var command = new NpgsqlCommand(
             $"SELECT DISTINCT ON (tps) {Columns} FROM kpu_ledger WHERE contest = @contest ORDER BY tps, version DESC", connection);
         command.Parameters.AddWithValue("contest", contest);
@@ -90,11 +98,13 @@ public sealed partial class PostgresLedger : ILedger, IAsyncDisposable
         await Task.WhenAll([.. _writers, .. _readers]);
     }
 
-    private async Task<NpgsqlConnection> OpenAsync(CancellationToken cancellationToken)
+    private Task<NpgsqlConnection> OpenAsync(CancellationToken cancellationToken) => OpenAsync(_database, cancellationToken);
+
+    private static async Task<NpgsqlConnection> OpenAsync(NpgsqlDataSource database, CancellationToken cancellationToken)
     {
         try
         {
-            return await _database.OpenConnectionAsync(cancellationToken);
+            return await database.OpenConnectionAsync(cancellationToken);
         }
         catch (Exception e) when (e is NpgsqlException or TimeoutException)
         {

@@ -16,6 +16,7 @@ public sealed class LocalCluster(PostgresServer postgres, int silos, int gateway
     private readonly List<Uri> _siloHttp = [];
     private readonly List<KpuProcess> _gateways = [];
     private readonly List<Uri> _gatewayAddresses = [];
+    private readonly List<Uri> _gatewayManagement = [];
     private int _silosStarted;
 
     /// <summary>The owner's: what <c>migrate</c> uses, and silos and gateways too unless they run as the application role.</summary>
@@ -27,6 +28,9 @@ public sealed class LocalCluster(PostgresServer postgres, int silos, int gateway
     public Uri GatewayAddress => _gatewayAddresses[0];
 
     public IReadOnlyList<Uri> GatewayAddresses => _gatewayAddresses;
+
+    /// <summary>Where the gateway at <paramref name="gateway"/> serves its operators (metrics, dashboard, detailed health).</summary>
+    public Uri ManagementOf(Uri gateway) => _gatewayManagement[_gatewayAddresses.IndexOf(gateway)];
 
     /// <summary>The running silos, oldest first.</summary>
     public IReadOnlyList<KpuProcess> Silos => _silos;
@@ -57,8 +61,14 @@ public sealed class LocalCluster(PostgresServer postgres, int silos, int gateway
         for (var i = 0; i < gateways; i++)
         {
             var address = new Uri($"http://127.0.0.1:{FreePorts.Next()}");
+            var management = new Uri($"http://127.0.0.1:{FreePorts.Next()}");
             _gatewayAddresses.Add(address);
-            _gateways.Add(KpuProcess.Gateway($"gateway-{i}", Environment(new() { ["ASPNETCORE_URLS"] = address.ToString() })).Start());
+            _gatewayManagement.Add(management);
+            _gateways.Add(KpuProcess.Gateway($"gateway-{i}", Environment(new()
+            {
+                ["ASPNETCORE_URLS"] = address.ToString(),
+                ["Management__Urls"] = management.ToString(),
+            })).Start());
         }
         foreach (var address in _gatewayAddresses)
         {
@@ -112,7 +122,7 @@ public sealed class LocalCluster(PostgresServer postgres, int silos, int gateway
         _silos[index].Start();
     }
 
-    /// <summary>Where a running silo serves its probes and metrics.</summary>
+    /// <summary>Where a running silo serves its probes and metrics (its management URL).</summary>
     public Uri HttpOf(KpuProcess silo) => _siloHttp[_silos.IndexOf(silo)];
 
     /// <summary>Grain activations a silo reports in its Prometheus metrics, by grain type (Orleans' own types left out).</summary>
@@ -132,6 +142,7 @@ public sealed class LocalCluster(PostgresServer postgres, int silos, int gateway
         await Task.WhenAll(_silos.Select(s => s.StopAsync(TimeSpan.FromSeconds(60))));
         _gateways.Clear();
         _gatewayAddresses.Clear();
+        _gatewayManagement.Clear();
         _silos.Clear();
         _siloHttp.Clear();
     }
@@ -170,7 +181,8 @@ public sealed class LocalCluster(PostgresServer postgres, int silos, int gateway
             ["Orleans__GatewayPort"] = FreePorts.Next().ToString(),
             ["POD_NAME"] = name,
             ["POD_IP"] = "127.0.0.1",
-            ["ASPNETCORE_URLS"] = http.ToString(),
+            // A silo serves only operations, on its management URL.
+            ["Management__Urls"] = http.ToString(),
         })).Start();
         _silos.Add(silo);
         _siloHttp.Add(http);
@@ -183,6 +195,8 @@ public sealed class LocalCluster(PostgresServer postgres, int silos, int gateway
         {
             ["Orleans__ServiceId"] = "kpu-crash-test",
             ["Reconciliation__Interval"] = "00:00:02",
+            // Tests read the export right after their forms: a fresh snapshot each time, unless a test says otherwise.
+            ["Export__SnapshotInterval"] = "00:00:00.001",
             ["Logging__LogLevel__Default"] = "Warning",
             ["Logging__LogLevel__KpuOrleans"] = "Information",
             ["Logging__Console__FormatterOptions__TimestampFormat"] = "HH:mm:ss.fff ",
