@@ -17,7 +17,7 @@ public static class ExportExtensions
             .Validate(o => o.SnapshotInterval > TimeSpan.Zero && o.MaxConcurrentDownloads > 0 && o.MinBytesPerSecond > 0 && o.ReadConnections > 0,
                 $"{ExportOptions.Section}: SnapshotInterval, MaxConcurrentDownloads, MinBytesPerSecond and ReadConnections must be positive")
             .ValidateOnStart();
-        if (builder.Configuration.KpuConnectionString() is { } primary)
+        if (builder.KpuStorage().ConnectionString is { } primary)
         {
             var connectionString = builder.Configuration.GetConnectionString(PostgresExportSource.ReplicaConnectionStringName) is { Length: > 0 } replica
                 ? replica : primary;
