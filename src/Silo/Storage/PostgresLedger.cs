@@ -208,10 +208,11 @@ public sealed partial class PostgresLedger : ILedger, IAsyncDisposable
     {
         try
         {
-            return await _database.OpenConnectionAsync(cancellationToken);
+            return Reached(await _database.OpenConnectionAsync(cancellationToken));
         }
         catch (Exception e) when (e is NpgsqlException or TimeoutException)
         {
+            NoteUnreachable();
             throw new LedgerUnavailableException("The result ledger cannot be reached.", e);
         }
     }
