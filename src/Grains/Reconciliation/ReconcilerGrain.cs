@@ -56,12 +56,19 @@ public sealed class ReconcilerGrain(
         _targets = await TargetsAsync();
         _seen = [];
         var healed = new List<string>();
-        foreach (var contest in registry.Contests)
+        try
         {
-            await CheckAsync(contest.Id, registry.Get(contest.Scope), healed);
+            foreach (var contest in registry.Contests)
+            {
+                await CheckAsync(contest.Id, registry.Get(contest.Scope), healed);
+            }
         }
-        _previousTargets = _targets;
-        _previousSeen = _seen;
+        finally
+        {
+            // Even a pass cut short (the ledger failing over) leaves what it saw for the next one.
+            _previousTargets = _targets;
+            _previousSeen = _seen;
+        }
         if (healed.Count > 0) logger.LogWarning("Reconciliation healed {Count} nodes: {Nodes}", healed.Count, string.Join(", ", healed.Take(20)));
         return [.. healed];
     }
@@ -78,8 +85,13 @@ public sealed class ReconcilerGrain(
         }
     }
 
+    /// <param name="belowDamage">
+    /// Whether an ancestor is proven to hold lost rows: then being ahead now is proof enough (a node ahead only for a
+    /// moment is rebuilt for nothing, which costs a read). The ancestor rebuilds from the ledger, not from its children,
+    /// so a damaged child left alone would hide below an exact parent where no later walk looks.
+    /// </param>
     /// <returns>Whether the node (or something below it) lagged.</returns>
-    private async Task<bool> CheckAsync(string contest, RegionInfo region, List<string> healed)
+    private async Task<bool> CheckAsync(string contest, RegionInfo region, List<string> healed, bool belowDamage = false)
     {
         var key = (contest, region.Code);
         // No target: the ledger holds nothing below the node (any more).
@@ -90,18 +102,18 @@ public sealed class ReconcilerGrain(
         var version = tally.Tally.Version;
         lock (_seen) _seen[key] = version;
         var lags = _previousTargets.TryGetValue(key, out var previousTarget) && version < previousTarget;
-        var damaged = _previousSeen.TryGetValue(key, out var seen) && seen > target;
+        var damaged = (_previousSeen.TryGetValue(key, out var seen) && seen > target) || (belowDamage && version > target);
         if (!lags && !damaged && version <= target) return false;
 
         // Also below a node that is only ahead for now, so that the next pass knows what its children showed.
         var childLagged = region.Level != Level.Village
-            && (await Task.WhenAll(region.Children.Select(child => CheckAsync(contest, registry.Get(child), healed)))).Any(lagged => lagged);
+            && (await Task.WhenAll(region.Children.Select(child => CheckAsync(contest, registry.Get(child), healed, damaged)))).Any(lagged => lagged);
         if (damaged)
         {
             // The children are rebuilt by now (the walk above): each level reads its own source, the province its regencies.
-            if (region.Level == Level.Village)
-                await Task.WhenAll(region.Children.Select(tps => Bounded(async () => { await GrainFactory.GetGrain<ITpsGrain>(tps).Reload(); return 0; })));
             await Bounded(grain.Rebuild);
+            if (region.Level == Level.Village)
+                await Task.WhenAll(region.Children.Select(tps => Bounded(() => ReloadAsync(tps))));
             // What it showed before is no evidence against it now.
             lock (_seen) _seen.Remove(key);
             lock (healed) healed.Add($"{contest}/{region.Code} (rebuilt: ahead of the ledger)");
@@ -114,6 +126,21 @@ public sealed class ReconcilerGrain(
             lock (healed) healed.Add($"{contest}/{region.Code}");
         }
         return lags;
+    }
+
+    /// <summary>A TPS re-reads its forms; one that cannot now is tried again if its village is still ahead next pass.</summary>
+    private async Task<bool> ReloadAsync(string tps)
+    {
+        try
+        {
+            await GrainFactory.GetGrain<ITpsGrain>(tps).Reload();
+            return true;
+        }
+        catch (Exception e)
+        {
+            logger.LogWarning(e, "TPS {Tps} could not re-read its forms", tps);
+            return false;
+        }
     }
 
     private async Task<T> Bounded<T>(Func<Task<T>> call)

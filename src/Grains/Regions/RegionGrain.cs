@@ -182,6 +182,14 @@ public abstract class RegionGrain(
             var read = children.Where(c => c.Contest == contest.Id && IsChild(c)).ToDictionary(c => c.Region, StringComparer.Ordinal);
             if (read.Count == held.Count && read.All(c => held.TryGetValue(c.Key, out var h) && h.Digest == c.Value.Digest && h.Tally.SameCounts(c.Value.Tally)))
                 continue;
+            // A child whose last report shows more than its source holds may still hold it: left alone, it would hide
+            // below this region once this region is exact, where no reconciliation walk looks.
+            foreach (var (code, h) in held)
+            {
+                var now = read.GetValueOrDefault(code);
+                if (h.Tally.Version > (now?.Tally.Version ?? 0) || (now is not null && h.Tally.Version == now.Tally.Version && h.Digest != now.Digest))
+                    OnChildAhead(code);
+            }
             logger.LogWarning("{Region} {Contest} held {Held} but its children's source says {Read}: rebuilt from it",
                 Region.Code, contest.Id, _totals[contest.Id], read.Values.Aggregate(Tally.Zero(contest.Candidates.Count), (sum, c) => sum.Plus(c.Tally)));
             held.Clear();
@@ -195,6 +203,12 @@ public abstract class RegionGrain(
         }
         return changed;
     }
+
+    /// <summary>
+    /// Called for a child whose report shows more than this region's source holds: a level that reads the ledger tells
+    /// it to rebuild (or a TPS to re-read its forms). It does not wait: the child may be waiting on this region.
+    /// </summary>
+    protected virtual void OnChildAhead(string child) { }
 
     private bool IsChild(TallySnapshot report) => _totals.ContainsKey(report.Contest) && registry.Find(report.Region)?.Parent == Region.Code;
 

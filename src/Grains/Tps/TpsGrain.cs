@@ -54,8 +54,10 @@ public sealed class TpsGrain(
         if (!errors.IsEmpty) return SubmitOutcome.Invalid(errors);
         if (form.Tps != _tps.Code) throw new ArgumentException($"form for {form.Tps} sent to TPS grain {_tps.Code}");
 
-        // Rows read before a failover may be gone from the ledger: judge against what it holds now.
-        if (ledger.Generation != _loadedIn && !await TryReloadAsync())
+        // Rows read before a failover may be gone from the ledger: judge against what it holds now. A 200 or 409 rests
+        // on a row this grain holds, so the ledger is asked again before one is answered.
+        var stale = ledger.Generation != _loadedIn || Judge(form) is not null;
+        if (stale && !await TryReloadAsync())
             return SubmitOutcome.Unavailable("The result ledger is unavailable; nothing was accepted. Retry later.");
         if (Judge(form) is { } judged) return judged;
         if (form.Version > 1 && await CertifiedAboveAsync(form.Contest) is { } certified)
