@@ -34,6 +34,13 @@ public interface ILedger
     /// must reach, and by summing, what every region above it must reach (the reconciliation's yardstick).
     /// </summary>
     Task<IReadOnlyList<VersionSum>> ReadVersionSumsAsync(CancellationToken cancellationToken = default);
+
+    /// <summary>
+    /// Grows each time the store is reached again after it failed (a restart or a failover of the database). A
+    /// failover to a standby that had not received every commit loses rows that were acknowledged: whatever was read
+    /// in an earlier generation may hold rows the store no longer has, so a cache of it (a TPS grain) reads again. A store that cannot fail over stays at 0.
+    /// </summary>
+    long Generation => 0;
 }
 
 public sealed record VersionSum(string Contest, string Village, long Version);

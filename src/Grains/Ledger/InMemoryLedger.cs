@@ -19,6 +19,9 @@ public sealed class InMemoryLedger(InMemoryFreezes? freezes = null) : ILedger
     private readonly Dictionary<string, HashSet<string>> _tpsByVillage = new(StringComparer.Ordinal);
     private readonly Lock _gate = new();
 
+    /// <summary>Nothing to fail over: what this process holds is all there is.</summary>
+    public long Generation => 0;
+
     public Task<AppendResult> AppendAsync(AcceptedForm entry, CancellationToken cancellationToken = default)
     {
         if (entry.Form.Version == 1) return Task.FromResult(Append(entry));

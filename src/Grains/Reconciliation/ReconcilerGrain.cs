@@ -1,6 +1,7 @@
 using KpuOrleans.Ledger;
 using KpuOrleans.Regions;
 using KpuOrleans.Registry;
+using KpuOrleans.Tps;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 
@@ -10,12 +11,18 @@ namespace KpuOrleans.Reconciliation;
 /// Wakes what nobody calls (DESIGN.md invariant 4). A crash can swallow a report: a TPS that committed a form but died
 /// before telling its village, a region that applied reports but died before passing them on. Nobody will call those
 /// nodes again, so this pass compares every node's version with the ledger and tells the ones that lag to catch up.
+/// A database failover to a standby that missed commits does the opposite: nodes hold forms the ledger lost. Those
+/// are rebuilt from the ledger, children before parents, and the TPS below a rebuilt village read their forms again.
 /// </summary>
 /// <remarks>
 /// A node's version is the sum of the latest form versions below it, so the ledger alone says what it must reach.
 /// Forms in flight make a live node lag for a moment; it is only healed if it still lags, now, the target of the
-/// previous pass. The check starts at each contest's scope and descends only into lagging nodes: one grain call per
-/// contest per pass when all is well.
+/// previous pass. Likewise a node may be ahead of a target for a moment (a form committed between reading the target
+/// and the node); it is only rebuilt if the version it had at the previous pass exceeds the target read now, after
+/// it: with no row lost, the ledger only grows, so that proves it holds rows the ledger no longer has. The check
+/// starts at each contest's scope and descends only into nodes that lag or are ahead: one grain call per contest per
+/// pass when all is well. Content that differs at an equal version sum is caught where it meets the truth: a
+/// parent told another content for a version it holds rebuilds (RegionGrain.Apply).
 /// </remarks>
 public sealed class ReconcilerGrain(
     ILedger ledger,
@@ -26,6 +33,10 @@ public sealed class ReconcilerGrain(
     // After a cold start every node lags: bound the calls in flight so the walk does not swamp the cluster.
     private readonly SemaphoreSlim _calls = new(32);
     private Dictionary<(string Contest, string Region), long> _previousTargets = [];
+    private Dictionary<(string Contest, string Region), long> _targets = [];
+
+    /// <summary>The versions the nodes visited showed, at this pass and the one before.</summary>
+    private Dictionary<(string Contest, string Region), long> _seen = [], _previousSeen = [];
 
     public override Task OnActivateAsync(CancellationToken cancellationToken)
     {
@@ -42,14 +53,23 @@ public sealed class ReconcilerGrain(
 
     public async Task<string[]> RunPass()
     {
-        var targets = await TargetsAsync();
+        _targets = await TargetsAsync();
+        _seen = [];
         var healed = new List<string>();
-        foreach (var contest in registry.Contests)
+        try
         {
-            await CheckAsync(contest.Id, registry.Get(contest.Scope), healed);
+            foreach (var contest in registry.Contests)
+            {
+                await CheckAsync(contest.Id, registry.Get(contest.Scope), healed);
+            }
         }
-        _previousTargets = targets;
-        if (healed.Count > 0) logger.LogWarning("Reconciliation told {Count} lagging nodes to catch up: {Nodes}", healed.Count, string.Join(", ", healed.Take(20)));
+        finally
+        {
+            // Even a pass cut short (the ledger failing over) leaves what it saw for the next one.
+            _previousTargets = _targets;
+            _previousSeen = _seen;
+        }
+        if (healed.Count > 0) logger.LogWarning("Reconciliation healed {Count} nodes: {Nodes}", healed.Count, string.Join(", ", healed.Take(20)));
         return [.. healed];
     }
 
@@ -65,23 +85,62 @@ public sealed class ReconcilerGrain(
         }
     }
 
+    /// <param name="belowDamage">
+    /// Whether an ancestor is proven to hold lost rows: then being ahead now is proof enough (a node ahead only for a
+    /// moment is rebuilt for nothing, which costs a read). The ancestor rebuilds from the ledger, not from its children,
+    /// so a damaged child left alone would hide below an exact parent where no later walk looks.
+    /// </param>
     /// <returns>Whether the node (or something below it) lagged.</returns>
-    private async Task<bool> CheckAsync(string contest, RegionInfo region, List<string> healed)
+    private async Task<bool> CheckAsync(string contest, RegionInfo region, List<string> healed, bool belowDamage = false)
     {
-        if (!_previousTargets.TryGetValue((contest, region.Code), out var target)) return false;
+        var key = (contest, region.Code);
+        // No target: the ledger holds nothing below the node (any more).
+        var target = _targets.GetValueOrDefault(key);
         var grain = GrainFactory.GetRegionGrain(region);
         var tally = await Bounded(() => grain.GetTally(contest));
-        if (tally is null || tally.Tally.Version >= target) return false;
+        if (tally is null) return false;
+        var version = tally.Tally.Version;
+        lock (_seen) _seen[key] = version;
+        var lags = _previousTargets.TryGetValue(key, out var previousTarget) && version < previousTarget;
+        var damaged = (_previousSeen.TryGetValue(key, out var seen) && seen > target) || (belowDamage && version > target);
+        if (!lags && !damaged && version <= target) return false;
 
+        // Also below a node that is only ahead for now, so that the next pass knows what its children showed.
         var childLagged = region.Level != Level.Village
-            && (await Task.WhenAll(region.Children.Select(child => CheckAsync(contest, registry.Get(child), healed)))).Any(lagged => lagged);
+            && (await Task.WhenAll(region.Children.Select(child => CheckAsync(contest, registry.Get(child), healed, damaged)))).Any(lagged => lagged);
+        if (damaged)
+        {
+            // The children are rebuilt by now (the walk above): each level reads its own source, the province its regencies.
+            await Bounded(grain.Rebuild);
+            if (region.Level == Level.Village)
+                await Task.WhenAll(region.Children.Select(tps => Bounded(() => ReloadAsync(tps))));
+            // What it showed before is no evidence against it now.
+            lock (_seen) _seen.Remove(key);
+            lock (healed) healed.Add($"{contest}/{region.Code} (rebuilt: ahead of the ledger)");
+            return false;
+        }
         // A lagging child heals and reports up by itself; a region whose children are all current lost their reports.
-        if (!childLagged)
+        if (lags && !childLagged)
         {
             await Bounded(async () => { await grain.CatchUp(); return 0; });
             lock (healed) healed.Add($"{contest}/{region.Code}");
         }
-        return true;
+        return lags;
+    }
+
+    /// <summary>A TPS re-reads its forms; one that cannot now is tried again if its village is still ahead next pass.</summary>
+    private async Task<bool> ReloadAsync(string tps)
+    {
+        try
+        {
+            await GrainFactory.GetGrain<ITpsGrain>(tps).Reload();
+            return true;
+        }
+        catch (Exception e)
+        {
+            logger.LogWarning(e, "TPS {Tps} could not re-read its forms", tps);
+            return false;
+        }
     }
 
     private async Task<T> Bounded<T>(Func<Task<T>> call)

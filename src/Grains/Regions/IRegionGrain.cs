@@ -8,7 +8,8 @@ public interface IRegionGrain : ITallyGrain
 {
     /// <summary>
     /// A child's latest tallies. Each carries the child's version: a report not newer than the one already applied
-    /// for that child is ignored, so reports may arrive twice, late or out of order (DESIGN.md invariant 3).
+    /// for that child is ignored, so reports may arrive twice, late or out of order (DESIGN.md invariant 3). A report
+    /// with the held version but other content means rows were lost: the region rebuilds (<see cref="Rebuild"/>).
     /// </summary>
     Task Report(TallySnapshot[] tallies);
 
@@ -17,6 +18,14 @@ public interface IRegionGrain : ITallyGrain
     /// whatever is newer, healing reports lost in a crash. The reconciliation pass calls it on nodes that lag.
     /// </summary>
     Task CatchUp();
+
+    /// <summary>
+    /// Re-reads what the children hold now, as <see cref="CatchUp"/> does, and takes it as it is: lower versions
+    /// included, and children that have nothing are dropped. The repair of a node ahead of the ledger (acknowledged rows
+    /// lost in a database failover); the reconciliation pass calls it, children before parents.
+    /// </summary>
+    /// <returns>Whether anything changed.</returns>
+    Task<bool> Rebuild();
 
     /// <summary>
     /// The certificate now in force (null: none) for <paramref name="contest"/> in <paramref name="region"/>: this

@@ -1,7 +1,9 @@
+using System.Collections.Concurrent;
 using KpuOrleans.Certification;
 using KpuOrleans.Ledger;
 using KpuOrleans.Registry;
 using KpuOrleans.Tallies;
+using KpuOrleans.Tps;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 
@@ -29,6 +31,38 @@ public abstract class LedgerRegionGrain(
     {
         var tps = (await ledger.ReadLatestUnderAsync(Region.Code)).Select(form => FormTallies.Of(form, Registry.FindContest(form.Form.Contest)!));
         return RollUp(Region.Code, tps);
+    }
+
+    /// <summary>Children told to rebuild that have not confirmed it yet; told again every second until they do.</summary>
+    private readonly ConcurrentDictionary<string, bool> _aheadChildren = new(StringComparer.Ordinal);
+    private IGrainTimer? _repairs;
+
+    protected override void OnChildAhead(string child)
+    {
+        // Once this region is exact, nothing above it shows the child's damage: the telling must not be lost.
+        if (!_aheadChildren.TryAdd(child, true)) return;
+        Repair(child);
+        _repairs ??= this.RegisterGrainTimer(_ =>
+        {
+            if (_aheadChildren.IsEmpty)
+            {
+                _repairs?.Dispose();
+                _repairs = null;
+            }
+            foreach (var pending in _aheadChildren.Keys) Repair(pending);
+            return Task.CompletedTask;
+        }, TimeSpan.FromSeconds(1), TimeSpan.FromSeconds(1));
+    }
+
+    private void Repair(string child)
+    {
+        var region = Registry.Get(child);
+        Task repair = region.Level == Level.Tps ? GrainFactory.GetGrain<ITpsGrain>(child).Reload() : GrainFactory.GetRegionGrain(region).Rebuild();
+        repair.ContinueWith(done =>
+        {
+            if (done.IsCompletedSuccessfully) _aheadChildren.TryRemove(child, out _);
+            else Logger.LogWarning(done.Exception, "{Child} could not be told to rebuild; telling it again", child);
+        }, TaskScheduler.Default);
     }
 
     /// <summary>

@@ -58,18 +58,7 @@ public abstract class RegionGrain(
         Region = registry.Get(this.GetPrimaryKeyString());
         _flush = new FlushSchedule(this, options.Value.FlushInterval, FlushAsync, logger);
         _watchers = new TallyWatchers(this, Snapshot, logger);
-        foreach (var contest in Region.Contests)
-        {
-            var total = Tally.Zero(contest.Candidates.Count);
-            DateTimeOffset? updatedAt = null;
-            foreach (var child in ChildrenOf(contest.Id).Values)
-            {
-                total = total.Plus(child.Tally);
-                if (updatedAt is null || child.UpdatedAt > updatedAt) updatedAt = child.UpdatedAt;
-            }
-            _totals[contest.Id] = total;
-            _updatedAt[contest.Id] = updatedAt;
-        }
+        foreach (var contest in Region.Contests) Recompute(contest);
         if (Region.Level is Level.District or Level.Regency or Level.Province)
         {
             string[] certifying = Region.Level == Level.District ? [Region.Code] : [Region.Code, .. Region.Children];
@@ -86,14 +75,19 @@ public abstract class RegionGrain(
         if (_flush.HasPending || _unsaved) await FlushAsync([.. Region.Contests.Select(c => c.Id)]);
     }
 
-    public Task Report(TallySnapshot[] tallies)
+    public async Task Report(TallySnapshot[] tallies)
     {
         KpuMetrics.RegionReports.Add(tallies.Length, new KeyValuePair<string, object?>("level", Region.Level.ToApiName()));
-        Apply(tallies);
-        return Task.CompletedTask;
+        if (Apply(tallies)) await Rebuild();
     }
 
-    public async Task CatchUp() => Apply(await ReadChildrenAsync());
+    public async Task CatchUp()
+    {
+        var children = (await ReadChildrenAsync()).ToList();
+        if (Apply(children)) Replace(children);
+    }
+
+    public async Task<bool> Rebuild() => Replace([.. await ReadChildrenAsync()]);
 
     public Task Certified(string contest, string region, CertificateSeal? seal)
     {
@@ -130,18 +124,31 @@ public abstract class RegionGrain(
     }
 
     /// <summary>Applies each report newer than what this region holds for that child (DESIGN.md invariant 3).</summary>
-    private void Apply(IEnumerable<TallySnapshot> reports)
+    /// <returns>
+    /// Whether a report had the version held for its child with other content. Versions only grow while the ledger
+    /// keeps every row, so one of the two comes from rows a failover lost: only the children's source can tell which.
+    /// </returns>
+    private bool Apply(IEnumerable<TallySnapshot> reports)
     {
+        var conflicting = false;
         foreach (var report in reports)
         {
-            if (!_totals.TryGetValue(report.Contest, out var total) || registry.Find(report.Region)?.Parent != Region.Code)
+            if (!IsChild(report))
             {
                 logger.LogWarning("{Region} ignored a report for {Contest} from {Child}, which is not its child in that contest",
                     Region.Code, report.Contest, report.Region);
                 continue;
             }
+            var total = _totals[report.Contest];
             var children = ChildrenOf(report.Contest);
             children.TryGetValue(report.Region, out var previous);
+            if (previous is { Digest: { } held } && report.Tally.Version == previous.Tally.Version && report.Digest is { } reported && reported != held)
+            {
+                logger.LogWarning("{Region} holds {Child} {Contest} v{Version} with other content than reported now; it rebuilds from its children's source",
+                    Region.Code, report.Region, report.Contest, report.Tally.Version);
+                conflicting = true;
+                continue;
+            }
             // An equal version is the same content; it is taken only to fill in a digest that state stored before
             // digests existed lacks.
             if (previous is not null && report.Tally.Version <= previous.Tally.Version
@@ -155,6 +162,67 @@ public abstract class RegionGrain(
             _flush.MarkChanged(report.Contest);
             _watchers.Changed(report.Contest);
         }
+        return conflicting;
+    }
+
+    /// <summary>
+    /// Takes <paramref name="children"/>, read from the children's source of truth, as this region's children: a lower
+    /// version replaces a higher one and a child missing from it is dropped. Nothing is pushed with this power: a
+    /// report in flight can be stale and only a read of the source is current, so idempotence (DESIGN.md invariant 3)
+    /// holds for every report. A stale report that lands later with a higher version makes this region ahead of the
+    /// ledger again, which the next reconciliation passes see and rebuild.
+    /// </summary>
+    /// <returns>Whether anything changed.</returns>
+    private bool Replace(IReadOnlyCollection<TallySnapshot> children)
+    {
+        var changed = false;
+        foreach (var contest in Region.Contests)
+        {
+            var held = ChildrenOf(contest.Id);
+            var read = children.Where(c => c.Contest == contest.Id && IsChild(c)).ToDictionary(c => c.Region, StringComparer.Ordinal);
+            if (read.Count == held.Count && read.All(c => held.TryGetValue(c.Key, out var h) && h.Digest == c.Value.Digest && h.Tally.SameCounts(c.Value.Tally)))
+                continue;
+            // A child whose last report shows more than its source holds may still hold it: left alone, it would hide
+            // below this region once this region is exact, where no reconciliation walk looks.
+            foreach (var (code, h) in held)
+            {
+                var now = read.GetValueOrDefault(code);
+                if (h.Tally.Version > (now?.Tally.Version ?? 0) || (now is not null && h.Tally.Version == now.Tally.Version && h.Digest != now.Digest))
+                    OnChildAhead(code);
+            }
+            logger.LogWarning("{Region} {Contest} held {Held} but its children's source says {Read}: rebuilt from it",
+                Region.Code, contest.Id, _totals[contest.Id], read.Values.Aggregate(Tally.Zero(contest.Candidates.Count), (sum, c) => sum.Plus(c.Tally)));
+            held.Clear();
+            foreach (var (code, child) in read) held[code] = child;
+            Recompute(contest);
+            _digests.Remove(contest.Id);
+            _unsaved = true;
+            _flush.MarkChanged(contest.Id);
+            _watchers.Changed(contest.Id);
+            changed = true;
+        }
+        return changed;
+    }
+
+    /// <summary>
+    /// Called for a child whose report shows more than this region's source holds: a level that reads the ledger tells
+    /// it to rebuild (or a TPS to re-read its forms). It does not wait: the child may be waiting on this region.
+    /// </summary>
+    protected virtual void OnChildAhead(string child) { }
+
+    private bool IsChild(TallySnapshot report) => _totals.ContainsKey(report.Contest) && registry.Find(report.Region)?.Parent == Region.Code;
+
+    private void Recompute(Contest contest)
+    {
+        var total = Tally.Zero(contest.Candidates.Count);
+        DateTimeOffset? updatedAt = null;
+        foreach (var child in ChildrenOf(contest.Id).Values)
+        {
+            total = total.Plus(child.Tally);
+            if (updatedAt is null || child.UpdatedAt > updatedAt) updatedAt = child.UpdatedAt;
+        }
+        _totals[contest.Id] = total;
+        _updatedAt[contest.Id] = updatedAt;
     }
 
     private TallySnapshot Snapshot(string contest) =>

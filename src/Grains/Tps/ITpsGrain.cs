@@ -16,6 +16,12 @@ public interface ITpsGrain : ITallyGrain
     /// <returns>Whether the TPS holds an accepted form of <paramref name="contest"/>.</returns>
     Task<bool> Settle(string contest);
 
+    /// <summary>
+    /// Reads this TPS's forms from the ledger again and reports any change: a failover may have lost rows it held.
+    /// The reconciliation pass calls it on the TPS of a village it rebuilds.
+    /// </summary>
+    Task Reload();
+
     /// <summary>Every accepted version of the form for <paramref name="contest"/>, oldest first (empty if none).</summary>
     [AlwaysInterleave]
     Task<AcceptedForm[]> GetHistory(string contest);

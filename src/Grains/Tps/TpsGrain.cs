@@ -28,6 +28,9 @@ public sealed class TpsGrain(
     private FlushSchedule _flush = null!;
     private TallyWatchers _watchers = null!;
 
+    /// <summary>The ledger's generation when the history was read.</summary>
+    private long _loadedIn;
+
     public override async Task OnActivateAsync(CancellationToken cancellationToken)
     {
         _tps = registry.Get(this.GetPrimaryKeyString());
@@ -52,6 +55,11 @@ public sealed class TpsGrain(
         if (!errors.IsEmpty) return SubmitOutcome.Invalid(errors);
         if (form.Tps != _tps.Code) throw new ArgumentException($"form for {form.Tps} sent to TPS grain {_tps.Code}");
 
+        // Rows read before a failover may be gone from the ledger: judge against what it holds now. A 200 or 409 rests
+        // on a row this grain holds, so the ledger is asked again before one is answered.
+        var stale = ledger.Generation != _loadedIn || Judge(form) is not null;
+        if (stale && !await TryReloadAsync())
+            return SubmitOutcome.Unavailable("The result ledger is unavailable; nothing was accepted. Retry later.");
         if (Judge(form) is { } judged) return judged;
         if (form.Version > 1 && rights != SubmitterRights.BeyondCorrectionLimit && OverLimit(form) is { } limited) return limited;
         if (form.Version > 1 && await CertifiedAboveAsync(form.Contest) is { } certified)
@@ -181,10 +189,48 @@ public sealed class TpsGrain(
         return history;
     }
 
+    public async Task Reload()
+    {
+        var before = _history.ToDictionary(h => h.Key, h => h.Value.Count == 0 ? null : h.Value[^1]);
+        await LoadAsync(CancellationToken.None);
+        foreach (var contest in before.Keys.Union(_history.Keys))
+        {
+            var now = _history.TryGetValue(contest, out var history) && history.Count > 0 ? history[^1] : null;
+            if (SameRow(before.GetValueOrDefault(contest), now)) continue;
+            logger.LogWarning("TPS {Tps} held {Contest} v{Held} but the ledger holds v{Now}: rows were lost (a database failover?)",
+                _tps.Code, contest, before.GetValueOrDefault(contest)?.Form.Version ?? 0, now?.Form.Version ?? 0);
+            // The village takes a lower version only when rebuilt; the reconciliation pass sees it ahead and does that.
+            _flush.MarkChanged(contest);
+            _watchers.Changed(contest);
+        }
+    }
+
+    private async Task<bool> TryReloadAsync()
+    {
+        try
+        {
+            await Reload();
+            return true;
+        }
+        catch (LedgerUnavailableException e)
+        {
+            logger.LogWarning(e, "Ledger unavailable; TPS {Tps} could not re-read its forms", _tps.Code);
+            return false;
+        }
+    }
+
+    private static bool SameRow(AcceptedForm? a, AcceptedForm? b) =>
+        a is null ? b is null : b is not null && a.Form.Version == b.Form.Version && a.AcceptedAt == b.AcceptedAt && a.Form.SameContent(b.Form);
+
     private async Task LoadAsync(CancellationToken cancellationToken)
     {
+        // Taken before the rows: a failover during the read makes the next form read them again. A failed read
+        // keeps what was held, still marked stale.
+        var generation = ledger.Generation;
+        var rows = await ledger.ReadTpsAsync(_tps.Code, cancellationToken);
+        _loadedIn = generation;
         _history.Clear();
-        foreach (var row in await ledger.ReadTpsAsync(_tps.Code, cancellationToken))
+        foreach (var row in rows)
         {
             HistoryOf(row.Form.Contest).Add(row);
         }

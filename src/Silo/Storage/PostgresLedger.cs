@@ -98,7 +98,19 @@ public sealed partial class PostgresLedger : ILedger, IAsyncDisposable
         await Task.WhenAll([.. _writers, .. _readers]);
     }
 
-    private Task<NpgsqlConnection> OpenAsync(CancellationToken cancellationToken) => OpenAsync(_database, cancellationToken);
+    /// <summary>The ledger's own connections: each one tells the generation whether the server was reached.</summary>
+    private async Task<NpgsqlConnection> OpenAsync(CancellationToken cancellationToken)
+    {
+        try
+        {
+            return Reached(await OpenAsync(_database, cancellationToken));
+        }
+        catch (LedgerUnavailableException)
+        {
+            NoteUnreachable();
+            throw;
+        }
+    }
 
     private static async Task<NpgsqlConnection> OpenAsync(NpgsqlDataSource database, CancellationToken cancellationToken)
     {
