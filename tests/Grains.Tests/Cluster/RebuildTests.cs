@@ -23,8 +23,8 @@ public class RebuildTests(TreeCluster cluster) : IClassFixture<TreeCluster>
         var random = new Random(14);
         var v1 = SampleForms.Valid(tps, Registry.FindContest(Contest)!, random);
         var v2 = SampleForms.Correction(v1, tps, Registry.FindContest(Contest)!, random);
-        Assert.Equal(SubmitStatus.Accepted, (await Tps(tps).Submit(v1, "rebuild-test")).Status);
-        Assert.Equal(SubmitStatus.Accepted, (await Tps(tps).Submit(v2, "rebuild-test")).Status);
+        Assert.Equal(SubmitStatus.Accepted, (await Tps(tps).Submit(v1, "rebuild-test", SubmitterRights.Ordinary)).Status);
+        Assert.Equal(SubmitStatus.Accepted, (await Tps(tps).Submit(v2, "rebuild-test", SubmitterRights.Ordinary)).Status);
         var grain = cluster.Grains.GetGrain<IVillageGrain>(village.Code);
         await ConvergesAsync(village.Code);
 
@@ -60,7 +60,7 @@ public class RebuildTests(TreeCluster cluster) : IClassFixture<TreeCluster>
         var tps = Registry.Get(village.Children[0]);
         var random = new Random(15);
         var v1 = SampleForms.Valid(tps, Registry.FindContest(Contest)!, random);
-        Assert.Equal(SubmitStatus.Accepted, (await Tps(tps).Submit(v1, "rebuild-test")).Status);
+        Assert.Equal(SubmitStatus.Accepted, (await Tps(tps).Submit(v1, "rebuild-test", SubmitterRights.Ordinary)).Status);
         await ConvergesAsync(village.Code);
 
         // The village took a v2 the ledger lost; the officer sends v2 again with other numbers, which is accepted now.
@@ -68,7 +68,7 @@ public class RebuildTests(TreeCluster cluster) : IClassFixture<TreeCluster>
         await grain.Report([new TallySnapshot(Contest, tps.Code, new Tally(2, [50, 60, 70], 180, 10, 190, tps.Registered, 1, 0), DateTimeOffset.UtcNow, "lost")]);
         Assert.Equal(2, (await grain.GetTally(Contest))!.Tally.Version);
         var v2 = SampleForms.Correction(v1, tps, Registry.FindContest(Contest)!, random);
-        Assert.Equal(SubmitStatus.Accepted, (await Tps(tps).Submit(v2, "rebuild-test")).Status);
+        Assert.Equal(SubmitStatus.Accepted, (await Tps(tps).Submit(v2, "rebuild-test", SubmitterRights.Ordinary)).Status);
 
         // The TPS reports v2, the version the village holds: only the ledger can say which content is right.
         await ConvergesAsync(village.Code);
