@@ -20,28 +20,7 @@ public class StorageDownTests(StorageDownTests.Host host) : IClassFixture<Storag
     }
 
     /// <summary>Reads work (an empty ledger), writes cannot reach the store.</summary>
-    private sealed class UnreachableLedger : ILedger
-    {
-        private readonly InMemoryLedger _empty = new();
-
-        public Task<AppendResult> AppendAsync(AcceptedForm entry, CancellationToken cancellationToken = default) =>
-            throw new LedgerUnavailableException("test: the ledger is down");
-
-        public Task<IReadOnlyList<AcceptedForm>> ReadTpsAsync(string tps, CancellationToken cancellationToken = default) =>
-            _empty.ReadTpsAsync(tps, cancellationToken);
-
-        public Task<IReadOnlyList<AcceptedForm>> ReadLatestUnderAsync(string region, CancellationToken cancellationToken = default) =>
-            _empty.ReadLatestUnderAsync(region, cancellationToken);
-
-        public IAsyncEnumerable<AcceptedForm> ReadLatestAsync(string contest, CancellationToken cancellationToken = default) =>
-            _empty.ReadLatestAsync(contest, cancellationToken);
-
-        public Task<IReadOnlyList<AcceptedForm>> ReadRecentAnomaliesAsync(string region, int limit, CancellationToken cancellationToken = default) =>
-            _empty.ReadRecentAnomaliesAsync(region, limit, cancellationToken);
-
-        public Task<IReadOnlyList<VersionSum>> ReadVersionSumsAsync(CancellationToken cancellationToken = default) =>
-            _empty.ReadVersionSumsAsync(cancellationToken);
-    }
+    private sealed class UnreachableLedger() : WritelessLedger(() => throw new LedgerUnavailableException("test: the ledger is down"));
 
     [Fact]
     public async Task A_form_is_503_with_Retry_After_and_counts_nowhere()

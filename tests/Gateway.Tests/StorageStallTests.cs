@@ -23,28 +23,7 @@ public class StorageStallTests(StorageStallTests.Host host) : IClassFixture<Stor
     }
 
     /// <summary>Takes every form and never says whether it committed, as a database that stalls mid-COMMIT.</summary>
-    private sealed class SilentLedger : ILedger
-    {
-        private readonly InMemoryLedger _empty = new();
-
-        public Task<AppendResult> AppendAsync(AcceptedForm entry, CancellationToken cancellationToken = default) =>
-            new TaskCompletionSource<AppendResult>().Task;
-
-        public Task<IReadOnlyList<AcceptedForm>> ReadTpsAsync(string tps, CancellationToken cancellationToken = default) =>
-            _empty.ReadTpsAsync(tps, cancellationToken);
-
-        public Task<IReadOnlyList<AcceptedForm>> ReadLatestUnderAsync(string region, CancellationToken cancellationToken = default) =>
-            _empty.ReadLatestUnderAsync(region, cancellationToken);
-
-        public IAsyncEnumerable<AcceptedForm> ReadLatestAsync(string contest, CancellationToken cancellationToken = default) =>
-            _empty.ReadLatestAsync(contest, cancellationToken);
-
-        public Task<IReadOnlyList<AcceptedForm>> ReadRecentAnomaliesAsync(string region, int limit, CancellationToken cancellationToken = default) =>
-            _empty.ReadRecentAnomaliesAsync(region, limit, cancellationToken);
-
-        public Task<IReadOnlyList<VersionSum>> ReadVersionSumsAsync(CancellationToken cancellationToken = default) =>
-            _empty.ReadVersionSumsAsync(cancellationToken);
-    }
+    private sealed class SilentLedger() : WritelessLedger(() => new TaskCompletionSource<AppendResult>().Task);
 
     [Fact]
     public async Task A_call_left_unanswered_is_503_outcome_unknown_with_Retry_After()
