@@ -142,7 +142,10 @@ public sealed class LiveFeed(
     {
         try
         {
-            var tally = await grains.GetTallyGrain(subscription.Region).Watch(subscription.Contest.Id, Reference);
+            // A watch sent to a silo that was just killed hangs until the call's deadline (10 s); the next round must not
+            // wait for it, or the viewers of that grain hear nothing for two rounds. Watch is idempotent: the next round
+            // sends a fresh one, by then to the grain's new activation.
+            var tally = await grains.GetTallyGrain(subscription.Region).Watch(subscription.Contest.Id, Reference).WaitAsync(options.Value.RenewInterval);
             if (tally is not null && !subscription.Removed) subscription.Offer(tally, SendAsync);
         }
         catch (Exception e)
