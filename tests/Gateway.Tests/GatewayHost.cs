@@ -32,6 +32,23 @@ public class GatewayHost : WebApplicationFactory<Program>
     }
 
     /// <summary>
+    /// Stopping the co-hosted silo after a class's tests is not what any test here asserts, and it can race the hub's
+    /// last connections closing (seen once in CI as a NullReferenceException in the fixture's cleanup, which failed a
+    /// run whose every test had passed). Such an error is printed, with its stack, rather than failing the run.
+    /// </summary>
+    public override async ValueTask DisposeAsync()
+    {
+        try
+        {
+            await base.DisposeAsync();
+        }
+        catch (Exception e) when (e is NullReferenceException or OperationCanceledException)
+        {
+            await Console.Error.WriteLineAsync($"{GetType().Name}: stopping the test host failed: {e}");
+        }
+    }
+
+    /// <summary>
     /// A client whose requests arrive as on the management port: the test server has no listeners, so each request's
     /// connection carries the local port that Kestrel would have accepted it on.
     /// </summary>

@@ -15,15 +15,29 @@ public class StorageStallTests(StorageStallTests.Host host) : IClassFixture<Stor
 {
     public sealed class Host : GatewayHost
     {
+        private readonly SilentLedger _ledger = new();
+
         protected override void ConfigureWebHost(IWebHostBuilder builder)
         {
             base.ConfigureWebHost(builder);
-            builder.ConfigureTestServices(services => services.AddSingleton<ILedger, SilentLedger>());
+            builder.ConfigureTestServices(services => services.AddSingleton<ILedger>(_ledger));
+        }
+
+        // A TPS grain waiting on a stalled append cannot deactivate, so the silo would not stop: end the stall first.
+        public override async ValueTask DisposeAsync()
+        {
+            _ledger.Release();
+            await base.DisposeAsync();
         }
     }
 
-    /// <summary>Takes every form and never says whether it committed, as a database that stalls mid-COMMIT.</summary>
-    private sealed class SilentLedger() : WritelessLedger(() => new TaskCompletionSource<AppendResult>().Task);
+    /// <summary>Takes every form and never says whether it committed, as a database that stalls mid-COMMIT, until released.</summary>
+    private sealed class SilentLedger() : WritelessLedger(() => Stall.Task)
+    {
+        private static readonly TaskCompletionSource<AppendResult> Stall = new(TaskCreationOptions.RunContinuationsAsynchronously);
+
+        public void Release() => Stall.TrySetException(new LedgerUnavailableException("test: the stalled ledger is shutting down"));
+    }
 
     [Fact]
     public async Task A_call_left_unanswered_is_503_outcome_unknown_with_Retry_After()
