@@ -1,47 +1,17 @@
-using KpuOrleans.Gateway.Api;
-using KpuOrleans.Gateway.Api.Export;
-using KpuOrleans.Gateway.Auth;
-using KpuOrleans.Gateway.Hosting;
-using KpuOrleans.Gateway.Live;
-using KpuOrleans.Gateway.Protection;
-using KpuOrleans.Silo.Hosting;
-using KpuOrleans.Silo.Operations;
-using Orleans.Dashboard;
+using KpuOrleans.Gateway;
+using KpuOrleans.Hosting;
 
 SettingsRefusedException.ExitCleanlyOnRefusal();
-var simulate = Rehearsal.Requested(ref args);
-var builder = WebApplication.CreateBuilder(args);
-builder.ListenWithManagementPort("http://localhost:5080"); // operations on Management:Urls (ManagementPort)
-builder.AddKpuLoggingDefaults();
-builder.AddKpuOperations("kpu-gateway");
-builder.AddKpuCluster();
-if (simulate) builder.AddKpuRehearsal();
-builder.AddKpuWriterAuth();
-builder.AddKpuTrustedProxies();
-builder.AddKpuRateLimits();
-builder.AddKpuSlowClientLimits();
-builder.Services.AddKpuCrossOrigin();
-builder.Services.AddKpuApi();
-builder.AddKpuExport();
-builder.Services.AddKpuLive(builder.Configuration);
-
-var app = builder.Build();
-app.UseKpuTrustedProxies(); // first: everything after sees the client's own address
-app.UseKpuHeadAsGet(); // before routing: HEAD is routed as the GET it stands for
-app.UseRouting();
-app.UseKpuManagementSplit(); // right after routing: the public port never reaches an operator endpoint, nor the management port the API
-app.UseKpuSecurityHeaders();
-app.MapKpuOperations();
-app.MapKpuApi();
-// After the API's exception handler and static files, before the endpoints run; the limiter between knowing a
-// writer and refusing one, so that it counts writers by token and bad tokens by address.
-app.UseCors();
-app.UseKpuWriterAuthentication();
-app.UseKpuRateLimits();
-app.UseKpuWriterAuthorization();
-app.MapKpuLive();
-if (OperatorDashboard.IsEnabled(app.Configuration)) app.MapOrleansDashboard(OperatorPaths.Dashboard).WithMetadata(ManagementOnly.Instance);
-app.Run();
+// The rehearsal moved to the simulator, so that this image carries no simulator; say where rather than fail on an
+// unknown switch.
+if (args.Contains("--simulate", StringComparer.Ordinal))
+{
+    Console.Error.WriteLine("--simulate is now the simulator's: dotnet run --project tools/Simulator -- rehearse " +
+        "(it starts this embedded system and replays the night into it).");
+    return SettingsRefusedException.ExitCode;
+}
+GatewayApp.Build(new WebApplicationOptions { Args = args }).Run();
+return 0;
 
 /// <summary>The gateway's entry point, named for the tests' host factory.</summary>
 public partial class Program;

@@ -1,7 +1,7 @@
 using KpuOrleans.Silo.Commands;
-using KpuOrleans.Silo.Hosting;
-using KpuOrleans.Silo.Operations;
-using KpuOrleans.Silo.Storage;
+using KpuOrleans.Hosting;
+using KpuOrleans.Hosting.Operations;
+using KpuOrleans.Postgres;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
@@ -15,13 +15,8 @@ var command = args is [var first, ..] && !first.StartsWith('-') && !first.Contai
 var commandArgs = command == "run" && args.FirstOrDefault() != "run" ? args : args[1..];
 var builder = Host.CreateApplicationBuilder(commandArgs);
 builder.AddKpuLoggingDefaults();
-// A silo is never embedded, so a missing key gets its own answer, before the container's opt-in is asked about.
-if (builder.Configuration.GetConnectionString(PostgresServices.ConnectionStringName) is null || builder.KpuStorage().ConnectionString is not { } connectionString)
-{
-    Console.Error.WriteLine($"A silo process needs PostgreSQL: set {StorageChoice.ConnectionStringKey} (see README). " +
-        "For the embedded, in-memory system run the gateway alone: dotnet run --project src/Gateway");
-    return SettingsRefusedException.ExitCode;
-}
+// A silo is never embedded: no connection string is refused here (exit 2), with an answer of its own.
+var connectionString = builder.KpuDeployment(embeddable: false).ConnectionString!;
 
 switch (command)
 {

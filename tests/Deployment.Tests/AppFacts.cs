@@ -1,7 +1,7 @@
 using KpuOrleans.Gateway.Auth;
 using KpuOrleans.Gateway.Protection;
-using KpuOrleans.Silo.Hosting;
-using KpuOrleans.Silo.Operations;
+using KpuOrleans.Hosting;
+using KpuOrleans.Hosting.Operations;
 using Orleans.Configuration;
 
 namespace KpuOrleans.Deployment.Tests;
@@ -25,7 +25,7 @@ public static class AppFacts
     // dashboard) on Management__Urls=http://+:8081, which nothing public may reach.
     public const int HttpPort = 8080;
     public const int ManagementPort = 8081;
-    public static readonly string ManagementUrlsKey = EnvironmentKey(KpuOrleans.Silo.Operations.ManagementPort.UrlsKey);
+    public static readonly string ManagementUrlsKey = EnvironmentKey(KpuOrleans.Hosting.Operations.ManagementPort.UrlsKey);
     public const string LivePath = OperationsExtensions.LivePath;
     public const string ReadyPath = OperationsExtensions.ReadyPath;
     public const string MetricsPath = OperationsExtensions.MetricsPath;

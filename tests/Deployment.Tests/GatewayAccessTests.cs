@@ -102,7 +102,7 @@ public class GatewayAccessTests
         var environment = Environment(@base, Assert.Single(@base.PodsOf(Names.Gateway).Spec.Containers));
         environment[AppFacts.ConnectionStringKey] = "Host=db.example.internal;Database=kpu";
         environment[AppFacts.SigningKeyKey] = TokenRules.DevelopmentKey;
-        var error = Assert.Throws<KpuOrleans.Silo.Hosting.SettingsRefusedException>(() => Builder(environment).AddKpuWriterAuth());
+        var error = Assert.Throws<KpuOrleans.Hosting.SettingsRefusedException>(() => Builder(environment).AddKpuWriterAuth());
         Assert.Contains(AppFacts.SigningKeyKey, error.Message, StringComparison.Ordinal);
         Assert.Contains(AppFacts.AllowDevelopmentKeyKey, error.Message, StringComparison.Ordinal);
     }
@@ -118,7 +118,7 @@ public class GatewayAccessTests
         Assert.False(environment.ContainsKey(AppFacts.SigningKeyKey));
         Assert.False(environment.ContainsKey(AppFacts.AuthorityKey));
         environment[AppFacts.ConnectionStringKey] = "Host=db.example.internal;Database=kpu";
-        var error = Assert.Throws<KpuOrleans.Silo.Hosting.SettingsRefusedException>(() => Builder(environment).AddKpuWriterAuth());
+        var error = Assert.Throws<KpuOrleans.Hosting.SettingsRefusedException>(() => Builder(environment).AddKpuWriterAuth());
         Assert.Contains("Auth:SigningKey", error.Message, StringComparison.Ordinal);
         Assert.Contains("Auth:Authority", error.Message, StringComparison.Ordinal);
     }

@@ -1,5 +1,5 @@
 using System.Net;
-using KpuOrleans.Silo.Operations;
+using KpuOrleans.Hosting.Operations;
 using KpuOrleans.TestKit;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Routing;

@@ -1,7 +1,7 @@
 using System.Net;
 using System.Net.Sockets;
 using System.Text.Json;
-using KpuOrleans.Silo.Operations;
+using KpuOrleans.Hosting.Operations;
 using KpuOrleans.TestKit;
 using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.Mvc.Testing;

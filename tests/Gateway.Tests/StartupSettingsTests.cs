@@ -1,7 +1,7 @@
 using System.Collections.Concurrent;
 using System.Net;
 using KpuOrleans.Gateway.Auth;
-using KpuOrleans.Silo.Hosting;
+using KpuOrleans.Hosting;
 using KpuOrleans.TestKit;
 using Microsoft.AspNetCore.Hosting;
 using Microsoft.Extensions.DependencyInjection;
@@ -56,7 +56,7 @@ public class StartupSettingsTests
         using var host = new ConfiguredHost(new() { ["DOTNET_RUNNING_IN_CONTAINER"] = "true", ["Kpu:AllowEmbedded"] = "true" });
         using var response = await host.CreateClient().GetAsync("/api/v1/contests");
         Assert.Equal(HttpStatusCode.OK, response.StatusCode);
-        Assert.False(host.Services.GetRequiredService<Silo.Storage.StorageChoice>().IsDurable);
+        Assert.False(host.Services.GetRequiredService<KpuOrleans.Hosting.DeploymentMode>().IsClustered);
     }
 
     [Fact]

@@ -1,5 +1,5 @@
 using KpuOrleans.Certification;
-using KpuOrleans.Silo.Storage;
+using KpuOrleans.Postgres;
 using KpuOrleans.Tallies;
 using Microsoft.Extensions.Logging.Abstractions;
 using Npgsql;

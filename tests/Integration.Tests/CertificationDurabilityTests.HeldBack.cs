@@ -1,7 +1,7 @@
 using System.Net;
 using KpuOrleans.Forms;
 using KpuOrleans.Ledger;
-using KpuOrleans.Silo.Storage;
+using KpuOrleans.Postgres;
 using KpuOrleans.TestKit;
 using Microsoft.Extensions.Logging.Abstractions;
 using Microsoft.Extensions.Options;

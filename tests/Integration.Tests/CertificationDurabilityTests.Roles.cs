@@ -70,7 +70,7 @@ public partial class CertificationDurabilityTests
         await Eventually.HoldsAsync(async () =>
         {
             if (silo.ExitCode is { } code) throw new InvalidOperationException($"the silo exited with {code}; see {silo.LogPath}");
-            if (!await KpuOrleans.Silo.Storage.Migrations.IsCurrentAsync(check)) return (false, "schema not current");
+            if (!await KpuOrleans.Postgres.Migrations.IsCurrentAsync(check)) return (false, "schema not current");
             await using var active = check.CreateCommand("SELECT count(*) FROM kpu_orleans_membership WHERE status = 3");
             var count = (long)(await active.ExecuteScalarAsync())!;
             return (count == 1, $"{count} active silos");
@@ -98,6 +98,6 @@ public partial class CertificationDurabilityTests
             Assert.Contains("Run `migrate` with the owner's connection string", output);
         }
         await using var check = NpgsqlDataSource.Create(database);
-        Assert.False(await KpuOrleans.Silo.Storage.Migrations.IsCurrentAsync(check));
+        Assert.False(await KpuOrleans.Postgres.Migrations.IsCurrentAsync(check));
     }
 }

@@ -2,7 +2,7 @@ using System.Diagnostics;
 using KpuOrleans.Forms;
 using KpuOrleans.Integration.Tests.Processes;
 using KpuOrleans.Registry;
-using KpuOrleans.Silo.Storage;
+using KpuOrleans.Postgres;
 using KpuOrleans.TestKit;
 using Microsoft.Extensions.Logging.Abstractions;
 using Microsoft.Extensions.Options;

@@ -1,6 +1,6 @@
 using KpuOrleans.Ledger;
-using KpuOrleans.Silo.Hosting;
-using KpuOrleans.Silo.Storage;
+using KpuOrleans.Hosting;
+using KpuOrleans.Postgres;
 using KpuOrleans.TestKit;
 using KpuOrleans.Tps;
 using Microsoft.Extensions.DependencyInjection;

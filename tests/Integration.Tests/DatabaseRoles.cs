@@ -1,4 +1,4 @@
-using KpuOrleans.Silo.Storage;
+using KpuOrleans.Postgres;
 using Microsoft.Extensions.Logging.Abstractions;
 using Npgsql;
 

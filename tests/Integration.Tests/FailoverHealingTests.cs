@@ -4,7 +4,7 @@ using System.Net.Http.Json;
 using KpuOrleans.Forms;
 using KpuOrleans.Integration.Tests.Processes;
 using KpuOrleans.Registry;
-using KpuOrleans.Silo.Storage;
+using KpuOrleans.Postgres;
 using KpuOrleans.TestKit;
 using Microsoft.Extensions.Logging.Abstractions;
 using Microsoft.Extensions.Options;

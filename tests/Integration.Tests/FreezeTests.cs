@@ -1,7 +1,7 @@
 using KpuOrleans.Certification;
 using KpuOrleans.Forms;
 using KpuOrleans.Ledger;
-using KpuOrleans.Silo.Storage;
+using KpuOrleans.Postgres;
 using KpuOrleans.Tallies;
 using KpuOrleans.TestKit;
 using Microsoft.Extensions.Logging.Abstractions;

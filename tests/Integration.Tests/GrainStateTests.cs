@@ -1,8 +1,8 @@
 using KpuOrleans.Forms;
 using KpuOrleans.Regions;
 using KpuOrleans.Registry;
-using KpuOrleans.Silo.Hosting;
-using KpuOrleans.Silo.Storage;
+using KpuOrleans.Hosting;
+using KpuOrleans.Postgres;
 using KpuOrleans.TestKit;
 using KpuOrleans.Tps;
 using Microsoft.Extensions.DependencyInjection;

@@ -1,6 +1,6 @@
 using KpuOrleans.Forms;
 using KpuOrleans.Ledger;
-using KpuOrleans.Silo.Storage;
+using KpuOrleans.Postgres;
 using KpuOrleans.TestKit;
 using Microsoft.Extensions.Logging.Abstractions;
 using Microsoft.Extensions.Options;

@@ -2,6 +2,7 @@ using KpuOrleans.Registry;
 using KpuOrleans.Simulator.Certifying;
 using KpuOrleans.Simulator.Display;
 using KpuOrleans.Simulator.Options;
+using KpuOrleans.Simulator.Rehearsal;
 using KpuOrleans.Simulator.Reporting;
 using KpuOrleans.Simulator.Tokens;
 using Spectre.Console;
@@ -15,6 +16,7 @@ public static class SimulatorApp
     {
         if (args is ["token", .. var tokenArgs]) return TokenCommand.Run(tokenArgs, output, Environment.GetEnvironmentVariable("Auth__SigningKey"));
         if (args is ["certify", .. var certifyArgs]) return await CertifyAsync(certifyArgs, output, cancellationToken);
+        if (args is ["rehearse", .. var gatewayArgs]) return await RehearsalCommand.RunAsync(gatewayArgs, output, cancellationToken);
         var parsed = OptionsParser.Parse(args);
         if (parsed.HelpRequested)
         {

@@ -1,4 +1,4 @@
-using KpuOrleans.Silo.Hosting;
+using KpuOrleans.Hosting;
 using Microsoft.AspNetCore.Authentication.JwtBearer;
 using Microsoft.IdentityModel.Tokens;
 

@@ -1,7 +1,6 @@
 using System.Security.Claims;
 using KpuOrleans.Gateway.Api;
-using KpuOrleans.Silo.Hosting;
-using KpuOrleans.Silo.Storage;
+using KpuOrleans.Hosting;
 using Microsoft.AspNetCore.Authentication.JwtBearer;
 using Microsoft.IdentityModel.Tokens;
 
@@ -26,7 +25,7 @@ public static class WriterAuthExtensions
         var options = builder.Configuration.GetSection(WriterAuthOptions.Section).Get<WriterAuthOptions>() ?? new WriterAuthOptions();
         // An empty value (a ConfigMap key left blank) means unset, not an issuer called "".
         if (string.IsNullOrWhiteSpace(options.Authority)) options.Authority = null;
-        var durable = builder.KpuStorage().IsDurable;
+        var durable = builder.KpuDeployment().IsClustered;
         var enabled = options.Enabled ?? durable;
         builder.Services.AddSingleton(new WriterAccess(enabled));
         builder.Services.AddHostedService(services => new Announcement(enabled, durable, options, services.GetRequiredService<ILogger<WriterAccess>>()));

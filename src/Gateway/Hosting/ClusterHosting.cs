@@ -1,5 +1,4 @@
-using KpuOrleans.Silo.Hosting;
-using KpuOrleans.Silo.Storage;
+using KpuOrleans.Hosting;
 
 namespace KpuOrleans.Gateway.Hosting;
 
@@ -11,7 +10,7 @@ public static class ClusterHosting
     /// </summary>
     public static WebApplicationBuilder AddKpuCluster(this WebApplicationBuilder builder)
     {
-        if (builder.KpuStorage().ConnectionString is { } connectionString) builder.AddKpuClient(connectionString);
+        if (builder.KpuDeployment().ConnectionString is { } connectionString) builder.AddKpuClient(connectionString);
         else builder.AddKpuSilo();
         return builder;
     }

@@ -1,4 +1,4 @@
-using KpuOrleans.Silo.Operations;
+using KpuOrleans.Hosting.Operations;
 
 namespace KpuOrleans.Gateway.Hosting;
 

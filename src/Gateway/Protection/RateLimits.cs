@@ -1,7 +1,7 @@
+using KpuOrleans.Hosting;
 using System.Globalization;
 using System.Threading.RateLimiting;
 using KpuOrleans.Gateway.Api;
-using KpuOrleans.Silo.Storage;
 using KpuOrleans.Telemetry;
 using Microsoft.AspNetCore.RateLimiting;
 
@@ -25,7 +25,7 @@ public static class RateLimits
     {
         var options = builder.Configuration.GetSection(RateLimitOptions.Section).Get<RateLimitOptions>() ?? new RateLimitOptions();
         if (options.Problems().ToList() is [_, ..] problems) throw new InvalidOperationException(string.Join(" ", problems));
-        var enabled = options.Enabled ?? builder.KpuStorage().IsDurable;
+        var enabled = options.Enabled ?? builder.KpuDeployment().IsClustered;
         builder.Services.AddHostedService(services => new Announcement(enabled, options, services.GetRequiredService<ILogger<RateLimitOptions>>()));
         builder.Services.AddRateLimiter(limiter =>
         {

@@ -1,7 +1,7 @@
 using KpuOrleans.Ledger;
 using KpuOrleans.Regions;
 using KpuOrleans.Registry;
-using KpuOrleans.Silo.Hosting;
+using KpuOrleans.Hosting;
 using Microsoft.Extensions.DependencyInjection;
 using Orleans.TestingHost;
 

@@ -1,5 +1,6 @@
+using KpuOrleans.Hosting;
 using KpuOrleans.Ledger;
-using KpuOrleans.Silo.Storage;
+using KpuOrleans.Postgres;
 using Microsoft.Extensions.Options;
 
 namespace KpuOrleans.Gateway.Api.Export;
@@ -17,7 +18,7 @@ public static class ExportExtensions
             .Validate(o => o.SnapshotInterval > TimeSpan.Zero && o.MaxConcurrentDownloads > 0 && o.MinBytesPerSecond > 0 && o.ReadConnections > 0,
                 $"{ExportOptions.Section}: SnapshotInterval, MaxConcurrentDownloads, MinBytesPerSecond and ReadConnections must be positive")
             .ValidateOnStart();
-        if (builder.KpuStorage().ConnectionString is { } primary)
+        if (builder.KpuDeployment().ConnectionString is { } primary)
         {
             var connectionString = builder.Configuration.GetConnectionString(PostgresExportSource.ReplicaConnectionStringName) is { Length: > 0 } replica
                 ? replica : primary;

@@ -1,6 +1,6 @@
 using KpuOrleans.Forms;
 using KpuOrleans.Ledger;
-using KpuOrleans.Silo.Storage;
+using KpuOrleans.Postgres;
 using Npgsql;
 
 namespace KpuOrleans.Gateway.Api.Export;

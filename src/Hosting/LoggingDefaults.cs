@@ -2,7 +2,7 @@ using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 
-namespace KpuOrleans.Silo.Hosting;
+namespace KpuOrleans.Hosting;
 
 public static class LoggingDefaults
 {

@@ -14,7 +14,7 @@ using Microsoft.Extensions.Logging.Console;
 using OpenTelemetry.Metrics;
 using OpenTelemetry.Resources;
 
-namespace KpuOrleans.Silo.Operations;
+namespace KpuOrleans.Hosting.Operations;
 
 /// <summary>What operators and Kubernetes see of every process: health probes, Prometheus metrics, structured logs.</summary>
 public static class OperationsExtensions

@@ -13,7 +13,7 @@ using Orleans.Dashboard;
 using Orleans.Serialization;
 using Orleans.Storage;
 
-namespace KpuOrleans.Silo.Hosting;
+namespace KpuOrleans.Hosting;
 
 public static class SiloBuilderExtensions
 {

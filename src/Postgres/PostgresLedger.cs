@@ -7,7 +7,7 @@ using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 using Npgsql;
 
-namespace KpuOrleans.Silo.Storage;
+namespace KpuOrleans.Postgres;
 
 /// <summary>
 /// The ledger on PostgreSQL with group commit: concurrent appends queue up, a writer takes everything waiting (up to

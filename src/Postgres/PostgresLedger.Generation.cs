@@ -2,7 +2,7 @@ using System.Data;
 using Microsoft.Extensions.Logging;
 using Npgsql;
 
-namespace KpuOrleans.Silo.Storage;
+namespace KpuOrleans.Postgres;
 
 /// <summary>
 /// The ledger's generation (<see cref="Ledger.ILedger.Generation"/>): a failover shows itself to this process as

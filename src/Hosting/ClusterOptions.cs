@@ -1,6 +1,6 @@
 using Microsoft.Extensions.Configuration;
 
-namespace KpuOrleans.Silo.Hosting;
+namespace KpuOrleans.Hosting;
 
 /// <summary>Configuration section <c>Orleans</c>: who this cluster is and where a silo listens.</summary>
 public sealed class KpuClusterOptions

@@ -1,21 +1,18 @@
 using System.Net;
 using KpuOrleans.Regions;
-using KpuOrleans.Silo.Operations;
-using KpuOrleans.Silo.Storage;
+using KpuOrleans.Hosting.Operations;
+using KpuOrleans.Postgres;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 using Npgsql;
 
-namespace KpuOrleans.Silo.Hosting;
+namespace KpuOrleans.Hosting;
 
 public static class HostBuilderExtensions
 {
     public const string Invariant = "Npgsql";
-
-    /// <summary>How long a grain call may take before its caller gets an error (Orleans' default is 30 s).</summary>
-    public static readonly TimeSpan ResponseTimeout = TimeSpan.FromSeconds(10);
 
     /// <summary>
     /// Hosts a silo in this process. With <c>ConnectionStrings:Kpu</c> it is durable: ledger, grain state and cluster
@@ -25,7 +22,7 @@ public static class HostBuilderExtensions
     public static IHostApplicationBuilder AddKpuSilo(this IHostApplicationBuilder builder)
     {
         var cluster = KpuClusterOptions.From(builder.Configuration);
-        var connectionString = builder.KpuStorage().ConnectionString;
+        var connectionString = builder.KpuDeployment().ConnectionString;
         if (connectionString is null)
         {
             builder.UseOrleans(silo => silo
@@ -62,7 +59,7 @@ public static class HostBuilderExtensions
                 options.TableRefreshTimeout = TimeSpan.FromSeconds(10);
                 builder.Configuration.GetSection("Orleans:Membership").Bind(options);
             })
-            .Configure<Orleans.Configuration.SiloMessagingOptions>(options => options.ResponseTimeout = ResponseTimeout)
+            .Configure<Orleans.Configuration.SiloMessagingOptions>(options => options.ResponseTimeout = GrainCalls.Deadline)
             .ConfigureEndpoints(AdvertisedAddress(cluster), cluster.SiloPort, cluster.GatewayPort, listenOnAnyHostAddress: cluster.AdvertisedIP is not null)
             .UseAdoNetClustering(options =>
             {

@@ -1,7 +1,6 @@
-using KpuOrleans.Silo.Hosting;
 using Microsoft.Extensions.Options;
 
-namespace KpuOrleans.Silo.Storage;
+namespace KpuOrleans.Postgres;
 
 /// <summary>Configuration section <c>Ledger</c>.</summary>
 public sealed class LedgerOptions
@@ -54,8 +53,8 @@ public sealed class LedgerOptions
         if (MaxBatch < 1 || Writers < 1 || Readers < 1 || MaxQueue < 1) return "Ledger:MaxBatch, Writers, Readers and MaxQueue must be at least 1";
         if (QueueTimeout <= TimeSpan.Zero || CommitTimeout <= TimeSpan.Zero) return "Ledger:QueueTimeout and Ledger:CommitTimeout must be positive";
         var longest = QueueTimeout + CommitTimeout + CancellationGrace;
-        if (longest >= HostBuilderExtensions.ResponseTimeout)
-            return $"Ledger:QueueTimeout + Ledger:CommitTimeout + {CancellationGrace.TotalSeconds:0} s must stay under the {HostBuilderExtensions.ResponseTimeout.TotalSeconds:0} s grain-call deadline (it is {longest.TotalSeconds:0.#} s)";
+        if (longest >= GrainCalls.Deadline)
+            return $"Ledger:QueueTimeout + Ledger:CommitTimeout + {CancellationGrace.TotalSeconds:0} s must stay under the {GrainCalls.Deadline.TotalSeconds:0} s grain-call deadline (it is {longest.TotalSeconds:0.#} s)";
         return null;
     }
 }

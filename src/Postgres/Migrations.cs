@@ -2,7 +2,7 @@ using System.Reflection;
 using Microsoft.Extensions.Logging;
 using Npgsql;
 
-namespace KpuOrleans.Silo.Storage;
+namespace KpuOrleans.Postgres;
 
 /// <summary>
 /// The project's own schema, versioned: each embedded <c>Sql/NNNN_name.sql</c> is applied once, in order, in its own

@@ -4,7 +4,7 @@ using KpuOrleans.Ledger;
 using Microsoft.Extensions.Logging;
 using Npgsql;
 
-namespace KpuOrleans.Silo.Storage;
+namespace KpuOrleans.Postgres;
 
 /// <summary>
 /// Reads of one TPS's rows, gathered like the appends. On election night nearly every form is its TPS's first, and

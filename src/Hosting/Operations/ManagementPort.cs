@@ -4,7 +4,7 @@ using Microsoft.AspNetCore.Http;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 
-namespace KpuOrleans.Silo.Operations;
+namespace KpuOrleans.Hosting.Operations;
 
 /// <summary>
 /// <c>Management:Urls</c>: where a process serves its operators — metrics, the dashboard, the detailed health report.

@@ -1,6 +1,6 @@
 using Microsoft.Extensions.Logging;
 
-namespace KpuOrleans.Silo.Hosting;
+namespace KpuOrleans.Hosting;
 
 /// <summary>
 /// A client's grain call that fails because its silo is leaving (scale-in, rolling update) or just left is sent again,

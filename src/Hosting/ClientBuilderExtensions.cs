@@ -1,11 +1,11 @@
 using KpuOrleans.Registry;
-using KpuOrleans.Silo.Operations;
-using KpuOrleans.Silo.Storage;
+using KpuOrleans.Hosting.Operations;
+using KpuOrleans.Postgres;
 using Microsoft.Extensions.DependencyInjection;
 using Orleans.Dashboard;
 using Microsoft.Extensions.Hosting;
 
-namespace KpuOrleans.Silo.Hosting;
+namespace KpuOrleans.Hosting;
 
 public static class ClientBuilderExtensions
 {
@@ -29,7 +29,7 @@ public static class ClientBuilderExtensions
                     options.ClusterId = cluster.ClusterId;
                     options.ServiceId = cluster.ServiceId;
                 })
-                .Configure<Orleans.Configuration.ClientMessagingOptions>(options => options.ResponseTimeout = HostBuilderExtensions.ResponseTimeout)
+                .Configure<Orleans.Configuration.ClientMessagingOptions>(options => options.ResponseTimeout = GrainCalls.Deadline)
                 .Configure<Orleans.Configuration.GatewayOptions>(options => options.GatewayListRefreshPeriod = TimeSpan.FromSeconds(5))
                 .UseAdoNetClustering(options =>
                 {

@@ -2,7 +2,7 @@ using Microsoft.Extensions.Diagnostics.HealthChecks;
 using Npgsql;
 using Orleans.Runtime;
 
-namespace KpuOrleans.Silo.Operations;
+namespace KpuOrleans.Hosting.Operations;
 
 /// <summary>A silo is ready once the cluster lists it as active: before that, and while it shuts down, it takes no grains.</summary>
 public sealed class SiloMembershipCheck(ILocalSiloDetails silo, IClusterMembershipService membership) : IHealthCheck

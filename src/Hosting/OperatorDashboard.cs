@@ -1,6 +1,6 @@
 using Microsoft.Extensions.Configuration;
 
-namespace KpuOrleans.Silo.Hosting;
+namespace KpuOrleans.Hosting;
 
 /// <summary>
 /// <c>Dashboard:Enabled</c> (default true), the same on every process of a cluster: the Orleans dashboard's page on the

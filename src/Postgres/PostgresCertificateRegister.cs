@@ -4,7 +4,7 @@ using KpuOrleans.Certification;
 using KpuOrleans.Tallies;
 using Npgsql;
 
-namespace KpuOrleans.Silo.Storage;
+namespace KpuOrleans.Postgres;
 
 /// <summary>
 /// Certificates in <c>kpu_certificates</c>, beside the ledger they vouch for (Sql/0004_certificates.sql), and the

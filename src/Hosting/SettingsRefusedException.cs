@@ -1,4 +1,4 @@
-namespace KpuOrleans.Silo.Hosting;
+namespace KpuOrleans.Hosting;
 
 /// <summary>
 /// A setting this process will not start with; the message names the key(s) and what to do. Thrown while the host is

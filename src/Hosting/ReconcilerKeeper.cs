@@ -2,7 +2,7 @@ using KpuOrleans.Reconciliation;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 
-namespace KpuOrleans.Silo.Hosting;
+namespace KpuOrleans.Hosting;
 
 /// <summary>
 /// Every silo pings the reconciliation loop now and then, so that when the silo hosting it dies, another one brings
