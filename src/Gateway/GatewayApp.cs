@@ -16,9 +16,11 @@ namespace KpuOrleans.Gateway;
 /// </summary>
 public static class GatewayApp
 {
+    /// <param name="extend">Runs first, before any part of the gateway is added: a host may refuse its settings there.</param>
     public static WebApplication Build(WebApplicationOptions options, Action<WebApplicationBuilder>? extend = null)
     {
         var builder = WebApplication.CreateBuilder(options);
+        extend?.Invoke(builder);
         builder.ListenWithManagementPort("http://localhost:5080"); // operations on Management:Urls (ManagementPort)
         builder.AddKpuLoggingDefaults();
         builder.AddKpuOperations("kpu-gateway");
@@ -31,7 +33,6 @@ public static class GatewayApp
         builder.Services.AddKpuApi();
         builder.AddKpuExport();
         builder.Services.AddKpuLive(builder.Configuration);
-        extend?.Invoke(builder);
 
         var app = builder.Build();
         app.UseKpuTrustedProxies(); // first: everything after sees the client's own address

@@ -3,15 +3,15 @@ using KpuOrleans.TestKit;
 
 namespace KpuOrleans.Simulator.Tests;
 
-/// <summary><c>dotnet run --project src/Gateway -- --simulate</c>: the first command with a night replayed into it.</summary>
+/// <summary><c>dotnet run --project tools/Simulator -- rehearse</c>: the embedded system with a night replayed into it.</summary>
 public class RehearsalTests
 {
     [Fact]
-    public async Task The_embedded_gateway_with_simulate_fills_its_own_tallies_through_its_api()
+    public async Task Rehearse_fills_the_embedded_systems_tallies_through_its_api()
     {
-        await using var gateway = await EmbeddedGateway.StartAsync("rehearsal",
-            environment: new Dictionary<string, string?> { ["Simulate__Speed"] = "100000" }, args: "--simulate");
-        using var http = new HttpClient { BaseAddress = gateway.Address };
+        await using var system = await EmbeddedGateway.StartRehearsalAsync("rehearsal",
+            environment: new Dictionary<string, string?> { ["Simulate__Speed"] = "100000" });
+        using var http = new HttpClient { BaseAddress = system.Address };
         var governor = Jatim.Registry.Contests.Single(c => c.Scope == "35").Id;
 
         // Nobody but the rehearsal submits anything here: reported TPS can only come from it.
@@ -21,18 +21,31 @@ public class RehearsalTests
             var reported = tally.RootElement.GetProperty("tpsReported").GetInt32();
             return (reported >= 1_000, $"{reported} TPS reported");
         }, TimeSpan.FromSeconds(120), "the simulated night reaches the province tally");
-        Assert.Contains("replaying election night", await File.ReadAllTextAsync(gateway.Process.LogPath));
+        Assert.Contains("replaying election night", await File.ReadAllTextAsync(system.Process.LogPath));
+        // The page is the gateway's own, served from its project folder.
+        Assert.Contains("<html", await http.GetStringAsync("/"), StringComparison.OrdinalIgnoreCase);
     }
 
     [Fact]
-    public async Task Simulate_refuses_a_gateway_of_a_real_cluster()
+    public async Task Rehearse_refuses_a_cluster_connection_string()
     {
         var environment = new Dictionary<string, string?> { ["ConnectionStrings__Kpu"] = "Host=127.0.0.1;Port=1;Database=none" };
-        await using var gateway = KpuProcess.Gateway("rehearsal-refused", environment, "--simulate");
+        await using var rehearsal = KpuProcess.Rehearsal("rehearsal-refused", environment);
+
+        var (exitCode, output) = await rehearsal.RunToEndAsync(TimeSpan.FromSeconds(60));
+
+        Assert.Equal(2, exitCode);
+        Assert.Contains("embedded, in-memory system only", output);
+    }
+
+    [Fact]
+    public async Task The_gateway_points_its_old_simulate_switch_to_the_simulator()
+    {
+        await using var gateway = KpuProcess.Gateway("simulate-moved", new Dictionary<string, string?> { ["ConnectionStrings__Kpu"] = null }, "--simulate");
 
         var (exitCode, output) = await gateway.RunToEndAsync(TimeSpan.FromSeconds(60));
 
-        Assert.NotEqual(0, exitCode);
-        Assert.Contains("embedded, in-memory system only", output);
+        Assert.Equal(2, exitCode);
+        Assert.Contains("tools/Simulator -- rehearse", output);
     }
 }

@@ -22,9 +22,17 @@ public sealed class EmbeddedGateway : IAsyncDisposable
 
     /// <param name="port">The HTTP port; a free one when null (a restart passes the old one).</param>
     /// <param name="environment">Extra or overriding environment variables.</param>
-    /// <param name="args">The gateway's command line, e.g. <c>--simulate</c>.</param>
-    public static async Task<EmbeddedGateway> StartAsync(string name, int? port = null, IReadOnlyDictionary<string, string?>? environment = null,
-        params string[] args)
+    /// <param name="args">The gateway's command line.</param>
+    public static Task<EmbeddedGateway> StartAsync(string name, int? port = null, IReadOnlyDictionary<string, string?>? environment = null,
+        params string[] args) =>
+        StartAsync(KpuProcess.Gateway, name, port, environment, args);
+
+    /// <summary>The simulator's <c>rehearse</c>: the same embedded system, hosted by the simulator, with a night replayed into it.</summary>
+    public static Task<EmbeddedGateway> StartRehearsalAsync(string name, IReadOnlyDictionary<string, string?>? environment = null) =>
+        StartAsync(KpuProcess.Rehearsal, name, null, environment, []);
+
+    private static async Task<EmbeddedGateway> StartAsync(Func<string, IReadOnlyDictionary<string, string?>, string[], KpuProcess> program,
+        string name, int? port, IReadOnlyDictionary<string, string?>? environment, string[] args)
     {
         var address = new Uri($"http://127.0.0.1:{port ?? FreePorts.Next()}/");
         var management = new Uri($"http://127.0.0.1:{FreePorts.Next()}/");
@@ -44,7 +52,7 @@ public sealed class EmbeddedGateway : IAsyncDisposable
             ["Logging__LogLevel__Default"] = "Warning",
         };
         foreach (var (key, value) in environment ?? new Dictionary<string, string?>()) variables[key] = value;
-        var gateway = new EmbeddedGateway(KpuProcess.Gateway($"{name}-{address.Port}", variables, args).Start(), address,
+        var gateway = new EmbeddedGateway(program($"{name}-{address.Port}", variables, args).Start(), address,
             variables["Management__Urls"] is { } chosen ? new Uri(chosen.Split(';')[0].Replace("localhost", "127.0.0.1") + "/") : new Uri(DefaultManagementAddress));
         try
         {

@@ -49,6 +49,10 @@ public sealed class KpuProcess : IAsyncDisposable
     public static KpuProcess Gateway(string name, IReadOnlyDictionary<string, string?> environment, params string[] args) =>
         new(name, "src/Gateway", "KpuOrleans.Gateway.dll", environment, args);
 
+    /// <summary>The simulator's <c>rehearse</c>: the embedded system in the simulator's process, a night replayed into it.</summary>
+    public static KpuProcess Rehearsal(string name, IReadOnlyDictionary<string, string?> environment, params string[] args) =>
+        new(name, "tools/Simulator", "KpuOrleans.Simulator.dll", environment, ["rehearse", .. args]);
+
     /// <summary>Any other program of the repository, e.g. <c>("tools/Simulator", "KpuOrleans.Simulator.dll")</c>.</summary>
     public static KpuProcess Program(string name, string folder, string assembly, IReadOnlyDictionary<string, string?> environment, params string[] args) =>
         new(name, folder, assembly, environment, args);
