@@ -56,7 +56,7 @@ public static class SiloBuilderExtensions
         silo.AddAdoNetGrainStorage(RegionGrain.StorageName, (OptionsBuilder<AdoNetGrainStorageOptions> storage) =>
             storage.Configure<Serializer>((options, serializer) =>
             {
-                options.Invariant = HostBuilderExtensions.Invariant;
+                options.Invariant = SiloHosting.Invariant;
                 options.ConnectionString = connectionString;
                 options.GrainStorageSerializer = new OrleansGrainStorageSerializer(serializer);
             }));

@@ -10,7 +10,7 @@ using Npgsql;
 
 namespace KpuOrleans.Hosting;
 
-public static class HostBuilderExtensions
+public static class SiloHosting
 {
     public const string Invariant = "Npgsql";
 

@@ -7,7 +7,7 @@ using Microsoft.Extensions.Hosting;
 
 namespace KpuOrleans.Hosting;
 
-public static class ClientBuilderExtensions
+public static class ClientHosting
 {
     /// <summary>
     /// Makes this process an Orleans client of the durable cluster (gateways, the verify command): it finds the silos
@@ -33,7 +33,7 @@ public static class ClientBuilderExtensions
                 .Configure<Orleans.Configuration.GatewayOptions>(options => options.GatewayListRefreshPeriod = TimeSpan.FromSeconds(5))
                 .UseAdoNetClustering(options =>
                 {
-                    options.Invariant = HostBuilderExtensions.Invariant;
+                    options.Invariant = SiloHosting.Invariant;
                     options.ConnectionString = PostgresServices.Tuned(connectionString, maxPoolSize: 5);
                 });
         });
