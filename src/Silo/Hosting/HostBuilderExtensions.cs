@@ -26,6 +26,7 @@ public static class HostBuilderExtensions
     {
         var cluster = KpuClusterOptions.From(builder.Configuration);
         var connectionString = builder.KpuStorage().ConnectionString;
+        builder.Services.AddKpuWatchdogStartRaceFilter();
         if (connectionString is null)
         {
             builder.UseOrleans(silo => silo
