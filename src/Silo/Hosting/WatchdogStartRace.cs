@@ -38,7 +38,14 @@ public static class WatchdogStartRace
         return reported > processAge;
     }
 
-    public static TimeSpan ProcessAge => DateTime.Now - Process.GetCurrentProcess().StartTime;
+    public static TimeSpan ProcessAge
+    {
+        get
+        {
+            using var self = Process.GetCurrentProcess();
+            return DateTime.Now - self.StartTime;
+        }
+    }
 }
 
 /// <summary>The watchdog's own logger, less the one warning its start-up race produces.</summary>
@@ -53,7 +60,7 @@ public sealed class WatchdogLogger<T>(ILoggerFactory factory) : ILogger<T>
 
     public void Log<TState>(LogLevel logLevel, EventId eventId, TState state, Exception? exception, Func<TState, Exception?, string> formatter)
     {
-        if (WatchdogStartRace.IsStartRace(logLevel, state, WatchdogStartRace.ProcessAge, out var stall))
+        if (logLevel == LogLevel.Warning && WatchdogStartRace.IsStartRace(logLevel, state, WatchdogStartRace.ProcessAge, out var stall))
         {
             _explaining.LogInformation(
                 "Orleans' watchdog reported its participant check stalled for {Stall}, longer than this process has run: it measured from the " +
