@@ -23,6 +23,7 @@ public static class SiloHosting
     {
         var cluster = KpuClusterOptions.From(builder.Configuration);
         var connectionString = builder.KpuDeployment().ConnectionString;
+        builder.Services.AddKpuWatchdogStartRaceFilter();
         if (connectionString is null)
         {
             builder.UseOrleans(silo => silo

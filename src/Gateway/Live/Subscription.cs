@@ -6,7 +6,10 @@ namespace KpuOrleans.Gateway.Live;
 /// <summary>
 /// One watched (contest, region) on this gateway and the connections watching it. Sends to their SignalR group at
 /// most once per <see cref="Interval"/>, newer versions only (or the same version with its certificate changed:
-/// certifying changes no number), and always ends on the newest offered.
+/// certifying changes no number), and always ends on the newest offered. Its pace is its own rather than a grain's
+/// <see cref="KpuOrleans.Live.LiveAudience{T}"/>: offers arrive on many threads at once (observer callbacks, renewals)
+/// and carry values it must keep and compare, where a grain's audience runs in the grain's turns on a grain timer and
+/// asks for the newest state when it pushes.
 /// </summary>
 public sealed class Subscription(RegionInfo region, Contest contest, string group)
 {

@@ -1,25 +1,26 @@
 using KpuOrleans.Ledger;
-using KpuOrleans.Tallies;
 using Microsoft.Extensions.Logging;
 
 namespace KpuOrleans.Live;
 
 /// <summary>
 /// Keeps the newest flagged forms in memory, refilled from the ledger on activation, and pushes new ones to watchers
-/// in batches at most four times a second.
+/// in batches at most once per <see cref="LiveAudience.Interval"/>.
 /// </summary>
 public sealed class AnomalyLogGrain(ILedger ledger, ILogger<AnomalyLogGrain> logger) : Grain, IAnomalyLogGrain
 {
     public const int Kept = 500;
 
+    /// <summary>The log's one topic: every watcher hears every new entry.</summary>
+    private const string Topic = "anomalies";
+
     private readonly LinkedList<AnomalyEntry> _newestFirst = new();
     private readonly List<AnomalyEntry> _unsent = [];
-    private readonly Dictionary<ILiveObserver, DateTime> _watchers = [];
-    private FlushSchedule _push = null!;
+    private LiveAudience<AnomalyEntry[]> _watchers = null!;
 
     public override async Task OnActivateAsync(CancellationToken cancellationToken)
     {
-        _push = new FlushSchedule(this, TallyWatchers.Throttle, _ => PushAsync(), logger);
+        _watchers = new LiveAudience<AnomalyEntry[]>(this, _ => TakeUnsent(), (observer, batch) => observer.OnAnomalies(batch), logger);
         foreach (var form in await ledger.ReadRecentAnomaliesAsync(this.GetPrimaryKeyString(), Kept, cancellationToken))
             _newestFirst.AddLast(Of(form));
     }
@@ -32,9 +33,11 @@ public sealed class AnomalyLogGrain(ILedger ledger, ILogger<AnomalyLogGrain> log
     {
         _newestFirst.AddFirst(entry);
         while (_newestFirst.Count > Kept) _newestFirst.RemoveLast();
-        if (_watchers.Count == 0) return Task.CompletedTask;
+        if (!_watchers.IsWatched(Topic)) return Task.CompletedTask;
+        // Bounded like the list itself: a watcher that missed more than that many reads the rest from Recent.
+        if (_unsent.Count == Kept) _unsent.RemoveAt(0);
         _unsent.Add(entry);
-        _push.MarkChanged("anomalies");
+        _watchers.Changed(Topic);
         return Task.CompletedTask;
     }
 
@@ -42,26 +45,22 @@ public sealed class AnomalyLogGrain(ILedger ledger, ILogger<AnomalyLogGrain> log
 
     public Task<AnomalyEntry[]> Watch(ILiveObserver observer)
     {
-        _watchers[observer] = DateTime.UtcNow + TallyWatchers.Lapse;
+        _watchers.Watch(Topic, observer);
         return Recent(100);
     }
 
     public Task Unwatch(ILiveObserver observer)
     {
-        _watchers.Remove(observer);
+        _watchers.Unwatch(Topic, observer);
+        // Nobody is left to hear them, and the next watcher starts from Recent, which holds them already.
+        if (!_watchers.IsWatched(Topic)) _unsent.Clear();
         return Task.CompletedTask;
     }
 
-    private Task PushAsync()
+    private AnomalyEntry[] TakeUnsent()
     {
         var batch = _unsent.ToArray();
         _unsent.Clear();
-        var now = DateTime.UtcNow;
-        foreach (var (observer, lapses) in _watchers.ToList())
-        {
-            if (lapses < now) _watchers.Remove(observer);
-            else _ = observer.OnAnomalies(batch);
-        }
-        return Task.CompletedTask;
+        return batch;
     }
 }

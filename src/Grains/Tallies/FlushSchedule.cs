@@ -7,10 +7,23 @@ namespace KpuOrleans.Tallies;
 /// tick, so a node flushes at most once per interval. A failed flush keeps its contests pending for the next tick.
 /// The timer stops after two quiet ticks so that idle nodes cost nothing.
 /// </summary>
-public sealed class FlushSchedule(Grain grain, TimeSpan interval, Func<IReadOnlyCollection<string>, Task> flush, ILogger logger)
+/// <param name="startTicking">Starts a timer that calls its argument at once and then every interval; disposing it stops it.</param>
+/// <param name="owner">Who flushes, for the log.</param>
+public sealed class FlushSchedule(
+    Func<Func<CancellationToken, Task>, IDisposable> startTicking,
+    string owner,
+    TimeSpan interval,
+    Func<IReadOnlyCollection<string>, Task> flush,
+    ILogger logger)
 {
+    /// <summary>Ticks on a grain timer, so that flushes run as the grain's own turns.</summary>
+    public FlushSchedule(Grain grain, TimeSpan interval, Func<IReadOnlyCollection<string>, Task> flush, ILogger logger)
+        : this(tick => grain.RegisterGrainTimer(tick, TimeSpan.Zero, interval), grain.GetGrainId().ToString(), interval, flush, logger)
+    {
+    }
+
     private readonly HashSet<string> _pending = new(StringComparer.Ordinal);
-    private IGrainTimer? _timer;
+    private IDisposable? _timer;
     private int _quietTicks;
 
     public bool HasPending => _pending.Count > 0;
@@ -19,7 +32,7 @@ public sealed class FlushSchedule(Grain grain, TimeSpan interval, Func<IReadOnly
     {
         _pending.Add(contest);
         _quietTicks = 0;
-        _timer ??= grain.RegisterGrainTimer(TickAsync, TimeSpan.Zero, interval);
+        _timer ??= startTicking(TickAsync);
     }
 
     /// <summary>Flushes whatever is pending now, e.g. before the grain deactivates.</summary>
@@ -50,7 +63,7 @@ public sealed class FlushSchedule(Grain grain, TimeSpan interval, Func<IReadOnly
         {
             // Reports are idempotent and carry full contributions, so the next tick simply tries again.
             foreach (var contest in contests) _pending.Add(contest);
-            logger.LogWarning(e, "Flush of {Grain} failed; retrying in {Interval}", grain.GetGrainId(), interval);
+            logger.LogWarning(e, "Flush of {Grain} failed; retrying in {Interval}", owner, interval);
         }
     }
 }

@@ -1,0 +1,230 @@
+using KpuOrleans.Live;
+using KpuOrleans.Tallies;
+using KpuOrleans.TestKit;
+using Microsoft.Extensions.Logging.Abstractions;
+
+namespace KpuOrleans.Grains.Tests;
+
+/// <summary>
+/// The live audience off any grain: its ticks are driven by hand (each one stands for an interval passing) and its
+/// leases are measured against a clock the test moves.
+/// </summary>
+public class LiveAudienceTests
+{
+    private readonly HandTicker _ticker = new();
+    private readonly ShiftedClock _clock = new();
+    private readonly Dictionary<string, int> _state = [];
+    private readonly LiveAudience<int> _audience;
+
+    public LiveAudienceTests() =>
+        _audience = new LiveAudience<int>(_ticker.Start, "test node", _clock, topic => _state[topic], (observer, state) => ((Watcher)observer).Hear(state),
+            NullLogger.Instance);
+
+    [Fact]
+    public async Task Many_changes_within_one_interval_reach_each_watcher_as_one_push_of_the_newest()
+    {
+        var (first, second) = (new Watcher(), new Watcher());
+        _audience.Watch("PGUB-35", first);
+        _audience.Watch("PGUB-35", second);
+
+        for (var version = 1; version <= 5; version++) Change("PGUB-35", version);
+        await _ticker.TickAsync();
+        await _ticker.TickAsync();
+
+        Assert.Equal([5], first.Heard);
+        Assert.Equal([5], second.Heard);
+        Assert.Equal(1, _ticker.Starts);
+    }
+
+    [Fact]
+    public async Task Each_interval_pushes_only_what_changed_in_it()
+    {
+        var watcher = new Watcher();
+        _audience.Watch("PGUB-35", watcher);
+        _audience.Watch("DPD-35", watcher);
+
+        Change("PGUB-35", 1);
+        Change("DPD-35", 10);
+        await _ticker.TickAsync();
+        Change("PGUB-35", 2);
+        Change("PGUB-35", 3);
+        await _ticker.TickAsync();
+
+        Assert.Equal(3, watcher.Heard.Count);
+        Assert.Equal([1, 10], watcher.Heard.Take(2).Order());
+        Assert.Equal(3, watcher.Heard[2]);
+    }
+
+    [Fact]
+    public async Task A_change_nobody_watches_pushes_nothing_and_starts_no_timer()
+    {
+        var watcher = new Watcher();
+        _audience.Watch("PGUB-35", watcher);
+
+        Change("DPD-35", 1);
+        await _ticker.TickAsync();
+
+        Assert.Empty(watcher.Heard);
+        Assert.Equal(0, _ticker.Starts);
+    }
+
+    [Fact]
+    public async Task The_ticking_stops_after_two_quiet_intervals_and_the_next_change_starts_it_again()
+    {
+        var watcher = new Watcher();
+        _audience.Watch("PGUB-35", watcher);
+
+        Change("PGUB-35", 1);
+        await _ticker.TickAsync();
+        await _ticker.TickAsync();
+        await _ticker.TickAsync();
+        Assert.False(_ticker.Running);
+
+        Change("PGUB-35", 2);
+        await _ticker.TickAsync();
+
+        Assert.Equal([1, 2], watcher.Heard);
+        Assert.Equal(2, _ticker.Starts);
+    }
+
+    [Fact]
+    public async Task A_watch_lapses_after_a_minute_unless_renewed()
+    {
+        var (renewed, forgotten) = (new Watcher(), new Watcher());
+        _audience.Watch("PGUB-35", renewed);
+        _audience.Watch("PGUB-35", forgotten);
+
+        _clock.Advance(TimeSpan.FromSeconds(40));
+        _audience.Watch("PGUB-35", renewed);
+        _clock.Advance(TimeSpan.FromSeconds(30));
+        Change("PGUB-35", 1);
+        await _ticker.TickAsync();
+
+        Assert.Equal([1], renewed.Heard);
+        Assert.Empty(forgotten.Heard);
+    }
+
+    [Fact]
+    public async Task A_topic_whose_every_watch_lapsed_is_forgotten()
+    {
+        var watcher = new Watcher();
+        _audience.Watch("PGUB-35", watcher);
+
+        _clock.Advance(LiveAudience.Lapse + TimeSpan.FromSeconds(1));
+        Change("PGUB-35", 1);
+        await _ticker.TickAsync();
+
+        Assert.Empty(watcher.Heard);
+        Assert.False(_audience.IsWatched("PGUB-35"));
+    }
+
+    [Fact]
+    public async Task A_watcher_that_throws_is_kept_and_keeps_no_other_watcher_from_hearing()
+    {
+        var (throwing, listening) = (new Watcher(throws: true), new Watcher());
+        _audience.Watch("PGUB-35", throwing);
+        _audience.Watch("PGUB-35", listening);
+
+        Change("PGUB-35", 1);
+        await _ticker.TickAsync();
+        Change("PGUB-35", 2);
+        await _ticker.TickAsync();
+
+        Assert.Equal([1, 2], listening.Heard);
+        Assert.Equal(2, throwing.Calls);
+        Assert.True(_audience.IsWatched("PGUB-35"));
+    }
+
+    [Fact]
+    public async Task Unwatching_the_last_watcher_forgets_the_topic()
+    {
+        var (staying, leaving) = (new Watcher(), new Watcher());
+        _audience.Watch("PGUB-35", staying);
+        _audience.Watch("PGUB-35", leaving);
+
+        _audience.Unwatch("PGUB-35", leaving);
+        Change("PGUB-35", 1);
+        await _ticker.TickAsync();
+        _audience.Unwatch("PGUB-35", staying);
+
+        Assert.Equal([1], staying.Heard);
+        Assert.Empty(leaving.Heard);
+        Assert.False(_audience.IsWatched("PGUB-35"));
+    }
+
+    [Fact]
+    public async Task Ending_gives_every_watch_its_notice_once_and_forgets_them_all()
+    {
+        var (first, second) = (new Watcher(), new Watcher());
+        _audience.Watch("PGUB-35", first);
+        _audience.Watch("DPD-35", first);
+        _audience.Watch("PGUB-35", second);
+        var noticed = new List<(Watcher, string)>();
+
+        _audience.Ending((observer, topic) =>
+        {
+            noticed.Add(((Watcher)observer, topic));
+            return Task.CompletedTask;
+        });
+        Change("PGUB-35", 1);
+        await _ticker.TickAsync();
+
+        Assert.Equal(3, noticed.Count);
+        Assert.Contains((first, "PGUB-35"), noticed);
+        Assert.Contains((first, "DPD-35"), noticed);
+        Assert.Contains((second, "PGUB-35"), noticed);
+        Assert.Empty(first.Heard);
+        Assert.False(_audience.IsWatched("PGUB-35"));
+    }
+
+    private void Change(string topic, int state)
+    {
+        _state[topic] = state;
+        _audience.Changed(topic);
+    }
+
+    /// <summary>Stands for a grain timer: started at once, each tick one interval.</summary>
+    private sealed class HandTicker
+    {
+        private Func<CancellationToken, Task>? _tick;
+
+        public int Starts { get; private set; }
+
+        public bool Running => _tick is not null;
+
+        public IDisposable Start(Func<CancellationToken, Task> tick)
+        {
+            _tick = tick;
+            Starts++;
+            return new Stopping(this);
+        }
+
+        public Task TickAsync() => _tick?.Invoke(CancellationToken.None) ?? Task.CompletedTask;
+
+        private sealed class Stopping(HandTicker ticker) : IDisposable
+        {
+            public void Dispose() => ticker._tick = null;
+        }
+    }
+
+    private sealed class Watcher(bool throws = false) : ILiveObserver
+    {
+        public List<int> Heard { get; } = [];
+
+        public int Calls { get; private set; }
+
+        public Task Hear(int state)
+        {
+            Calls++;
+            if (throws) throw new InvalidOperationException("this gateway is gone");
+            Heard.Add(state);
+            return Task.CompletedTask;
+        }
+
+        public Task OnTally(TallySnapshot tally) => throw new NotSupportedException();
+
+        public Task OnAnomalies(AnomalyEntry[] entries) => throw new NotSupportedException();
+
+        public Task OnWatchEnded(string contest, string region) => throw new NotSupportedException();
+    }
+}
