@@ -1,5 +1,7 @@
 using KpuOrleans.Registry;
 using KpuOrleans.TestKit;
+using Microsoft.Extensions.DependencyInjection;
+using Orleans.Serialization;
 
 namespace KpuOrleans.Grains.Tests;
 
@@ -159,6 +161,18 @@ public class RegionCodeTests
         var (from, to) = RegionCode.Parse("35.78.01.1001.001").KeysBelow;
         Assert.True(string.CompareOrdinal("35.78.01.1001.001", from) < 0);
         Assert.True(string.CompareOrdinal("35.78.01.1001.002", to) > 0);
+    }
+
+    [Fact]
+    public void Crosses_a_grain_call_unchanged()
+    {
+        var serializer = new ServiceCollection().AddSerializer().BuildServiceProvider().GetRequiredService<Serializer>();
+        var code = RegionCode.Parse("35.78.01.1001.001");
+
+        var copy = serializer.Deserialize<RegionCode>(serializer.SerializeToArray(code));
+
+        Assert.Equal(code, copy);
+        Assert.Equal(Level.Tps, copy.Level);
     }
 
     private static IEnumerable<string> AncestorsOf(RegionCode code)
