@@ -3,6 +3,7 @@ using System.Text.Json;
 using System.Threading.Channels;
 using KpuOrleans.Forms;
 using KpuOrleans.Ledger;
+using KpuOrleans.Registry;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 using Npgsql;
@@ -35,29 +36,31 @@ public sealed partial class PostgresLedger : ILedger, IAsyncDisposable
         _readers = [.. Enumerable.Range(0, Math.Max(1, _options.Readers)).Select(_ => Task.Run(ReadLoopAsync))];
     }
 
+    // tps is COLLATE "C", the ordinal order RegionCode.KeysBelow is bounded in: the primary key's index serves the range.
     public async Task<IReadOnlyList<AcceptedForm>> ReadLatestUnderAsync(string region, CancellationToken cancellationToken = default) =>
-        await QueryAsync($"""
+        !RegionCode.TryParse(region, out var code) ? [] : await QueryAsync($"""
             SELECT DISTINCT ON (tps, contest) {Columns} FROM kpu_ledger
-            WHERE tps > @from AND tps < @to ORDER BY tps, contest, version DESC
+            WHERE tps >= @from AND tps < @to ORDER BY tps, contest, version DESC
             """,
-            command =>
-            {
-                // '/' follows '.' in byte order: this range is exactly the codes below the region.
-                command.Parameters.AddWithValue("from", region + ".");
-                command.Parameters.AddWithValue("to", region + "/");
-            }, cancellationToken);
+            command => Below(command, code), cancellationToken);
 
     public async Task<IReadOnlyList<AcceptedForm>> ReadRecentAnomaliesAsync(string region, int limit, CancellationToken cancellationToken = default) =>
-        await QueryAsync($"""
+        !RegionCode.TryParse(region, out var code) ? [] : await QueryAsync($"""
             SELECT {Columns} FROM kpu_ledger
-            WHERE anomalies <> '[]'::jsonb AND tps > @from AND tps < @to ORDER BY seq DESC LIMIT @limit
+            WHERE anomalies <> '[]'::jsonb AND tps >= @from AND tps < @to ORDER BY seq DESC LIMIT @limit
             """,
             command =>
             {
-                command.Parameters.AddWithValue("from", region + ".");
-                command.Parameters.AddWithValue("to", region + "/");
+                Below(command, code);
                 command.Parameters.AddWithValue("limit", limit);
             }, cancellationToken);
+
+    private static void Below(NpgsqlCommand command, RegionCode region)
+    {
+        var (from, to) = region.KeysBelow;
+        command.Parameters.AddWithValue("from", from);
+        command.Parameters.AddWithValue("to", to);
+    }
 
     public IAsyncEnumerable<AcceptedForm> ReadLatestAsync(string contest, CancellationToken cancellationToken = default) =>
         ReadLatestAsync(_database, contest, cancellationToken);

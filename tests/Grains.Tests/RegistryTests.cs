@@ -101,4 +101,28 @@ public class RegistryTests
             Directory.Delete(folder, recursive: true);
         }
     }
+
+    [Theory]
+    [InlineData("province,11,,Aceh\nregency,11.1,11,Kabupaten Test\n", "tps_code,village_code,dpt\n", "line 3", "'11.1' is not a regency code")]
+    [InlineData("province,11,,Aceh\nregency,11.01.01,11,Kabupaten Test\n", "tps_code,village_code,dpt\n", "line 3", "'11.01.01' is not a regency code")]
+    [InlineData("province,11,,Aceh\nregency,11.01,11,K\ndistrict,11.01.01,11.01,D\nvillage,11.01.01.2001,11.01.01,V\n",
+        "tps_code,village_code,dpt\n11.01.01.2001.1,11.01.01.2001,250\n", "line 2", "TPS code '11.01.01.2001.1'")]
+    public void A_code_not_of_its_level_s_shape_is_refused_with_its_line(string regions, string tps, string line, string message)
+    {
+        var folder = Directory.CreateTempSubdirectory("kpu-registry-").FullName;
+        try
+        {
+            File.WriteAllText(Path.Combine(folder, "r.csv"), "level,code,parent_code,name\n" + regions);
+            File.WriteAllText(Path.Combine(folder, "t.csv"), tps);
+            File.WriteAllText(Path.Combine(folder, "c.csv"), "contest_id,kind,scope,ballot_number,names,empty_column,source_url,note\n");
+            var error = Assert.Throws<InvalidDataException>(() => RegionRegistry.Load(new RegistryFiles(
+                Path.Combine(folder, "r.csv"), Path.Combine(folder, "t.csv"), Path.Combine(folder, "c.csv"))));
+            Assert.Contains(line, error.Message);
+            Assert.Contains(message, error.Message);
+        }
+        finally
+        {
+            Directory.Delete(folder, recursive: true);
+        }
+    }
 }

@@ -134,6 +134,24 @@ public class LedgerTests : IAsyncLifetime
         Assert.Equal(1L, await ScalarAsync<long>("SELECT count(*) FROM kpu_ledger"));
     }
 
+    [Fact]
+    public async Task Reads_below_a_region_take_whole_segments_only()
+    {
+        // 35.79.01.1001 and 35.79.01.1002 share the string "35.79.01.100"; 35.78 and 35.79 share "35.7".
+        foreach (var tps in new[] { "35.79.01.1001.001", "35.79.01.1002.001", "35.78.01.1001.001" })
+            await _ledger.AppendAsync(new AcceptedForm(Form(tps), DateTimeOffset.UtcNow, "t", ["turnout-high"]));
+
+        Assert.Equal(["35.79.01.1001.001"], (await _ledger.ReadRecentAnomaliesAsync("35.79.01.1001", 10)).Select(a => a.Form.Tps));
+        Assert.Equal(["35.79.01.1002.001", "35.79.01.1001.001"], (await _ledger.ReadRecentAnomaliesAsync("35.79", 10)).Select(a => a.Form.Tps));
+        Assert.Equal(["35.79.01.1002.001"], (await _ledger.ReadRecentAnomaliesAsync("35.79", 1)).Select(a => a.Form.Tps));
+        Assert.Equal(["35.79.01.1001.001", "35.79.01.1002.001"], (await _ledger.ReadLatestUnderAsync("35.79.01")).Select(a => a.Form.Tps).Order());
+        foreach (var notBelow in new[] { "35.7", "35.79.01.100", "35.79.01.1001.001", "" })
+        {
+            Assert.Empty(await _ledger.ReadRecentAnomaliesAsync(notBelow, 10));
+            Assert.Empty(await _ledger.ReadLatestUnderAsync(notBelow));
+        }
+    }
+
     private static ResultForm Form(string tps) =>
         SampleForms.Valid(Jatim.Registry.Get(tps), Jatim.Registry.FindContest("PGUB-35")!, new Random(tps.GetHashCode()));
 

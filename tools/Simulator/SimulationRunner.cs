@@ -96,7 +96,7 @@ internal sealed class SimulationRunner(SimulatorOptions options, TextWriter outp
             .Select(code => registry.Find(code) ?? throw new ArgumentException($"--regions: '{code}' is not a region of the registry"))
             .DistinctBy(r => r.Code)
             .ToList();
-        return [.. regions.Where(r => !regions.Any(o => o != r && r.Code.StartsWith(o.Code + ".", StringComparison.Ordinal)))];
+        return [.. regions.Where(r => !regions.Any(o => o != r && RegionCode.Parse(r.Code).IsWithin(RegionCode.Parse(o.Code))))];
     }
 
     private static string SliceName(IReadOnlyList<RegionInfo> slice) =>

@@ -39,6 +39,6 @@ public static class OfficerScope
 
     private static string RoleFor(Level level) => Officer.RoleNames.First(r => Officer.LevelOf(r.Value) == level).Key;
 
-    private static bool Contains(string scope, string tps) =>
-        tps == scope || tps.StartsWith(scope + ".", StringComparison.Ordinal);
+    private static bool Contains(string scope, string code) =>
+        RegionCode.TryParse(scope, out var region) && RegionCode.TryParse(code, out var inside) && inside.IsWithin(region);
 }

@@ -1,3 +1,5 @@
+using KpuOrleans.Registry;
+
 namespace KpuOrleans.Ledger;
 
 /// <summary>
@@ -47,15 +49,6 @@ public sealed class InMemoryFreezes
         return store();
     });
 
-    /// <summary>The first three segments of a TPS code (province, regency, district).</summary>
-    public static string DistrictOf(string tps)
-    {
-        var end = -1;
-        for (var segment = 0; segment < 3; segment++)
-        {
-            end = tps.IndexOf('.', end + 1);
-            if (end < 0) return tps;
-        }
-        return tps[..end];
-    }
+    /// <summary>The district a TPS lies in (province, regency, district).</summary>
+    public static string DistrictOf(string tps) => RegionCode.Parse(tps).AncestorAt(Level.District).Value;
 }

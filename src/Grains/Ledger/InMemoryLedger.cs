@@ -1,4 +1,5 @@
 using KpuOrleans.Forms;
+using KpuOrleans.Registry;
 using KpuOrleans.Telemetry;
 
 namespace KpuOrleans.Ledger;
@@ -16,7 +17,7 @@ public sealed class InMemoryLedger(InMemoryFreezes? freezes = null) : ILedger
 
     // Villages, districts and regencies rebuild from their TPS on every activation: find those TPS by village
     // without scanning every row of the ledger.
-    private readonly Dictionary<string, HashSet<string>> _tpsByVillage = new(StringComparer.Ordinal);
+    private readonly Dictionary<RegionCode, HashSet<string>> _tpsByVillage = [];
     private readonly Lock _gate = new();
 
     /// <summary>Nothing to fail over: what this process holds is all there is.</summary>
@@ -76,12 +77,12 @@ public sealed class InMemoryLedger(InMemoryFreezes? freezes = null) : ILedger
 
     public Task<IReadOnlyList<AcceptedForm>> ReadLatestUnderAsync(string region, CancellationToken cancellationToken = default)
     {
-        var prefix = region + ".";
+        if (!RegionCode.TryParse(region, out var code)) return Task.FromResult<IReadOnlyList<AcceptedForm>>([]);
         lock (_gate)
         {
-            var villages = _tpsByVillage.TryGetValue(region, out var own)
-                ? [own]
-                : _tpsByVillage.Where(v => v.Key.StartsWith(prefix, StringComparison.Ordinal)).Select(v => v.Value);
+            var villages = code.Level == Level.Tps ? []
+                : _tpsByVillage.TryGetValue(code, out var own) ? [own]
+                : _tpsByVillage.Where(v => v.Key.IsWithin(code)).Select(v => v.Value);
             return Task.FromResult<IReadOnlyList<AcceptedForm>>([.. villages.SelectMany(v => v).SelectMany(tps => LatestPerContest(_byTps[tps]))]);
         }
     }
@@ -98,15 +99,16 @@ public sealed class InMemoryLedger(InMemoryFreezes? freezes = null) : ILedger
 
     public Task<IReadOnlyList<VersionSum>> ReadVersionSumsAsync(CancellationToken cancellationToken = default) =>
         Task.FromResult<IReadOnlyList<VersionSum>>([.. Latest()
-            .GroupBy(r => (r.Form.Contest, Village: VillageOf(r.Form.Tps)))
+            .GroupBy(r => (r.Form.Contest, Village: VillageOf(r.Form.Tps).Value))
             .Select(g => new VersionSum(g.Key.Contest, g.Key.Village, g.Sum(r => r.Form.Version)))]);
 
     public Task<IReadOnlyList<AcceptedForm>> ReadRecentAnomaliesAsync(string region, int limit, CancellationToken cancellationToken = default)
     {
+        if (!RegionCode.TryParse(region, out var code)) return Task.FromResult<IReadOnlyList<AcceptedForm>>([]);
         lock (_gate)
         {
             return Task.FromResult<IReadOnlyList<AcceptedForm>>([.. Enumerable.Reverse(_inOrder)
-                .Where(r => r.Anomalies.Count > 0 && r.Form.Tps.StartsWith(region + ".", StringComparison.Ordinal))
+                .Where(r => r.Anomalies.Count > 0 && RegionCode.Parse(r.Form.Tps) is var tps && tps != code && tps.IsWithin(code))
                 .Take(limit)]);
         }
     }
@@ -122,5 +124,5 @@ public sealed class InMemoryLedger(InMemoryFreezes? freezes = null) : ILedger
     private static IEnumerable<AcceptedForm> LatestPerContest(List<AcceptedForm> rows) =>
         rows.GroupBy(r => r.Form.Contest).Select(g => g.MaxBy(r => r.Form.Version)!);
 
-    private static string VillageOf(string tps) => tps[..tps.LastIndexOf('.')];
+    private static RegionCode VillageOf(string tps) => RegionCode.Parse(tps).AncestorAt(Level.Village);
 }

@@ -1,4 +1,5 @@
 using KpuOrleans.Ledger;
+using KpuOrleans.Registry;
 using Microsoft.Extensions.Logging;
 
 namespace KpuOrleans.Live;
@@ -27,7 +28,7 @@ public sealed class AnomalyLogGrain(ILedger ledger, ILogger<AnomalyLogGrain> log
 
     public static AnomalyEntry Of(Forms.AcceptedForm accepted) => new(
         accepted.Form.Tps, accepted.Form.Contest, accepted.Form.Version,
-        accepted.Form.Tps[..accepted.Form.Tps.LastIndexOf('.')], accepted.Anomalies, accepted.AcceptedAt);
+        RegionCode.Parse(accepted.Form.Tps).AncestorAt(Level.Village).Value, accepted.Anomalies, accepted.AcceptedAt);
 
     public Task Record(AnomalyEntry entry)
     {

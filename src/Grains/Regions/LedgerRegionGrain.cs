@@ -83,5 +83,5 @@ public abstract class LedgerRegionGrain(
 
     /// <summary>The child of <paramref name="parent"/> that <paramref name="code"/> lies in: one more segment of the code.</summary>
     private static string ChildContaining(string parent, string code) =>
-        code.IndexOf('.', parent.Length + 1) is var end and > 0 ? code[..end] : code;
+        RegionCode.Parse(code).AncestorAt(RegionCode.Parse(parent).Level + 1).Value;
 }

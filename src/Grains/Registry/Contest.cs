@@ -22,6 +22,7 @@ public sealed class Contest(string id, string kind, string scope, string name, I
         return -1;
     }
 
-    public bool Covers(string regionCode) =>
-        regionCode == Scope || regionCode.StartsWith(Scope + ".", StringComparison.Ordinal);
+    private readonly RegionCode _scope = RegionCode.Parse(scope);
+
+    public bool Covers(string regionCode) => RegionCode.TryParse(regionCode, out var code) && code.IsWithin(_scope);
 }

@@ -60,7 +60,10 @@ public sealed class RegionRegistry
             try { level = LevelNames.ParseLevel(row["level"]); }
             catch (FormatException e) { throw row.Error(e.Message); }
             var parent = row["parent_code"];
-            var region = new RegionInfo(row["code"], level, row["name"], parent.Length == 0 ? null : parent);
+            // Every code of the tree parses, at its row's level: the rest of the system slices codes by that shape.
+            if (!RegionCode.TryParse(row["code"], out var code) || code.Level != level)
+                throw row.Error($"'{row["code"]}' is not a {level.ToApiName()} code (dotted digits 2, 2.2, 2.2.2, 2.2.2.4 from province to village)");
+            var region = new RegionInfo(code.Value, level, row["name"], parent.Length == 0 ? null : parent);
             if (!regions.TryAdd(region.Code, region)) throw row.Error($"duplicate region code '{region.Code}'");
             if (level == Level.Province)
             {
@@ -77,8 +80,8 @@ public sealed class RegionRegistry
             var code = row["tps_code"];
             if (!regions.TryGetValue(village, out var parent) || parent.Level != Level.Village)
                 throw row.Error($"TPS '{code}' names unknown village '{village}'");
-            if (!code.StartsWith(village + ".", StringComparison.Ordinal))
-                throw row.Error($"TPS code '{code}' must be its village code plus '.' and a number");
+            if (!RegionCode.TryParse(code, out var tps) || tps.Level != Level.Tps || tps.Parent?.Value != village)
+                throw row.Error($"TPS code '{code}' must be its village code plus '.' and a three-digit number");
             if (!long.TryParse(row["dpt"], NumberStyles.None, CultureInfo.InvariantCulture, out var voters))
                 throw row.Error($"dpt '{row["dpt"]}' is not a whole number");
             var number = code[(village.Length + 1)..];

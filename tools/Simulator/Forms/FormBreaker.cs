@@ -70,7 +70,7 @@ internal sealed class FormBreaker(RegionRegistry registry, long seed)
     /// <summary>A TPS number its village does not have.</summary>
     private string UnknownTps(string tps)
     {
-        var village = tps[..tps.LastIndexOf('.')];
+        var village = RegionCode.Parse(tps).AncestorAt(Level.Village);
         for (var n = 999; n > 0; n--)
         {
             var code = $"{village}.{n:000}";

@@ -44,8 +44,9 @@ internal static class DeliveryAnalysis
         foreach (var log in logs)
         {
             var region = log.Target.Region;
+            var code = RegionCode.Parse(region.Code);
             var inRegion = byContest.GetValueOrDefault(log.Target.Contest.Id, [])
-                .Where(r => r.Tps.Code == region.Code || r.Tps.Code.StartsWith(region.Code + ".", StringComparison.Ordinal))
+                .Where(r => RegionCode.Parse(r.Tps.Code).IsWithin(code))
                 .ToList();
             var result = Analyse(log, inRegion);
             foreach (var delay in result.Seen) seen.Record(region.Level, delay);

@@ -1,5 +1,6 @@
 using System.Collections.Concurrent;
 using KpuOrleans.Forms;
+using KpuOrleans.Registry;
 
 namespace KpuOrleans.Simulator.Tokens;
 
@@ -11,7 +12,7 @@ namespace KpuOrleans.Simulator.Tokens;
 public sealed class OfficerTokens(byte[] key, string issuer = OfficerToken.DefaultIssuer)
 {
     private static readonly TimeSpan Lifetime = TimeSpan.FromHours(24);
-    private static readonly string[] RoleByDepth = ["provinsi", "kabkota", "ppk", "pps", "kpps"];
+    private static readonly string[] RoleByLevel = ["provinsi", "kabkota", "ppk", "pps", "kpps"];
 
     private readonly ConcurrentDictionary<string, string> _byRegion = new(StringComparer.Ordinal);
 
@@ -32,31 +33,31 @@ public sealed class OfficerTokens(byte[] key, string issuer = OfficerToken.Defau
             : throw new ArgumentException($"--token-key (or Auth__SigningKey) is {key.Length * 8} bits; HS256 needs at least 256");
     }
 
-    public string For(ResultForm form) => ForRegion(form.Version > 1 ? VillageOf(form.Tps) : form.Tps);
+    public string For(ResultForm form)
+    {
+        var tps = RegionCode.Parse(form.Tps);
+        return ForRegion(form.Version > 1 ? tps.AncestorAt(Level.Village) : tps);
+    }
 
     public string For(IReadOnlyList<ResultForm> forms)
     {
-        var common = forms[0].Tps.Split('.');
-        var length = common.Length;
+        var common = RegionCode.Parse(forms[0].Tps);
         foreach (var form in forms.Skip(1))
         {
-            var parts = form.Tps.Split('.');
-            length = Math.Min(length, parts.Length);
-            while (length > 0 && !common.AsSpan(0, length).SequenceEqual(parts.AsSpan(0, length))) length--;
+            var tps = RegionCode.Parse(form.Tps);
+            // A batch spanning provinces has no common office; the first form's province signs it.
+            while (!tps.IsWithin(common) && common.Parent is { } up) common = up;
         }
-        var region = string.Join('.', common[..Math.Max(1, length)]);
         // A batch of one TPS may hold its corrections: its village's officer sends it.
-        return ForRegion(length == common.Length ? VillageOf(region) : region);
+        return ForRegion(common.Level == Level.Tps ? common.AncestorAt(Level.Village) : common);
     }
 
     /// <summary>The token of the office of <paramref name="region"/> (its level decides the role: PPK for a district, …).</summary>
-    public string ForOffice(string region) => ForRegion(region);
+    public string ForOffice(string region) => ForRegion(RegionCode.Parse(region));
 
-    private string ForRegion(string region) => _byRegion.GetOrAdd(region, r =>
+    private string ForRegion(RegionCode region) => _byRegion.GetOrAdd(region.Value, r =>
     {
-        var role = RoleByDepth[Math.Min(r.Count(c => c == '.'), RoleByDepth.Length - 1)];
+        var role = RoleByLevel[(int)region.Level];
         return OfficerToken.Mint(key, $"{role}-{r}", r, role, Lifetime, issuer: issuer);
     });
-
-    private static string VillageOf(string tps) => tps[..tps.LastIndexOf('.')];
 }
