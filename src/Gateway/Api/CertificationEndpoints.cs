@@ -32,10 +32,10 @@ public static class CertificationEndpoints
     private static async Task<IResult> Certify(string contest, string code, HttpContext http, RegionRegistry registry, IGrainFactory grains,
         WriterAccess access)
     {
-        if (Resolve(registry, contest, code) is not { } target) return NotCertifiable(registry, contest, code);
+        if (CertificationRules.Certifiable(registry, contest, code) is not { } region) return NotCertifiable(registry, contest, code);
         var (officer, unnamed) = access.OfficerOf(http.User);
         if (unnamed is not null) return Forbidden(unnamed);
-        if (officer is not null && OfficerScope.CertifyRefusal(officer, target.Region, registry) is { } refusal) return Forbidden(refusal);
+        if (officer is not null && OfficerScope.CertifyRefusal(officer, region, registry) is { } refusal) return Forbidden(refusal);
 
         var outcome = await grains.GetCertificationGrain(contest, code).Certify(officer?.Subject ?? FormSubmissions.AnonymousSubmitter);
         return outcome.Status switch
@@ -49,10 +49,10 @@ public static class CertificationEndpoints
     private static async Task<IResult> Withdraw(string contest, string code, HttpContext http, RegionRegistry registry, IGrainFactory grains,
         WriterAccess access, CancellationToken cancellationToken)
     {
-        if (Resolve(registry, contest, code) is not { } target) return NotCertifiable(registry, contest, code);
+        if (CertificationRules.Certifiable(registry, contest, code) is not { } region) return NotCertifiable(registry, contest, code);
         var (officer, unnamed) = access.OfficerOf(http.User);
         if (unnamed is not null) return Forbidden(unnamed);
-        if (officer is not null && OfficerScope.WithdrawRefusal(officer, target.Region, registry) is { } refusal) return Forbidden(refusal);
+        if (officer is not null && OfficerScope.WithdrawRefusal(officer, region, registry) is { } refusal) return Forbidden(refusal);
         var (document, problem) = await RequestJson.ReadAsync(http.Request, RequestJson.FormLimit, cancellationToken);
         // No body at all is a withdrawal without a reason, as `{}` is.
         if (problem is not null && problem.Title != RequestJson.EmptyBodyTitle) return Problems.Result(problem);
@@ -85,14 +85,7 @@ public static class CertificationEndpoints
         await foreach (var certificate in certificates) yield return CertificateDto.From(certificate, registry);
     }
 
-    private sealed record Target(RegionInfo Region, Contest Contest);
-
-    /// <summary>Only districts, regencies and the province are certified, and only in contests that cover them.</summary>
-    private static Target? Resolve(RegionRegistry registry, string contest, string code) =>
-        registry.Find(code) is { Level: Level.District or Level.Regency or Level.Province } region && region.FindContest(contest) is { } race
-            ? new Target(region, race)
-            : null;
-
+    /// <summary>Why <see cref="CertificationRules.Certifiable"/> said no, in the order a client fixes it.</summary>
     private static IResult NotCertifiable(RegionRegistry registry, string contest, string code)
     {
         if (registry.FindContest(contest) is not { } race) return Problems.NotFound($"Contest '{contest}' does not exist.");

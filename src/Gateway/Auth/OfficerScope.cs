@@ -1,3 +1,4 @@
+using KpuOrleans.Certification;
 using KpuOrleans.Forms;
 using KpuOrleans.Registry;
 
@@ -19,14 +20,14 @@ public static class OfficerScope
         return null;
     }
 
-    /// <returns>Null when the officer may certify <paramref name="region"/>: their own region, at their own level.</returns>
+    /// <returns>Null when the officer may certify <paramref name="region"/> (<see cref="CertificationRules.MaySign"/>), at their own level.</returns>
     public static string? CertifyRefusal(Officer officer, RegionInfo region, RegionRegistry registry) =>
-        LevelRefusal(officer, registry) ?? (officer.Region == region.Code ? null
+        LevelRefusal(officer, registry) ?? (CertificationRules.MaySign(officer.Region, region) ? null
             : $"a certificate of {region.Code} is signed by its own {RoleFor(region.Level)} officer; the token's region is {officer.Region}");
 
-    /// <returns>Null when the officer may withdraw the certificate of <paramref name="region"/>: same level or above.</returns>
+    /// <returns>Null when the officer may withdraw the certificate of <paramref name="region"/> (<see cref="CertificationRules.MayWithdraw"/>).</returns>
     public static string? WithdrawRefusal(Officer officer, RegionInfo region, RegionRegistry registry) =>
-        LevelRefusal(officer, registry) ?? (Contains(officer.Region, region.Code) ? null
+        LevelRefusal(officer, registry) ?? (CertificationRules.MayWithdraw(officer.Region, region, registry) ? null
             : $"{region.Code} is outside the token's region {officer.Region}");
 
     private static string? LevelRefusal(Officer officer, RegionRegistry registry)

@@ -36,10 +36,7 @@ public sealed class CertificationGrain(ICertificateRegister register, RegionRegi
 
     public Task<CertificateSeal?> InForce() => Task.FromResult(_withdrawing ? null : _inForce?.Seal);
 
-    public Task<string?> Blocks() => Task.FromResult(
-        _certifying ? $"{_region.Code} is being certified for {_contest.Id}"
-        : _inForce is { } certificate ? $"{_region.Code} is certified for {_contest.Id} by {certificate.CertifiedBy} at {certificate.CertifiedAt:O}"
-        : null);
+    public Task<string?> Blocks() => Task.FromResult(CertificationRules.Freeze(_region, _contest.Id, _certifying, _inForce));
 
     public async Task<CertificationOutcome> Certify(string officer)
     {
@@ -52,7 +49,7 @@ public sealed class CertificationGrain(ICertificateRegister register, RegionRegi
         long? freeze = null;
         try
         {
-            if (_region.Level == Level.District)
+            if (CertificationRules.CertifiesForms(_region))
             {
                 freeze = await register.FreezeAsync(_contest.Id, _region.Code, officer);
                 var missing = await SettleAsync();
@@ -71,7 +68,7 @@ public sealed class CertificationGrain(ICertificateRegister register, RegionRegi
             var regionGrain = GrainFactory.GetRegionGrain(_region);
             await regionGrain.CatchUp();
             var tally = (await regionGrain.GetTally(_contest.Id))!;
-            if (tally.Tally.TpsReported != _region.TpsCount || tally.Digest is null)
+            if (!CertificationRules.IsComplete(_region, tally))
                 return CertificationOutcome.Of(CertificationStatus.Incomplete,
                     $"{_region.Code} counts {tally.Tally.TpsReported} of its {_region.TpsCount} TPS for {_contest.Id}; try again in a moment.");
             var certificate = new Certificate(tally, officer, StoredTime.Microseconds(clock.GetUtcNow()));
@@ -109,8 +106,8 @@ public sealed class CertificationGrain(ICertificateRegister register, RegionRegi
         try
         {
             // Top down: a certificate above still vouches for this one.
-            if (_region.Parent is { } parent && registry.Get(parent).FindContest(_contest.Id) is not null
-                && await GrainFactory.GetCertificationGrain(_contest.Id, parent).Blocks() is { } above)
+            if (CertificationRules.CertifyingParent(_region, _contest.Id, registry) is { } parent
+                && await GrainFactory.GetCertificationGrain(_contest.Id, parent.Code).Blocks() is { } above)
                 return CertificationOutcome.Of(CertificationStatus.ParentCertified, $"{above}: withdraw that certificate first.", certificate);
             var withdrawal = new Withdrawal(officer, StoredTime.Microseconds(clock.GetUtcNow()), reason);
             await register.WithdrawAsync(_contest.Id, _region.Code, withdrawal);
@@ -129,7 +126,7 @@ public sealed class CertificationGrain(ICertificateRegister register, RegionRegi
     private async Task ShowAsync(CertificateSeal? seal)
     {
         await GrainFactory.GetRegionGrain(_region).Certified(_contest.Id, _region.Code, seal);
-        if (_region.Parent is { } parent && registry.Get(parent) is var above && above.FindContest(_contest.Id) is not null)
+        if (CertificationRules.CertifyingParent(_region, _contest.Id, registry) is { } above)
             await GrainFactory.GetRegionGrain(above).Certified(_contest.Id, _region.Code, seal);
     }
 
@@ -143,7 +140,7 @@ public sealed class CertificationGrain(ICertificateRegister register, RegionRegi
 
     private async Task<List<string>> UncertifiedChildrenAsync()
     {
-        var children = _region.Children.Where(code => registry.Get(code).FindContest(_contest.Id) is not null).ToList();
+        var children = CertificationRules.ChildrenToCertifyFirst(_region, _contest.Id, registry).ToList();
         var seals = await Task.WhenAll(children.Select(code => GrainFactory.GetCertificationGrain(_contest.Id, code).InForce()));
         return [.. children.Where((_, i) => seals[i] is null)];
     }

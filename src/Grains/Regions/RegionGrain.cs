@@ -59,10 +59,9 @@ public abstract class RegionGrain(
         _flush = new FlushSchedule(this, options.Value.FlushInterval, FlushAsync, logger);
         _watchers = new TallyWatchers(this, Snapshot, logger);
         foreach (var contest in Region.Contests) Recompute(contest);
-        if (Region.Level is Level.District or Level.Regency or Level.Province)
+        if (CertificationRules.ShownAt(Region) is { Count: > 0 } shown)
         {
-            string[] certifying = Region.Level == Level.District ? [Region.Code] : [Region.Code, .. Region.Children];
-            foreach (var certificate in await certificates.ReadInForceAsync(certifying, cancellationToken))
+            foreach (var certificate in await certificates.ReadInForceAsync(shown, cancellationToken))
                 _seals[(certificate.Contest, certificate.Region)] = certificate.Seal;
         }
         await OnRestoredAsync();

@@ -62,8 +62,8 @@ public sealed class TpsGrain(
             return SubmitOutcome.Unavailable("The result ledger is unavailable; nothing was accepted. Retry later.");
         if (Judge(form) is { } judged) return judged;
         if (form.Version > 1 && rights != SubmitterRights.BeyondCorrectionLimit && OverLimit(form) is { } limited) return limited;
-        if (form.Version > 1 && await CertifiedAboveAsync(form.Contest) is { } certified)
-            return SubmitOutcome.Certified(form.Version - 1, $"{certified}; a correction below it needs that certificate withdrawn first. Nothing was stored.");
+        if (CertificationRules.IsHeldBackByFreeze(form) && await FreezeAboveAsync(form.Contest) is { } freeze)
+            return SubmitOutcome.Certified(form.Version - 1, CertificationRules.CorrectionRefused(freeze));
 
         // A retry answered from the ledger repeats the first answer exactly.
         var entry = new AcceptedForm(form, StoredTime.Microseconds(clock.GetUtcNow()), submittedBy, Anomalies.Find(form));
@@ -90,8 +90,8 @@ public sealed class TpsGrain(
         catch (LedgerRowRefusedException e) when (e.SqlState == LedgerRowRefusedException.FrozenSqlState)
         {
             // Nothing was written and the history held here is still the ledger's: no reload.
-            var frozen = await CertifiedAboveAsync(form.Contest) ?? $"The district of {form.Tps} is certified (or being certified) for {form.Contest}";
-            return SubmitOutcome.Certified(form.Version - 1, $"{frozen}; a correction below it needs that certificate withdrawn first. Nothing was stored.");
+            var frozen = await FreezeAboveAsync(form.Contest) ?? CertificationRules.FrozenInLedger(form);
+            return SubmitOutcome.Certified(form.Version - 1, CertificationRules.CorrectionRefused(frozen));
         }
         catch (LedgerRowRefusedException e)
         {
@@ -114,15 +114,9 @@ public sealed class TpsGrain(
 
     public Task<bool> Settle(string contest) => Task.FromResult(_history.TryGetValue(contest, out var history) && history.Count > 0);
 
-    /// <summary>
-    /// Whether this TPS's district is certified (or being certified) for the contest. Only the district is asked:
-    /// certification goes bottom up, so nothing above can be certified while its districts are not.
-    /// </summary>
-    private Task<string?> CertifiedAboveAsync(string contest)
-    {
-        var district = registry.Get(_tps.Parent!).Parent!;
-        return GrainFactory.GetCertificationGrain(contest, district).Blocks();
-    }
+    /// <summary>Why this TPS may not change the contest's form now (its freeze: CertificationRules.FreezingRegion); null when it may.</summary>
+    private Task<string?> FreezeAboveAsync(string contest) =>
+        GrainFactory.GetCertificationGrain(contest, CertificationRules.FreezingRegion(_tps, registry)).Blocks();
 
     public Task<AcceptedForm[]> GetHistory(string contest) =>
         Task.FromResult(_history.TryGetValue(contest, out var history) ? history.ToArray() : []);

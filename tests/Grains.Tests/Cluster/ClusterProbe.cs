@@ -1,16 +1,30 @@
 using System.Collections.Concurrent;
+using KpuOrleans.Certification;
 using KpuOrleans.Ledger;
 
 namespace KpuOrleans.Grains.Tests.Cluster;
 
-/// <summary>What a test cluster's silos share with the test: one ledger, and counts of what crossed the tree.</summary>
+/// <summary>
+/// What a test cluster's silos share with the test: one ledger and one certificate register, obeying one set of
+/// freezes as PostgreSQL's would, and counts of what crossed the tree.
+/// </summary>
 public sealed class ClusterProbe
 {
     private static readonly ConcurrentDictionary<string, ClusterProbe> ByService = new();
 
     public const string ConfigKey = "KpuTest:Probe";
 
-    public InMemoryLedger Ledger { get; } = new();
+    public ClusterProbe()
+    {
+        Ledger = new InMemoryLedger(Freezes);
+        Certificates = new InMemoryCertificateRegister(Freezes);
+    }
+
+    public InMemoryFreezes Freezes { get; } = new();
+
+    public InMemoryLedger Ledger { get; }
+
+    public InMemoryCertificateRegister Certificates { get; }
 
     /// <summary>Arrival time of every report the province received.</summary>
     public ConcurrentQueue<DateTime> ProvinceReports { get; } = new();

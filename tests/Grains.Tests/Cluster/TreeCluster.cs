@@ -21,10 +21,13 @@ public class TreeCluster<TSilo> : IAsyncLifetime where TSilo : ISiloConfigurator
         builder.Options.ServiceId = serviceId;
         builder.Properties[ClusterProbe.ConfigKey] = serviceId;
         builder.AddSiloBuilderConfigurator<TSilo>();
+        Configure(builder);
         _cluster = builder.Build();
         Probe = ClusterProbe.For(serviceId);
         await _cluster.DeployAsync();
     }
+
+    protected virtual void Configure(TestClusterBuilder builder) { }
 
     public async Task DisposeAsync()
     {
@@ -35,3 +38,10 @@ public class TreeCluster<TSilo> : IAsyncLifetime where TSilo : ISiloConfigurator
 public sealed class TreeCluster : TreeCluster<TreeSilo>;
 
 public sealed class ChaoticTreeCluster : TreeCluster<ChaoticTreeSilo>;
+
+/// <summary>A tree whose reconciliation runs only when a test calls a pass: no timer pass races the test's.</summary>
+public sealed class QuietReconcilerCluster : TreeCluster<TreeSilo>
+{
+    protected override void Configure(TestClusterBuilder builder) =>
+        builder.Properties["Reconciliation:Interval"] = TimeSpan.FromHours(1).ToString();
+}

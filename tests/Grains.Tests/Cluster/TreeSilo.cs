@@ -1,3 +1,4 @@
+using KpuOrleans.Certification;
 using KpuOrleans.Ledger;
 using KpuOrleans.Regions;
 using KpuOrleans.Registry;
@@ -13,7 +14,9 @@ public class TreeSilo : ISiloConfigurator
     public void Configure(ISiloBuilder silo)
     {
         var probe = ClusterProbe.For(silo.Configuration[ClusterProbe.ConfigKey]!);
+        silo.Services.AddSingleton(probe.Freezes);
         silo.Services.AddSingleton<ILedger>(probe.Ledger);
+        silo.Services.AddSingleton<ICertificateRegister>(probe.Certificates);
         silo.AddIncomingGrainCallFilter(async call =>
         {
             if (call.Grain is ProvinceGrain && call.InterfaceMethod.Name == nameof(IRegionGrain.Report))
