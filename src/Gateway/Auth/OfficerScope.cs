@@ -27,7 +27,7 @@ public static class OfficerScope
 
     /// <returns>Null when the officer may withdraw the certificate of <paramref name="region"/> (<see cref="CertificationRules.MayWithdraw"/>).</returns>
     public static string? WithdrawRefusal(Officer officer, RegionInfo region, RegionRegistry registry) =>
-        LevelRefusal(officer, registry) ?? (CertificationRules.MayWithdraw(officer.Region, region, registry) ? null
+        LevelRefusal(officer, registry) ?? (CertificationRules.MayWithdraw(officer.Region, region) ? null
             : $"{region.Code} is outside the token's region {officer.Region}");
 
     private static string? LevelRefusal(Officer officer, RegionRegistry registry)

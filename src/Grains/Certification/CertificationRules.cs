@@ -26,14 +26,8 @@ public static class CertificationRules
     public static bool MaySign(string scope, RegionInfo region) => scope == region.Code;
 
     /// <summary>A certificate is withdrawn by its own tier or one above it whose region contains it.</summary>
-    public static bool MayWithdraw(string scope, RegionInfo region, RegionRegistry registry)
-    {
-        for (var at = region; at is not null; at = at.Parent is null ? null : registry.Find(at.Parent))
-        {
-            if (at.Code == scope) return true;
-        }
-        return false;
-    }
+    public static bool MayWithdraw(string scope, RegionInfo region) =>
+        RegionCode.TryParse(scope, out var officer) && RegionCode.Parse(region.Code).IsWithin(officer);
 
     /// <summary>
     /// A district certifies forms: it freezes its TPS and reads their forms back. A regency and the province certify
