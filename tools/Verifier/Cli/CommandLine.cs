@@ -54,7 +54,12 @@ public static class CommandLine
             return unmatched.StartsWith("--", StringComparison.Ordinal) ? UnknownOption(unmatched, command) : $"unexpected argument '{unmatched}'";
         }
         if (parsed.Errors is not [var error, ..]) return null;
-        return error.SymbolResult is OptionResult { Tokens.Count: 0 } valueless ? $"{valueless.Option.Name} needs a value" : error.Message;
+        return error.SymbolResult switch
+        {
+            OptionResult { Tokens.Count: 0 } valueless => $"{valueless.Option.Name} needs a value",
+            OptionResult { Tokens.Count: > 1 } repeated => $"{repeated.Option.Name} is given more than once",
+            _ => error.Message,
+        };
     }
 
     private static string UnknownOption(string token, SystemCommand command) =>
