@@ -54,6 +54,7 @@ public class CommandLineTests
     [InlineData("check a b", "unexpected argument 'b'")]
     [InlineData("check a --parallel", "--parallel needs a value")]
     [InlineData("check --bogus=1", "unknown option --bogus for check")]
+    [InlineData("check a --parallel 2 --parallel 3", "--parallel is given more than once")]
     public async Task A_usage_error_is_2_and_says_what_is_wrong(string args, string error)
     {
         var run = await VerifierRun.RunAsync(args.Split(' '));

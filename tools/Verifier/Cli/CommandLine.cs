@@ -25,11 +25,11 @@ public static class CommandLine
         if (parsed.CommandResult.Command == line.HelpVerb) return new HelpCommand(line.Root.Parse(["--help"], Configuration));
         if (parsed.GetResult(line.Help) is not null) return new HelpCommand(parsed);
         if (UsageError(parsed, line.Root) is { } error) throw new UsageException(error);
-        // The rules across options are checked here, once every value is known good: System.CommandLine would report
-        // a command's rule before an option's own error, and that is often only a consequence of it.
         // Not typed, a list option reads as empty; the verifier's "every contest" is null.
         var contests = parsed.GetResult(line.Contests) is null ? null : parsed.GetValue(line.Contests);
         var (api, parallel) = (parsed.GetValue(line.Api), parsed.GetValue(line.Parallel));
+        // The rules across options are checked here, once every value is known good: System.CommandLine would report
+        // a command's rule before an option's own error, and that is often only a consequence of it.
         var command = parsed.CommandResult.Command;
         if (command == line.Download)
             return new DownloadCommand(
