@@ -9,8 +9,7 @@ public class RehearsalTests
     [Fact]
     public async Task Rehearse_fills_the_embedded_systems_tallies_through_its_api()
     {
-        await using var system = await EmbeddedGateway.StartRehearsalAsync("rehearsal",
-            environment: new Dictionary<string, string?> { ["Simulate__Speed"] = "100000" });
+        await using var system = await EmbeddedGateway.StartRehearsalAsync("rehearsal", environment: null, "--speed", "100000");
         using var http = new HttpClient { BaseAddress = system.Address };
         var governor = Jatim.Registry.Contests.Single(c => c.Scope == "35").Id;
 
@@ -21,7 +20,7 @@ public class RehearsalTests
             var reported = tally.RootElement.GetProperty("tpsReported").GetInt32();
             return (reported >= 1_000, $"{reported} TPS reported");
         }, TimeSpan.FromSeconds(120), "the simulated night reaches the province tally");
-        Assert.Contains("replaying election night", await File.ReadAllTextAsync(system.Process.LogPath));
+        Assert.Contains("at 100000× real time", await File.ReadAllTextAsync(system.Process.LogPath));
         // The page is the gateway's own, served from its project folder.
         Assert.Contains("<html", await http.GetStringAsync("/"), StringComparison.OrdinalIgnoreCase);
     }
@@ -36,6 +35,19 @@ public class RehearsalTests
 
         Assert.Equal(2, exitCode);
         Assert.Contains("embedded, in-memory system only", output);
+    }
+
+    [Theory]
+    [InlineData("0", "--speed must be above 0")]
+    [InlineData("fast", "--speed")]
+    public async Task Rehearse_refuses_a_speed_that_is_not_a_positive_number(string speed, string named)
+    {
+        using var output = new StringWriter();
+
+        var exitCode = await SimulatorApp.RunAsync(["rehearse", "--speed", speed], output, CancellationToken.None);
+
+        Assert.Equal(2, exitCode);
+        Assert.Contains(named, output.ToString());
     }
 
     [Fact]

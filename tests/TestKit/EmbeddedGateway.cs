@@ -28,8 +28,8 @@ public sealed class EmbeddedGateway : IAsyncDisposable
         StartAsync(KpuProcess.Gateway, name, port, environment, args);
 
     /// <summary>The simulator's <c>rehearse</c>: the same embedded system, hosted by the simulator, with a night replayed into it.</summary>
-    public static Task<EmbeddedGateway> StartRehearsalAsync(string name, IReadOnlyDictionary<string, string?>? environment = null) =>
-        StartAsync(KpuProcess.Rehearsal, name, null, environment, []);
+    public static Task<EmbeddedGateway> StartRehearsalAsync(string name, IReadOnlyDictionary<string, string?>? environment = null, params string[] args) =>
+        StartAsync(KpuProcess.Rehearsal, name, null, environment, args);
 
     private static async Task<EmbeddedGateway> StartAsync(Func<string, IReadOnlyDictionary<string, string?>, string[], KpuProcess> program,
         string name, int? port, IReadOnlyDictionary<string, string?>? environment, string[] args)

@@ -18,6 +18,31 @@ public class CommandLineTests
     }
 
     [Theory]
+    [InlineData("check", "--api <URL>", "--out")]
+    [InlineData("download", "--out <FOLDER>", "<FOLDER>  A folder")]
+    public async Task Each_command_has_help_of_its_own_options_generated_from_their_definitions(string command, string has, string hasNot)
+    {
+        var run = await VerifierRun.RunAsync(command, "--help");
+
+        Assert.Equal(0, run.ExitCode);
+        Assert.Contains($"KpuOrleans.Verifier {command} ", run.Output);
+        Assert.Contains(has, run.Output);
+        Assert.DoesNotContain(hasNot, run.Output);
+        Assert.Matches(@"(?m)^\s+--parallel <N>\s+Requests in flight at once \(1-64\)\.", run.Output);
+        Assert.Contains("[default: 16]", run.Output);
+    }
+
+    [Fact]
+    public async Task The_help_describes_every_option_of_every_command()
+    {
+        var run = await VerifierRun.RunAsync("--help");
+
+        foreach (var option in new[] { "--api <URL>", "--out <FOLDER>", "--contests <IDS>", "--parallel <N>" })
+            Assert.Matches($@"(?m)^\s+{option}\s+\S", run.Output);
+        Assert.Contains("Exit code: 0 when everything matches", run.Output);
+    }
+
+    [Theory]
     [InlineData("check", "check needs either a FOLDER written by download or --api URL, not both")]
     [InlineData("check some-folder --api http://localhost:5080", "check needs either a FOLDER")]
     [InlineData("download --out some-folder", "download needs --api URL")]
@@ -27,6 +52,9 @@ public class CommandLineTests
     [InlineData("check some-folder --parallel 0", "--parallel '0' must be a whole number from 1 to 64")]
     [InlineData("verify some-folder", "unknown command 'verify' (download or check)")]
     [InlineData("check a b", "unexpected argument 'b'")]
+    [InlineData("check a --parallel", "--parallel needs a value")]
+    [InlineData("check --bogus=1", "unknown option --bogus for check")]
+    [InlineData("check a --parallel 2 --parallel 3", "--parallel is given more than once")]
     public async Task A_usage_error_is_2_and_says_what_is_wrong(string args, string error)
     {
         var run = await VerifierRun.RunAsync(args.Split(' '));

@@ -5,7 +5,7 @@ using KpuOrleans.Verifier.Evidence;
 
 namespace KpuOrleans.Verifier;
 
-/// <summary>The command line: parse, run, and turn what was found into an exit code (see <see cref="HelpText"/>).</summary>
+/// <summary>The command line: parse, run, and turn what was found into an exit code (see <c>--help</c>).</summary>
 public static class VerifierApp
 {
     public static async Task<int> RunAsync(string[] args, TextWriter output, TextWriter error, CancellationToken cancellationToken)
@@ -14,8 +14,8 @@ public static class VerifierApp
         {
             switch (CommandLine.Parse(args))
             {
-                case HelpCommand:
-                    output.WriteLine(HelpText.Text);
+                case HelpCommand help:
+                    help.Write(output);
                     return VerificationReport.Matches;
                 case DownloadCommand download:
                     await DownloadAsync(download.Api, new EvidenceFolder(download.Out), download.Contests, download.Parallel, output, cancellationToken);

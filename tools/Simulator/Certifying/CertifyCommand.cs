@@ -7,14 +7,12 @@ using KpuOrleans.Simulator.Tokens;
 namespace KpuOrleans.Simulator.Certifying;
 
 /// <summary>
-/// <c>simulator certify [--target URL] [--regions CODES] [--token-key BASE64]</c>: the recap of the night, bottom up.
+/// <c>simulator certify [--target URL] [--regions CODES] [--token-key BASE64] [--data FOLDER]</c>: the recap of the night, bottom up.
 /// Every district of the slice is certified by its PPK, then every regency by its KPU, then (for the whole province)
 /// the province by KPU Provinsi, in every contest that covers them; with a key each officer signs with their own token.
 /// </summary>
 public sealed class CertifyCommand(HttpClient http, RegionRegistry registry, OfficerTokens? officers, TextWriter output)
 {
-    public const string Usage = "usage: certify [--target URL] [--regions CODES] [--token-key BASE64 (default: $Auth__SigningKey)]";
-
     /// <summary>Certifications in flight: a district's freezes its TPS, so a few at a time keep the cluster answering forms.</summary>
     private const int Parallelism = 8;
 

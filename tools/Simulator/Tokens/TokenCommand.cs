@@ -1,4 +1,6 @@
+using System.CommandLine;
 using System.Globalization;
+using KpuOrleans.Simulator.Options;
 
 namespace KpuOrleans.Simulator.Tokens;
 
@@ -6,34 +8,29 @@ namespace KpuOrleans.Simulator.Tokens;
 /// <c>simulator token --region 35.78.01 --role ppk --expires 12h [--subject ID] [--key BASE64] [--issuer ISS]</c>: prints
 /// one writer's token, signed with <c>--key</c> or else the <c>Auth__SigningKey</c> the gateways use, for <c>--issuer</c>
 /// or else their <c>Auth__Issuer</c>. A lifetime the gateways would refuse (<c>Auth__MaxTokenLifetime</c>) is refused here.
+/// The options are defined in <see cref="TokenOptions"/>.
 /// </summary>
 public static class TokenCommand
 {
-    public const string Usage =
-        "usage: token --region CODE --role kpps|pps|ppk|kabkota|provinsi [--expires 12h, at most $Auth__MaxTokenLifetime or 24h] [--subject OFFICER-ID] " +
-        "[--key BASE64 (default: $Auth__SigningKey)] [--issuer ISS (default: $Auth__Issuer or kpu-orleans)]";
-
+    /// <summary>The command line after <c>token</c>, with the key the environment holds.</summary>
     public static int Run(string[] args, TextWriter output, string? keyFromEnvironment)
     {
-        var values = new Dictionary<string, string>(StringComparer.Ordinal);
-        for (var i = 0; i < args.Length; i += 2)
-        {
-            if (!args[i].StartsWith("--", StringComparison.Ordinal) || i + 1 >= args.Length) return Fail(output, $"'{args[i]}' needs a value");
-            values[args[i][2..]] = args[i + 1];
-        }
-        var unknown = values.Keys.Except(["region", "role", "expires", "subject", "key", "issuer"]).ToList();
-        if (unknown.Count > 0) return Fail(output, $"unknown option --{unknown[0]}");
-        if (!values.TryGetValue("region", out var region)) return Fail(output, "--region is required (e.g. 35.78.01 for a PPK)");
-        if (!values.TryGetValue("role", out var role) || !OfficerToken.Roles.Contains(role))
-            return Fail(output, $"--role must be one of {string.Join(", ", OfficerToken.Roles)}");
-        if (ParseLifetime(values.GetValueOrDefault("expires", "12h")) is not { } lifetime)
-            return Fail(output, "--expires must be a number with s, m, h or d (e.g. 12h)");
+        // Minting is synchronous: the task is complete when it is returned.
+        return new SimulatorCommandLine(keyFromEnvironment).InvokeAsync(["token", .. args], output, CancellationToken.None).GetAwaiter().GetResult();
+    }
+
+    /// <summary>A parse System.CommandLine found no fault with; what is left are the rules across options and the environment.</summary>
+    internal static int Run(ParseResult parsed, TokenOptions options, TextWriter output, string? keyFromEnvironment)
+    {
+        if (parsed.GetValue(options.Region) is not { } region) return Fail(output, "--region is required (e.g. 35.78.01 for a PPK)");
+        if (parsed.GetValue(options.Role) is not { } role) return Fail(output, $"--role must be one of {string.Join(", ", OfficerToken.Roles)}");
+        var lifetime = parsed.GetValue(options.Expires)!;
         if (MaxLifetime() is not { } max) return Fail(output, "Auth__MaxTokenLifetime must be a positive time span such as 12:00:00");
-        if (lifetime > max)
-            return Fail(output, $"--expires {values["expires"]} is longer than the gateways accept (Auth__MaxTokenLifetime, {max}); ask for at most that");
-        var issuer = values.GetValueOrDefault("issuer") ?? OfficerToken.IssuerFromEnvironment();
+        if (lifetime.Value > max)
+            return Fail(output, $"--expires {lifetime.Text} is longer than the gateways accept (Auth__MaxTokenLifetime, {max}); ask for at most that");
+        var issuer = parsed.GetValue(options.Issuer) ?? OfficerToken.IssuerFromEnvironment();
         if (string.IsNullOrWhiteSpace(issuer)) return Fail(output, "--issuer must not be empty");
-        var encoded = values.GetValueOrDefault("key") ?? keyFromEnvironment;
+        var encoded = parsed.GetValue(options.Key) ?? keyFromEnvironment;
         if (string.IsNullOrEmpty(encoded)) return Fail(output, "no signing key: pass --key BASE64 or set Auth__SigningKey");
         byte[] key;
         try
@@ -45,7 +42,7 @@ public static class TokenCommand
             return Fail(output, "the signing key must be base64");
         }
         if (key.Length < 32) return Fail(output, $"the signing key is {key.Length * 8} bits; HS256 needs at least 256");
-        output.WriteLine(OfficerToken.Mint(key, values.GetValueOrDefault("subject") ?? $"{role}-{region}", region, role, lifetime, issuer: issuer));
+        output.WriteLine(OfficerToken.Mint(key, parsed.GetValue(options.Subject) ?? $"{role}-{region}", region, role, lifetime.Value, issuer: issuer));
         return 0;
     }
 
@@ -56,23 +53,10 @@ public static class TokenCommand
         var text => TimeSpan.TryParse(text, CultureInfo.InvariantCulture, out var max) && max > TimeSpan.Zero ? max : null,
     };
 
-    private static TimeSpan? ParseLifetime(string text)
-    {
-        if (text.Length < 2 || !double.TryParse(text[..^1], NumberStyles.Float, CultureInfo.InvariantCulture, out var amount) || amount <= 0) return null;
-        return text[^1] switch
-        {
-            's' => TimeSpan.FromSeconds(amount),
-            'm' => TimeSpan.FromMinutes(amount),
-            'h' => TimeSpan.FromHours(amount),
-            'd' => TimeSpan.FromDays(amount),
-            _ => null,
-        };
-    }
-
     private static int Fail(TextWriter output, string error)
     {
         output.WriteLine($"error: {error}");
-        output.WriteLine(Usage);
+        output.WriteLine("Run with token --help for its options.");
         return 2;
     }
 }

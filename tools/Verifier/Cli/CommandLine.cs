@@ -1,80 +1,170 @@
+using System.CommandLine;
+using System.CommandLine.Help;
+using System.CommandLine.Parsing;
 using System.Globalization;
+using SystemCommand = System.CommandLine.Command;
 
 namespace KpuOrleans.Verifier.Cli;
 
-/// <summary>What the command line asks for.</summary>
-public abstract record Command;
-
-public sealed record HelpCommand : Command;
-
-/// <param name="Contests">Null: every contest.</param>
-public sealed record DownloadCommand(Uri Api, string Out, IReadOnlyList<string>? Contests, int Parallel) : Command;
-
-/// <summary>Checks a folder, or (with <paramref name="Api"/>) what the API shows now.</summary>
-/// <param name="Contests">Null: every contest there is.</param>
-public sealed record CheckCommand(string? Folder, Uri? Api, IReadOnlyList<string>? Contests, int Parallel) : Command;
-
-public sealed class UsageException(string message) : Exception(message);
-
-/// <summary>Reads <c>download|check [FOLDER] [--option value | --option=value]...</c>; see <see cref="HelpText"/>.</summary>
+/// <summary>
+/// <c>download|check [FOLDER] [--option value | --option=value]...</c>, defined once with System.CommandLine: the parser,
+/// the checks on every value and <c>--help</c> are all read from these definitions.
+/// </summary>
 public static class CommandLine
 {
     public const int DefaultParallel = 16;
 
+    /// <summary>No <c>@file</c> response files: an argument is what was typed.</summary>
+    private static readonly ParserConfiguration Configuration = new() { ResponseFileTokenReplacer = null };
+
     /// <exception cref="UsageException">The arguments do not make a command.</exception>
     public static Command Parse(IReadOnlyList<string> args)
     {
-        if (args.Count == 0 || args.Any(a => a is "-h" or "--help" or "-?" or "help")) return new HelpCommand();
-        if (args[0] is not ("download" or "check")) throw new UsageException($"unknown command '{args[0]}' (download or check)");
-        string? folder = null, output = null;
-        Uri? api = null;
-        IReadOnlyList<string>? contests = null;
-        var parallel = DefaultParallel;
-        for (var i = 1; i < args.Count; i++)
-        {
-            var arg = args[i];
-            if (!arg.StartsWith("--", StringComparison.Ordinal))
-            {
-                if (args[0] != "check" || folder is not null) throw new UsageException($"unexpected argument '{arg}'");
-                folder = arg;
-                continue;
-            }
-            var (name, inline) = arg.IndexOf('=') is var eq and > 0 ? (arg[2..eq], arg[(eq + 1)..]) : (arg[2..], null);
-            string Value() => inline ?? (i + 1 < args.Count ? args[++i] : throw new UsageException($"--{name} needs a value"));
-            switch (name)
-            {
-                case "api": api = ParseApi(Value()); break;
-                case "out" when args[0] == "download": output = Value(); break;
-                case "contests": contests = ParseContests(Value()); break;
-                case "parallel": parallel = ParseParallel(Value()); break;
-                default: throw new UsageException($"unknown option --{name} for {args[0]}");
-            }
-        }
-        return args[0] switch
-        {
-            "download" => new DownloadCommand(
+        var line = new Definitions();
+        var parsed = line.Root.Parse(args, Configuration);
+        if (parsed.CommandResult.Command == line.HelpVerb) return new HelpCommand(line.Root.Parse(["--help"], Configuration));
+        if (parsed.GetResult(line.Help) is not null) return new HelpCommand(parsed);
+        if (UsageError(parsed, line.Root) is { } error) throw new UsageException(error);
+        // Not typed, a list option reads as empty; the verifier's "every contest" is null.
+        var contests = parsed.GetResult(line.Contests) is null ? null : parsed.GetValue(line.Contests);
+        var (api, parallel) = (parsed.GetValue(line.Api), parsed.GetValue(line.Parallel));
+        // The rules across options are checked here, once every value is known good: System.CommandLine would report
+        // a command's rule before an option's own error, and that is often only a consequence of it.
+        var command = parsed.CommandResult.Command;
+        if (command == line.Download)
+            return new DownloadCommand(
                 api ?? throw new UsageException("download needs --api URL (e.g. http://localhost:5080)"),
-                output ?? throw new UsageException("download needs --out FOLDER"), contests, parallel),
-            "check" when (folder is null) == (api is null) => throw new UsageException("check needs either a FOLDER written by download or --api URL, not both"),
-            _ => new CheckCommand(folder, api, contests, parallel),
+                parsed.GetValue(line.Out) ?? throw new UsageException("download needs --out FOLDER"), contests, parallel);
+        if (command == line.Check)
+        {
+            var folder = parsed.GetValue(line.Folder);
+            if ((folder is null) == (api is null)) throw new UsageException("check needs either a FOLDER written by download or --api URL, not both");
+            return new CheckCommand(folder, api, contests, parallel);
+        }
+        return new HelpCommand(parsed); // no command at all
+    }
+
+    /// <summary>The first thing wrong, in the words the verifier has always used; null when nothing is.</summary>
+    private static string? UsageError(ParseResult parsed, SystemCommand root)
+    {
+        var command = parsed.CommandResult.Command;
+        if (parsed.UnmatchedTokens is [var unmatched, ..])
+        {
+            if (command == root) return $"unknown command '{unmatched}' (download or check)";
+            return unmatched.StartsWith("--", StringComparison.Ordinal) ? UnknownOption(unmatched, command) : $"unexpected argument '{unmatched}'";
+        }
+        if (parsed.Errors is not [var error, ..]) return null;
+        return error.SymbolResult switch
+        {
+            OptionResult { Tokens.Count: 0 } valueless => $"{valueless.Option.Name} needs a value",
+            OptionResult { Tokens.Count: > 1 } repeated => $"{repeated.Option.Name} is given more than once",
+            _ => error.Message,
         };
     }
 
-    private static Uri ParseApi(string value)
+    private static string UnknownOption(string token, SystemCommand command) =>
+        $"unknown option {(token.IndexOf('=') is var eq and > 0 ? token[..eq] : token)} for {command.Name}";
+
+    /// <summary>One command line's symbols: System.CommandLine ties each symbol to the commands it is added to.</summary>
+    private sealed class Definitions
     {
-        if (!Uri.TryCreate(value, UriKind.Absolute, out var uri) || uri.Scheme is not ("http" or "https"))
-            throw new UsageException($"--api '{value}' is not an http(s) URL");
-        return new Uri(uri.GetLeftPart(UriPartial.Path).TrimEnd('/') + "/");
+        public Option<Uri?> Api { get; } = new("--api")
+        {
+            HelpName = "URL",
+            Description = "The gateway, e.g. http://localhost:5080 (reads are anonymous).",
+            CustomParser = result => ParseApi(result),
+        };
+
+        public Option<string?> Out { get; } = new("--out") { HelpName = "FOLDER", Description = "Where download writes (created if need be)." };
+
+        public Option<string[]?> Contests { get; } = new("--contests")
+        {
+            HelpName = "IDS",
+            Arity = ArgumentArity.ExactlyOne,
+            Description = "Comma-separated contest ids, e.g. PGUB-35,PWAL-35.79. Default: every contest (download), every contest " +
+                          "whose files FOLDER holds (check).",
+            CustomParser = result => ParseContests(result),
+        };
+
+        public Option<int> Parallel { get; } = new("--parallel")
+        {
+            HelpName = "N",
+            Description = "Requests in flight at once (1-64). A 429 or 503 is waited out as its Retry-After says and asked again.",
+            DefaultValueFactory = _ => DefaultParallel,
+            CustomParser = result => ParseParallel(result),
+        };
+
+        public Argument<string?> Folder { get; } = new("FOLDER")
+        {
+            Arity = ArgumentArity.ZeroOrOne,
+            Description = "A folder written by download (or a copy of one), checked offline.",
+            CustomParser = result => ParseFolder(result),
+        };
+
+        public HelpOption Help { get; } = new("--help", "-h", "-?") { Recursive = true };
+        public SystemCommand Download { get; } = new("download", "Saves what the API publishes into --out FOLDER, the files below.");
+
+        public SystemCommand Check { get; } = new("check",
+            "Checks a FOLDER written by download (or a copy of one), offline; with --api, downloads into a temporary folder " +
+            "first and checks that. Run it once the count has settled: an export and tallies read while forms still arrive " +
+            "are of different moments and differ.");
+
+        /// <summary><c>help</c> as a word, as well as <c>--help</c>.</summary>
+        public SystemCommand HelpVerb { get; } = new("help") { Hidden = true };
+
+        public SystemCommand Root { get; } = new("KpuOrleans.Verifier", Manual.Intro);
+
+        public Definitions()
+        {
+            Download.Options.Add(Api);
+            Download.Options.Add(Out);
+            Download.Options.Add(Contests);
+            Download.Options.Add(Parallel);
+            Check.Arguments.Add(Folder);
+            Check.Options.Add(Api);
+            Check.Options.Add(Contests);
+            Check.Options.Add(Parallel);
+            var help = new HelpWithNotes(Root, Manual.Notes);
+            Help.Action = help;
+            Root.Action = help;
+            Root.Options.Add(Help);
+            Root.Subcommands.Add(Download);
+            Root.Subcommands.Add(Check);
+            Root.Subcommands.Add(HelpVerb);
+        }
     }
 
-    private static string[] ParseContests(string value)
+    private static Uri? ParseApi(ArgumentResult result)
     {
-        var ids = value.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries);
-        return ids.Length > 0 ? ids : throw new UsageException("--contests needs at least one contest id, e.g. PGUB-35");
+        var value = result.Tokens[0].Value;
+        if (Uri.TryCreate(value, UriKind.Absolute, out var uri) && uri.Scheme is "http" or "https")
+            return new Uri(uri.GetLeftPart(UriPartial.Path).TrimEnd('/') + "/");
+        result.AddError($"--api '{value}' is not an http(s) URL");
+        return null;
     }
 
-    private static int ParseParallel(string value) =>
-        int.TryParse(value, NumberStyles.None, CultureInfo.InvariantCulture, out var n) && n is >= 1 and <= 64
-            ? n
-            : throw new UsageException($"--parallel '{value}' must be a whole number from 1 to 64");
+    private static string[]? ParseContests(ArgumentResult result)
+    {
+        var ids = result.Tokens[0].Value.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries);
+        if (ids.Length > 0) return ids;
+        result.AddError("--contests needs at least one contest id, e.g. PGUB-35");
+        return null;
+    }
+
+    private static int ParseParallel(ArgumentResult result)
+    {
+        var value = result.Tokens[0].Value;
+        if (int.TryParse(value, NumberStyles.None, CultureInfo.InvariantCulture, out var n) && n is >= 1 and <= 64) return n;
+        result.AddError($"--parallel '{value}' must be a whole number from 1 to 64");
+        return 0;
+    }
+
+    /// <summary>System.CommandLine hands an option it does not know to a free argument; the verifier calls it what it is.</summary>
+    private static string? ParseFolder(ArgumentResult result)
+    {
+        var value = result.Tokens[0].Value;
+        if (!value.StartsWith("--", StringComparison.Ordinal)) return value;
+        result.AddError(UnknownOption(value, ((CommandResult)result.Parent!).Command));
+        return null;
+    }
 }

@@ -1,35 +1,22 @@
 namespace KpuOrleans.Verifier.Cli;
 
-public static class HelpText
+/// <summary>The prose of <c>--help</c> around what the option definitions generate: what the verifier is, and its files, checks and exit codes.</summary>
+internal static class Manual
 {
-    public const string Text = """
+    public const string Intro = """
         KpuOrleans verifier: checks that the tallies KpuOrleans publishes are exactly what the accepted forms say,
         from the public API or from files downloaded from it, and nothing else, and that every certificate in force
         certifies exactly that. It recomputes every digest and every tally itself (docs/API.md, "Digests"), so it does
         not have to trust the server.
 
-        Usage
-          KpuOrleans.Verifier download --api URL --out FOLDER [--contests IDS] [--parallel N]
-          KpuOrleans.Verifier check FOLDER [--contests IDS]
-          KpuOrleans.Verifier check --api URL [--contests IDS] [--parallel N]
-          (from the repository: dotnet run --project tools/Verifier -- check --api http://localhost:5080)
+        KpuOrleans.Verifier download --api URL --out FOLDER [--contests IDS] [--parallel N]
+        KpuOrleans.Verifier check FOLDER [--contests IDS]
+        KpuOrleans.Verifier check --api URL [--contests IDS] [--parallel N]
+        (from the repository: dotnet run --project tools/Verifier -- check --api http://localhost:5080)
+        """;
 
-        Commands
-          download    Saves what the API publishes into FOLDER (created if need be), files below.
-          check       Checks a FOLDER written by download (or a copy of one), offline; with --api, downloads into a
-                      temporary folder first and checks that. Run it once the count has settled: an export and
-                      tallies read while forms still arrive are of different moments and differ.
-
-        Options
-          --api URL         The gateway, e.g. http://localhost:5080 (reads are anonymous).
-          --out FOLDER      Where download writes.
-          --contests IDS    Comma-separated contest ids, e.g. PGUB-35,PWAL-35.79. Default: every contest (download),
-                            every contest whose files FOLDER holds (check).
-          --parallel N      Requests in flight at once (1-64). Default 16. A 429 or 503 is waited out as its
-                            Retry-After says and asked again.
-          -h, --help        This text.
-
-        Files (plain, so that a copy can be read and changed by hand)
+    public const string Notes = """
+        Files (plain, so that a copy can be read and changed by hand):
           contests.json          GET /api/v1/contests as answered: each contest's id, scope and candidates, whose
                                  order is the ballot order the digests use.
           {contest}.csv          GET /api/v1/export/{contest}.csv as answered: a header, then one row per TPS with
@@ -44,7 +31,7 @@ public static class HelpText
                                  contest, withdrawn ones included. A folder without it is checked as a contest with
                                  no certificates, and check says so.
 
-        Checks, per contest
+        Checks, per contest:
           1. Each row's digest column is the digest of the row's own numbers (API.md's TPS encoding).
           2. Each row keeps the rules a form must keep that need no registry: every number 0..100,000 (rule 2),
              voted_dpt <= registered (4), votes sum to valid (5), valid + invalid = voted = ballots_used (6),

@@ -1,0 +1,26 @@
+using System.CommandLine;
+using System.CommandLine.Help;
+using System.CommandLine.Invocation;
+
+namespace KpuOrleans.Simulator.Options;
+
+/// <summary>
+/// The generated help; for the program as a whole also each sub-command's, then the notes no option definition can
+/// carry (what every answer must be, rate limits, exit codes), so that one <c>--help</c> still describes everything.
+/// </summary>
+internal sealed class HelpWithNotes(Command root, string notes) : SynchronousCommandLineAction
+{
+    private readonly HelpAction _help = new() { MaxWidth = 120 };
+
+    public override bool ClearsParseErrors => true;
+
+    public override int Invoke(ParseResult parseResult)
+    {
+        _help.Invoke(parseResult);
+        if (parseResult.CommandResult.Command != root) return 0;
+        var configuration = new InvocationConfiguration { Output = parseResult.InvocationConfiguration.Output, EnableDefaultExceptionHandler = false };
+        foreach (var command in root.Subcommands.Where(c => !c.Hidden)) root.Parse([command.Name, "--help"]).Invoke(configuration);
+        configuration.Output.WriteLine(notes);
+        return 0;
+    }
+}

@@ -1,0 +1,21 @@
+using System.CommandLine;
+
+namespace KpuOrleans.Verifier.Cli;
+
+/// <summary>What the command line asks for.</summary>
+public abstract record Command;
+
+/// <summary>Help, for the command it was asked of; <see cref="Write"/> prints the text generated from the definitions.</summary>
+public sealed record HelpCommand(ParseResult Parsed) : Command
+{
+    public void Write(TextWriter output) => Parsed.Invoke(new InvocationConfiguration { Output = output, EnableDefaultExceptionHandler = false });
+}
+
+/// <param name="Contests">Null: every contest.</param>
+public sealed record DownloadCommand(Uri Api, string Out, IReadOnlyList<string>? Contests, int Parallel) : Command;
+
+/// <summary>Checks a folder, or (with <paramref name="Api"/>) what the API shows now.</summary>
+/// <param name="Contests">Null: every contest there is.</param>
+public sealed record CheckCommand(string? Folder, Uri? Api, IReadOnlyList<string>? Contests, int Parallel) : Command;
+
+public sealed class UsageException(string message) : Exception(message);
