@@ -140,6 +140,7 @@ public class StartupSettingsTests
 }
 
 /// <summary>The same refusals as real processes see them: a non-zero exit and the key named on standard error.</summary>
+[Trait(Lanes.Category, Lanes.Slow)]
 public class StartupRefusalProcessTests
 {
     private static async Task<(int ExitCode, string Output)> RunAsync(KpuProcess process)
