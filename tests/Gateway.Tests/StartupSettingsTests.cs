@@ -13,6 +13,7 @@ namespace KpuOrleans.Gateway.Tests;
 /// A mistaken setting stops the gateway at start-up, naming the key, instead of opening the system: an empty connection
 /// string, a container without a database, a key published in the repository, two sources of tokens.
 /// </summary>
+[Trait(Lanes.Category, Lanes.Slow)]
 public class StartupSettingsTests
 {
     /// <summary>The gateway as the tests host it, with these settings on top.</summary>
