@@ -31,10 +31,10 @@ public static class SlowLaneGuard
         foreach (var type in tests.GetTypes().Where(t => t is { IsClass: true, IsAbstract: false } && !t.IsGenericTypeDefinition))
         {
             var classSlow = assemblySlow || IsSlow(type.GetCustomAttributesData());
-            var tests_ = type.GetMethods(BindingFlags.Public | BindingFlags.Instance | BindingFlags.Static).Where(IsTest).ToList();
-            if (tests_.Count == 0 || classSlow) continue;
+            var testMethods = type.GetMethods(BindingFlags.Public | BindingFlags.Instance | BindingFlags.Static).Where(IsTest).ToList();
+            if (testMethods.Count == 0 || classSlow) continue;
             var fixtureSink = Fixtures(type, tests).Select(reach.FirstSink).FirstOrDefault(s => s is not null);
-            foreach (var test in tests_.Where(t => !IsSlow(t.GetCustomAttributesData())))
+            foreach (var test in testMethods.Where(t => !IsSlow(t.GetCustomAttributesData())))
             {
                 if ((fixtureSink ?? reach.FirstSink(test)) is { } sink)
                     unmarked.Add($"{type.FullName}.{test.Name} reaches {sink}");
