@@ -5,6 +5,7 @@ using Microsoft.Extensions.Options;
 namespace KpuOrleans.Gateway.Tests;
 
 /// <summary>A correction limit that would refuse every correction, or never let one in again, stops the start-up.</summary>
+[Trait(Lanes.Category, Lanes.Slow)]
 public class CorrectionOptionsTests
 {
     private sealed class Host(string key, string value) : GatewayHost

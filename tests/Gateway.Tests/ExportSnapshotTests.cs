@@ -16,6 +16,7 @@ namespace KpuOrleans.Gateway.Tests;
 /// ETag of the content, <c>Last-Modified</c>, 304 on <c>If-None-Match</c>. The scans are counted where they happen, at
 /// the export's source; the window's clock is the test's.
 /// </summary>
+[Trait(Lanes.Category, Lanes.Slow)]
 public class ExportSnapshotTests(ExportSnapshotTests.Host host) : IClassFixture<ExportSnapshotTests.Host>
 {
     public static readonly TimeSpan Window = TimeSpan.FromSeconds(5);
@@ -174,6 +175,7 @@ public sealed class ManualClock(DateTimeOffset start) : TimeProvider
 /// The bound on downloads in flight, on the test server, whose response pipe stops a download after 64 KiB until the
 /// client reads: held downloads stay held for as long as the test wants, with no socket buffers to absorb them.
 /// </summary>
+[Trait(Lanes.Category, Lanes.Slow)]
 public class ExportDownloadLimitTests(ExportDownloadLimitTests.Host host) : IClassFixture<ExportDownloadLimitTests.Host>
 {
     private const int Slots = 2;

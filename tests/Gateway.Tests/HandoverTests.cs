@@ -13,6 +13,7 @@ namespace KpuOrleans.Gateway.Tests;
 /// viewers keep their updates without waiting for the next renewal, set here to ten minutes so that only the
 /// handover can explain an update.
 /// </summary>
+[Trait(Lanes.Category, Lanes.Slow)]
 public class HandoverTests(HandoverTests.SlowRenewalHost host) : IClassFixture<HandoverTests.SlowRenewalHost>
 {
     public sealed class SlowRenewalHost : GatewayHost

@@ -78,6 +78,7 @@ public class ManagementPortTests(GatewayHost host) : IClassFixture<GatewayHost>
 /// The same on a real gateway process with its default management URL: Kestrel's own listeners, raw requests that no
 /// HTTP client would normalise, and the default bound to loopback only.
 /// </summary>
+[Trait(Lanes.Category, Lanes.Slow)]
 public class ManagementListenerTests(ManagementListenerTests.DefaultGateway gateway) : IClassFixture<ManagementListenerTests.DefaultGateway>
 {
     public sealed class DefaultGateway : IAsyncLifetime

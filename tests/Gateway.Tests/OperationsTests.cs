@@ -129,6 +129,7 @@ public class ReadinessFailureTests(ReadinessFailureTests.Host host) : IClassFixt
 
 /// <summary>The readiness checks as units, against a PostgreSQL that is not there.</summary>
 /// <summary><c>Dashboard:Enabled=false</c>: no dashboard page and no collectors, the rest of the gateway as before.</summary>
+[Trait(Lanes.Category, Lanes.Slow)]
 public class DashboardOffTests(DashboardOffTests.Host host) : IClassFixture<DashboardOffTests.Host>
 {
     public sealed class Host : GatewayHost

@@ -17,6 +17,7 @@ namespace KpuOrleans.Gateway.Tests;
 /// address with 429 and Retry-After, the cap on live connections per address, CORS only on reads, slow clients cut off.
 /// Client addresses come from <c>X-Forwarded-For</c>, which a gateway believes from loopback, as from its Ingress.
 /// </summary>
+[Trait(Lanes.Category, Lanes.Slow)]
 public class ProtectionTests(ProtectionTests.LimitedGateway gateway) : IClassFixture<ProtectionTests.LimitedGateway>
 {
     /// <summary>Small limits, so that a test can cross them with a few dozen requests.</summary>

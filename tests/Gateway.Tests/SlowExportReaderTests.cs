@@ -10,6 +10,7 @@ namespace KpuOrleans.Gateway.Tests;
 /// data-rate limits): they take at most the downloads in flight the gateway allows, everyone past that is told to come
 /// back (503, Retry-After) instead of queueing, the stalled ones are dropped, and forms go on being accepted meanwhile.
 /// </summary>
+[Trait(Lanes.Category, Lanes.Slow)]
 public class SlowExportReaderTests(Xunit.Abstractions.ITestOutputHelper output)
 {
     private const string Contest = "PGUB-35";

@@ -13,6 +13,7 @@ namespace KpuOrleans.Gateway.Tests;
 /// A mistaken setting stops the gateway at start-up, naming the key, instead of opening the system: an empty connection
 /// string, a container without a database, a key published in the repository, two sources of tokens.
 /// </summary>
+[Trait(Lanes.Category, Lanes.Slow)]
 public class StartupSettingsTests
 {
     /// <summary>The gateway as the tests host it, with these settings on top.</summary>
@@ -140,6 +141,7 @@ public class StartupSettingsTests
 }
 
 /// <summary>The same refusals as real processes see them: a non-zero exit and the key named on standard error.</summary>
+[Trait(Lanes.Category, Lanes.Slow)]
 public class StartupRefusalProcessTests
 {
     private static async Task<(int ExitCode, string Output)> RunAsync(KpuProcess process)

@@ -1,6 +1,7 @@
 using System.Net;
 using KpuOrleans.Forms;
 using KpuOrleans.Ledger;
+using KpuOrleans.TestKit;
 using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.TestHost;
 using Microsoft.Extensions.DependencyInjection;
@@ -11,6 +12,7 @@ namespace KpuOrleans.Gateway.Tests;
 /// Issue 14: a grain call that got no answer may still have stored its form, so the gateway never says "not accepted"
 /// about it: it answers 503 outcome unknown, which tells the officer to send the same form again.
 /// </summary>
+[Trait(Lanes.Category, Lanes.Slow)]
 public class StorageStallTests(StorageStallTests.Host host) : IClassFixture<StorageStallTests.Host>
 {
     public sealed class Host : GatewayHost

@@ -4,6 +4,7 @@ using KpuOrleans.TestKit;
 namespace KpuOrleans.Gateway.Tests;
 
 /// <summary>In a container (the .NET images set DOTNET_RUNNING_IN_CONTAINER) logs are one JSON object per line.</summary>
+[Trait(Lanes.Category, Lanes.Slow)]
 public class StructuredLogTests
 {
     [Fact]

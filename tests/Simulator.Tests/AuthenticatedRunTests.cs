@@ -12,6 +12,7 @@ namespace KpuOrleans.Simulator.Tests;
 /// The simulator against an embedded gateway whose writers authenticate: with the key, every officer signs their own
 /// forms (single and batched, firsts and corrections) and the run ends clean; without it, nothing is accepted.
 /// </summary>
+[Trait(Lanes.Category, Lanes.Slow)]
 public class AuthenticatedRunTests(ITestOutputHelper log)
 {
     private static readonly string Key = Convert.ToBase64String(Encoding.UTF8.GetBytes("a test key of thirty-two bytes!!"));

@@ -14,6 +14,7 @@ namespace KpuOrleans.Simulator.Tests;
 /// district's forms are not all in; once they are, every district and the regency of the slice are certified, each
 /// by its own office's token, in every race.
 /// </summary>
+[Trait(Lanes.Category, Lanes.Slow)]
 public class CertifyCommandTests(ITestOutputHelper log)
 {
     private static readonly string Key = Convert.ToBase64String(Encoding.UTF8.GetBytes("a test key of thirty-two bytes!!"));

@@ -12,6 +12,7 @@ namespace KpuOrleans.Simulator.Tests;
 /// The simulator against the real embedded system (the gateway as a process): a short flood of Kota Batu with every
 /// kind of submission and a few viewers ends with a clean check; the same run again on the same system is not clean.
 /// </summary>
+[Trait(Lanes.Category, Lanes.Slow)]
 public class EmbeddedSystemRunTests(ITestOutputHelper log)
 {
     private static readonly string[] Mix = ["--regions", "35.79", "--retries", "10", "--corrections", "10", "--invalid", "10", "--plain", "--settle", "60"];

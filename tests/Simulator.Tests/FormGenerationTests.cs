@@ -25,6 +25,7 @@ public class FormGenerationTests
     }
 
     [Fact]
+    [Trait(Lanes.Category, Lanes.Slow)]
     public void Every_first_form_of_the_whole_registry_keeps_every_rule_with_the_registry_DPT()
     {
         var script = Script(seed: 2024, SubmissionMix.FirstFormsOnly);

@@ -6,6 +6,7 @@ using KpuOrleans.TestKit;
 namespace KpuOrleans.Simulator.Tests;
 
 /// <summary>The same seed writes the same night; another seed another; and the night looks like an election.</summary>
+[Trait(Lanes.Category, Lanes.Slow)]
 public class PlausibilityTests
 {
     private static RegionRegistry Registry => Jatim.Registry;

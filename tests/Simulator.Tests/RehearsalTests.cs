@@ -4,6 +4,7 @@ using KpuOrleans.TestKit;
 namespace KpuOrleans.Simulator.Tests;
 
 /// <summary><c>dotnet run --project tools/Simulator -- rehearse</c>: the embedded system with a night replayed into it.</summary>
+[Trait(Lanes.Category, Lanes.Slow)]
 public class RehearsalTests
 {
     [Fact]

@@ -60,6 +60,7 @@ public class ThrottledRunTests(ITestOutputHelper log)
     }
 
     [Fact]
+    [Trait(Lanes.Category, Lanes.Slow)]
     public async Task Against_the_gateway_with_tight_rate_limits_the_run_is_throttled_and_still_ends_clean()
     {
         const string key = "YSB0ZXN0IGtleSBvZiB0aGlydHktdHdvIGJ5dGVzISE=";

@@ -130,6 +130,7 @@ public class CommandLineTests
     }
 
     [Fact]
+    [Trait(Lanes.Category, Lanes.Slow)]
     public async Task The_built_program_exits_2_on_a_missing_folder()
     {
         var missing = Path.Combine(Repository.TestResults, $"missing-{Guid.NewGuid():N}");

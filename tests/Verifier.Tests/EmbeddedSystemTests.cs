@@ -10,6 +10,7 @@ namespace KpuOrleans.Verifier.Tests;
 /// The verifier against the real system: an honest count of Kota Batu checks clean, from the files and straight from
 /// the API; copies of the files tampered with by hand fail, naming where. Its certificates: EmbeddedSystemTests.Certificates.cs.
 /// </summary>
+[Trait(Lanes.Category, Lanes.Slow)]
 public partial class EmbeddedSystemTests(CountedRegency counted, ITestOutputHelper log) : IClassFixture<CountedRegency>
 {
     private const string Governor = "PGUB-35";

@@ -4,6 +4,7 @@ using Xunit.Abstractions;
 namespace KpuOrleans.Verifier.Tests;
 
 /// <summary>A gateway that limits its readers (as a real cluster does) holds the download back, and it waits and goes on.</summary>
+[Trait(Lanes.Category, Lanes.Slow)]
 public class RateLimitedTests(ITestOutputHelper log)
 {
     [Fact]

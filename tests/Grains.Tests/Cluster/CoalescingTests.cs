@@ -5,6 +5,7 @@ using KpuOrleans.Tps;
 namespace KpuOrleans.Grains.Tests.Cluster;
 
 /// <summary>DESIGN.md invariant 5: however many forms arrive, a parent hears from a child at most once per flush interval.</summary>
+[Trait(Lanes.Category, Lanes.Slow)]
 public class CoalescingTests(TreeCluster cluster) : IClassFixture<TreeCluster>
 {
     [Fact]

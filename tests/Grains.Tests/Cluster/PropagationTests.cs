@@ -8,6 +8,7 @@ using KpuOrleans.Tps;
 namespace KpuOrleans.Grains.Tests.Cluster;
 
 /// <summary>DESIGN.md invariants 1 and 3 on two real silos: exact at every level, whatever the order and repetition.</summary>
+[Trait(Lanes.Category, Lanes.Slow)]
 public class PropagationTests(TreeCluster cluster) : IClassFixture<TreeCluster>
 {
     // Kota Batu, Kota Mojokerto and Kota Probolinggo: three whole regencies, about a thousand TPS.
@@ -85,6 +86,7 @@ public class PropagationTests(TreeCluster cluster) : IClassFixture<TreeCluster>
 }
 
 /// <summary>The same workload with every report possibly delivered twice, and stale reports arriving after newer ones.</summary>
+[Trait(Lanes.Category, Lanes.Slow)]
 public class RedeliveryTests(ChaoticTreeCluster cluster) : IClassFixture<ChaoticTreeCluster>
 {
     private static readonly string[] Slice = ["35.79", "35.76", "35.74"];

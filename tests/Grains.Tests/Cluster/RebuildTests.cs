@@ -10,6 +10,7 @@ namespace KpuOrleans.Grains.Tests.Cluster;
 /// A region holding more than the ledger (rows lost in a database failover) takes the ledger's lower version when
 /// rebuilt, while ordinary reports keep DESIGN.md invariant 3: stale ones change nothing.
 /// </summary>
+[Trait(Lanes.Category, Lanes.Slow)]
 public class RebuildTests(TreeCluster cluster) : IClassFixture<TreeCluster>
 {
     private const string Contest = "PGUB-35";
