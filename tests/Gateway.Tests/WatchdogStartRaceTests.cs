@@ -48,6 +48,7 @@ public class WatchdogStartRaceTests(GatewayHost host) : IClassFixture<GatewayHos
     }
 
     [Fact]
+    [Trait(Lanes.Category, Lanes.Slow)] // starts the gateway's process
     public async Task The_embedded_start_warns_of_no_participant_check_stall()
     {
         await using var gateway = await EmbeddedGateway.StartAsync("watchdog");

@@ -13,6 +13,7 @@ namespace KpuOrleans.Grains.Tests.Cluster;
 /// up, what a certificate holds, the freeze it puts on the forms below, and withdrawal top down. Each test has its
 /// own districts, so the tests share the cluster without sharing a certificate.
 /// </summary>
+[Trait(Lanes.Category, Lanes.Slow)] // a two-silo test cluster
 public class CertificationGrainTests(TreeCluster cluster) : IClassFixture<TreeCluster>
 {
     private const string Governor = "PGUB-35";

@@ -12,6 +12,7 @@ namespace KpuOrleans.Grains.Tests.Cluster;
 /// DESIGN.md invariant 4, one pass at a time: the reconciler wakes a node that lags the ledger (a report a crash
 /// swallowed) and rebuilds one ahead of it (rows a failover lost). Its timer is off; the tests call the passes.
 /// </summary>
+[Trait(Lanes.Category, Lanes.Slow)] // a two-silo test cluster
 public class ReconcilerGrainTests(QuietReconcilerCluster cluster) : IClassFixture<QuietReconcilerCluster>
 {
     private const string Contest = "PGUB-35";
