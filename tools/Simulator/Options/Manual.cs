@@ -26,6 +26,6 @@ internal static class Manual
 
         Exit code: 0 when every answer and every tally was as expected; 1 otherwise; 2 for a usage error; 130 when
         interrupted (Ctrl+C). token: 0 when it printed a token, 2 otherwise. certify: 0 when every certification is
-        in force, 1 when one was refused, 2 for a usage error.
+        in force, 1 when one was refused, 2 for a usage error. rehearse: 0 when stopped (Ctrl+C), 2 when refused.
         """;
 }
