@@ -42,6 +42,16 @@ public class OfficerTokensTests
         Assert.Equal("35.78.01", region);
     }
 
+    [Fact]
+    public void A_form_broken_to_claim_no_code_is_still_signed_for_what_it_claims_so_that_the_gateway_judges_it()
+    {
+        // The hostile night's poison: the simulator must put such a form in front of the gateway, not throw.
+        var poisoned = Form("35.78.01.1001.001") with { Tps = "35.78.01.1001.001\u001b" };
+
+        Assert.Equal(("35.78.01.1001.001\u001b", "kpps"), Office(Officers.For(poisoned)));
+        Assert.Equal(("35.78.01.1001", "pps"), Office(Officers.For([poisoned, Form("35.78.01.1001.002")])));
+    }
+
     [Theory]
     [InlineData("35", "provinsi")]
     [InlineData("35.78", "kabkota")]

@@ -33,23 +33,37 @@ public sealed class OfficerTokens(byte[] key, string issuer = OfficerToken.Defau
             : throw new ArgumentException($"--token-key (or Auth__SigningKey) is {key.Length * 8} bits; HS256 needs at least 256");
     }
 
-    public string For(ResultForm form)
-    {
-        var tps = RegionCode.Parse(form.Tps);
-        return ForRegion(form.Version > 1 ? tps.AncestorAt(Level.Village) : tps);
-    }
+    /// <remarks>
+    /// A form broken on purpose may claim a TPS that is no code at all (a control character in it, say): it is signed by
+    /// the KPPS of exactly what it claims, as an officer who typed it would be, and the gateway judges the rest.
+    /// </remarks>
+    public string For(ResultForm form) =>
+        RegionCode.TryParse(form.Tps, out var tps) ? ForRegion(form.Version > 1 ? tps.AncestorAt(Level.Village) : tps)
+            : _byRegion.GetOrAdd(form.Tps, claimed => OfficerToken.Mint(key, $"kpps-{claimed}", claimed, RoleByLevel[^1], Lifetime, issuer: issuer));
 
+    /// <remarks>A form that claims no valid code leaves the common office to the others (alone, it is signed as <see cref="For(ResultForm)"/> signs it).</remarks>
     public string For(IReadOnlyList<ResultForm> forms)
     {
-        var common = RegionCode.Parse(forms[0].Tps);
-        foreach (var form in forms.Skip(1))
+        var codes = forms.Select(f => Claimed(f.Tps)).OfType<RegionCode>().ToList();
+        if (codes.Count == 0) return For(forms[0]);
+        var common = codes[0];
+        foreach (var tps in codes.Skip(1))
         {
-            var tps = RegionCode.Parse(form.Tps);
             // A batch spanning provinces has no common office; the first form's province signs it.
             while (!tps.IsWithin(common) && common.Parent is { } up) common = up;
         }
         // A batch of one TPS may hold its corrections: its village's officer sends it.
         return ForRegion(common.Level == Level.Tps ? common.AncestorAt(Level.Village) : common);
+    }
+
+    /// <summary>The code itself, or else its longest leading run of segments that is a code (null when not even its province is).</summary>
+    private static RegionCode? Claimed(string tps)
+    {
+        for (var end = tps.Length; end > 0; end = tps.LastIndexOf('.', end - 1))
+        {
+            if (RegionCode.TryParse(tps[..end], out var code)) return code;
+        }
+        return null;
     }
 
     /// <summary>The token of the office of <paramref name="region"/> (its level decides the role: PPK for a district, …).</summary>
