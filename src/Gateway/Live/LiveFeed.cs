@@ -11,24 +11,24 @@ using Microsoft.Extensions.Options;
 namespace KpuOrleans.Gateway.Live;
 
 /// <summary>
-/// This gateway's side of live updates: one observer object for the whole process, one watch on a grain per
-/// (contest, region) that at least one connection here follows, renewed on a timer so that a grain that moved after a
-/// silo died is watched again within one renewal, and dropped when the last connection leaves.
+/// This gateway's side of live updates: one observer object for the whole process and one watch on a grain per
+/// (contest, region) that at least one viewer here follows, renewed on a timer so that a grain that moved after a silo
+/// died is watched again within one renewal, and dropped when the last viewer leaves. The observer's callbacks only
+/// store what arrived and return: sending is the subscriptions' and the viewers' own work, so a slow viewer holds up
+/// nothing the grains tell this gateway.
 /// </summary>
 public sealed class LiveFeed(
     IGrainFactory grains,
-    IHubContext<TallyHub> hub,
+    Viewers viewers,
+    AnomalyFeed anomalies,
     RegionRegistry registry,
     IOptions<LiveOptions> options,
     ILogger<LiveFeed> logger) : BackgroundService, ILiveObserver
 {
-    public const string AnomalyGroup = "anomalies";
-
     private readonly ConcurrentDictionary<(string Contest, string Region), Subscription> _subscriptions = new();
-    private readonly ConcurrentDictionary<string, Following> _connections = new();
+    private readonly ConcurrentDictionary<string, Viewer> _following = new(StringComparer.Ordinal);
     private readonly Lock _referenceGate = new();
     private ILiveObserver? _reference;
-    private int _anomalyWatchers;
 
     /// <summary>The one observer reference the grains know this gateway by.</summary>
     private ILiveObserver Reference
@@ -41,72 +41,80 @@ public sealed class LiveFeed(
 
     private IAnomalyLogGrain AnomalyLog => grains.GetGrain<IAnomalyLogGrain>(registry.Root.Code);
 
+    /// <summary>How many (contest, region) pairs this gateway watches now.</summary>
+    public int Watches => _subscriptions.Count;
+
     public async Task<TallyDto> SubscribeAsync(string connectionId, RegionInfo region, Contest contest)
     {
+        var viewer = ViewerOf(connectionId);
         var key = (contest.Id, region.Code);
-        var following = _connections.GetOrAdd(connectionId, _ => new Following());
-        lock (following)
+        lock (viewer.Following)
         {
-            if (!following.Tallies.Contains(key) && following.Tallies.Count >= options.Value.MaxSubscriptionsPerConnection)
+            if (!viewer.Following.Contains(key) && viewer.Following.Count >= options.Value.MaxSubscriptionsPerConnection)
                 throw new HubException($"A connection may follow at most {options.Value.MaxSubscriptionsPerConnection} regions at once.");
-            if (following.Tallies.Add(key)) KpuMetrics.LiveSubscriptions.Add(1);
+            if (viewer.Following.Add(key)) KpuMetrics.LiveSubscriptions.Add(1);
         }
         Subscription subscription;
-        do subscription = _subscriptions.GetOrAdd(key, k => new Subscription(region, contest, $"tally|{k.Item1}|{k.Item2}"));
-        while (!subscription.TryAdd(connectionId));
-        await hub.Groups.AddToGroupAsync(connectionId, subscription.Group);
-        var tally = await grains.GetTallyGrain(region).Watch(contest.Id, Reference)
-            ?? throw new HubException($"Contest {contest.Id} does not cover region {region.Code}.");
+        do subscription = _subscriptions.GetOrAdd(key, _ => new Subscription(region, contest, logger));
+        while (!subscription.TryAdd(viewer));
+        TallySnapshot? tally;
+        try
+        {
+            tally = await subscription.CurrentAsync(() => grains.GetTallyGrain(region).Watch(contest.Id, Reference));
+        }
+        catch
+        {
+            await UnsubscribeAsync(connectionId, region, contest);
+            throw;
+        }
+        if (tally is null) throw new HubException($"Contest {contest.Id} does not cover region {region.Code}.");
+        // A connection that closed while its Subscribe ran has already been released; what it just took is released here.
+        if (viewer.Closed) await DisconnectedAsync(connectionId);
         return TallyDto.From(tally, region, contest);
     }
 
     public async Task UnsubscribeAsync(string connectionId, RegionInfo region, Contest contest)
     {
-        if (_connections.TryGetValue(connectionId, out var following))
+        if (!_following.TryGetValue(connectionId, out var viewer)) return;
+        var key = (contest.Id, region.Code);
+        lock (viewer.Following)
         {
-            lock (following)
-            {
-                if (following.Tallies.Remove((contest.Id, region.Code))) KpuMetrics.LiveSubscriptions.Add(-1);
-            }
+            if (!viewer.Following.Remove(key)) return;
+            KpuMetrics.LiveSubscriptions.Add(-1);
         }
-        await LeaveAsync(connectionId, (contest.Id, region.Code));
+        await LeaveAsync(viewer, key);
     }
 
     public async Task<AnomalyDto[]> SubscribeAnomaliesAsync(string connectionId)
     {
-        var following = _connections.GetOrAdd(connectionId, _ => new Following());
-        if (!following.Anomalies)
-        {
-            following.Anomalies = true;
-            Interlocked.Increment(ref _anomalyWatchers);
-        }
-        await hub.Groups.AddToGroupAsync(connectionId, AnomalyGroup);
+        var viewer = ViewerOf(connectionId);
+        anomalies.Add(viewer);
         return [.. (await AnomalyLog.Watch(Reference)).Select(AnomalyDto.From)];
     }
 
-    public async Task UnsubscribeAnomaliesAsync(string connectionId)
+    public Task UnsubscribeAnomaliesAsync(string connectionId)
     {
-        if (_connections.TryGetValue(connectionId, out var following) && following.Anomalies)
-        {
-            following.Anomalies = false;
-            Interlocked.Decrement(ref _anomalyWatchers);
-        }
-        await hub.Groups.RemoveFromGroupAsync(connectionId, AnomalyGroup);
+        if (_following.TryGetValue(connectionId, out var viewer)) anomalies.Remove(viewer);
+        return Task.CompletedTask;
     }
 
     public async Task DisconnectedAsync(string connectionId)
     {
-        if (!_connections.TryRemove(connectionId, out var following)) return;
-        if (following.Anomalies) Interlocked.Decrement(ref _anomalyWatchers);
+        if (!_following.TryRemove(connectionId, out var viewer)) return;
+        anomalies.Remove(viewer);
         (string, string)[] keys;
-        lock (following) keys = [.. following.Tallies];
+        lock (viewer.Following)
+        {
+            keys = [.. viewer.Following];
+            viewer.Following.Clear();
+        }
         KpuMetrics.LiveSubscriptions.Add(-keys.Length);
-        foreach (var key in keys) await LeaveAsync(connectionId, key);
+        foreach (var key in keys) await LeaveAsync(viewer, key);
     }
 
     public Task OnTally(TallySnapshot tally)
     {
-        if (_subscriptions.TryGetValue((tally.Contest, tally.Region), out var subscription)) subscription.Offer(tally, SendAsync);
+        if (_subscriptions.TryGetValue((tally.Contest, tally.Region), out var subscription)) subscription.Offer(tally);
         return Task.CompletedTask;
     }
 
@@ -116,27 +124,48 @@ public sealed class LiveFeed(
         return Task.CompletedTask;
     }
 
-    public async Task OnAnomalies(AnomalyEntry[] entries)
+    public Task OnAnomalies(AnomalyEntry[] entries)
     {
-        if (Volatile.Read(ref _anomalyWatchers) == 0) return;
-        foreach (var entry in entries) await hub.Clients.Group(AnomalyGroup).SendAsync("anomaly", AnomalyDto.From(entry));
+        anomalies.Offer(entries);
+        return Task.CompletedTask;
     }
 
+    protected override Task ExecuteAsync(CancellationToken stoppingToken) =>
+        Task.WhenAll(RenewWatchesAsync(stoppingToken), DisconnectSlowViewersAsync(stoppingToken));
+
     /// <summary>Renews every watch; whatever changed while a grain was away reaches the viewers here.</summary>
-    protected override async Task ExecuteAsync(CancellationToken stoppingToken)
+    private async Task RenewWatchesAsync(CancellationToken stoppingToken)
     {
         using var timer = new PeriodicTimer(options.Value.RenewInterval);
         while (await timer.WaitForNextTickAsync(stoppingToken))
         {
             await Parallel.ForEachAsync(_subscriptions.Values, new ParallelOptions { MaxDegreeOfParallelism = 16, CancellationToken = stoppingToken },
                 async (subscription, _) => await RewatchAsync(subscription));
-            if (Volatile.Read(ref _anomalyWatchers) > 0)
+            if (anomalies.HasViewers)
             {
                 try { await AnomalyLog.Watch(Reference); }
                 catch (Exception e) { logger.LogDebug(e, "Renewing the anomaly watch failed; next round"); }
             }
         }
     }
+
+    /// <summary>A viewer whose one pending write has waited out the grace period is closed (API.md, "Limits").</summary>
+    private async Task DisconnectSlowViewersAsync(CancellationToken stoppingToken)
+    {
+        var grace = options.Value.SlowViewerGrace;
+        using var timer = new PeriodicTimer(grace / 4);
+        while (await timer.WaitForNextTickAsync(stoppingToken))
+        {
+            if (viewers.DisconnectBehind(grace) is > 0 and var closed)
+            {
+                KpuMetrics.LiveSlowViewersClosed.Add(closed);
+                logger.LogInformation("Closed {Count} live connections that read nothing for {Grace}", closed, grace);
+            }
+        }
+    }
+
+    private Viewer ViewerOf(string connectionId) =>
+        _following.GetOrAdd(connectionId, id => viewers.Find(id) ?? throw new HubException("This connection is closing."));
 
     private async Task RewatchAsync(Subscription subscription)
     {
@@ -146,7 +175,7 @@ public sealed class LiveFeed(
             // wait for it, or the viewers of that grain hear nothing for two rounds. Watch is idempotent: the next round
             // sends a fresh one, by then to the grain's new activation.
             var tally = await grains.GetTallyGrain(subscription.Region).Watch(subscription.Contest.Id, Reference).WaitAsync(options.Value.RenewInterval);
-            if (tally is not null && !subscription.Removed) subscription.Offer(tally, SendAsync);
+            if (tally is not null && !subscription.Removed) subscription.Offer(tally);
         }
         catch (Exception e)
         {
@@ -154,11 +183,10 @@ public sealed class LiveFeed(
         }
     }
 
-    private async Task LeaveAsync(string connectionId, (string Contest, string Region) key)
+    private async Task LeaveAsync(Viewer viewer, (string Contest, string Region) key)
     {
-        if (!_subscriptions.TryGetValue(key, out var subscription)) return;
-        await hub.Groups.RemoveFromGroupAsync(connectionId, subscription.Group);
-        if (!subscription.Remove(connectionId)) return;
+        viewer.Forget(key);
+        if (!_subscriptions.TryGetValue(key, out var subscription) || !subscription.Remove(viewer)) return;
         _subscriptions.TryRemove(KeyValuePair.Create(key, subscription));
         try
         {
@@ -169,23 +197,5 @@ public sealed class LiveFeed(
             // The watch lapses on its own within a minute.
             logger.LogDebug(e, "Unwatching {Contest} {Region} failed", key.Contest, key.Region);
         }
-    }
-
-    private async Task SendAsync(Subscription subscription, TallySnapshot tally)
-    {
-        try
-        {
-            await hub.Clients.Group(subscription.Group).SendAsync("tally", TallyDto.From(tally, subscription.Region, subscription.Contest));
-        }
-        catch (Exception e)
-        {
-            logger.LogWarning(e, "Sending {Contest} {Region} to its viewers failed", subscription.Contest.Id, subscription.Region.Code);
-        }
-    }
-
-    private sealed class Following
-    {
-        public HashSet<(string, string)> Tallies { get; } = [];
-        public bool Anomalies { get; set; }
     }
 }

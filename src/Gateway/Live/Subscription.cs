@@ -1,83 +1,155 @@
+using KpuOrleans.Gateway.Api;
 using KpuOrleans.Registry;
 using KpuOrleans.Tallies;
+using Microsoft.AspNetCore.SignalR;
+using Microsoft.AspNetCore.SignalR.Protocol;
 
 namespace KpuOrleans.Gateway.Live;
 
 /// <summary>
-/// One watched (contest, region) on this gateway and the connections watching it. Sends to their SignalR group at
-/// most once per <see cref="Interval"/>, newer versions only (or the same version with its certificate changed:
-/// certifying changes no number), and always ends on the newest offered. Its pace is its own rather than a grain's
-/// <see cref="KpuOrleans.Live.LiveAudience{T}"/>: offers arrive on many threads at once (observer callbacks, renewals)
-/// and carry values it must keep and compare, where a grain's audience runs in the grain's turns on a grain timer and
-/// asks for the newest state when it pushes.
+/// One (contest, region) this gateway watches, the viewers following it, and the gateway's copy of its newest tally.
+/// The grain paces its pushes (one per flush interval at most), so this adds no timer of its own: an offer only
+/// replaces the copy and, if no fan-out is running, starts one off the caller's thread; a fan-out hands the newest copy,
+/// serialized once, to every viewer and then looks again, so a tally superseded while one fan-out ran is never sent.
 /// </summary>
-public sealed class Subscription(RegionInfo region, Contest contest, string group)
+public sealed class Subscription(RegionInfo region, Contest contest, ILogger logger)
 {
-    public static readonly TimeSpan Interval = TimeSpan.FromMilliseconds(250);
-
-    private readonly HashSet<string> _connections = [];
+    private readonly Lock _gate = new();
+    private readonly HashSet<Viewer> _viewers = [];
+    private Viewer[] _audience = [];
+    private TallySnapshot? _latest;
     private TallySnapshot? _sent;
-    private DateTime _sentAt;
-    private TallySnapshot? _pending;
-    private bool _scheduled;
+    private bool _fanningOut;
+    private Task<TallySnapshot?>? _watch;
 
     public RegionInfo Region { get; } = region;
-    public Contest Contest { get; } = contest;
-    public string Group { get; } = group;
 
-    /// <summary>Set once the last connection left; a removed subscription takes no new connections.</summary>
+    public Contest Contest { get; } = contest;
+
+    public (string Contest, string Region) Key { get; } = (contest.Id, region.Code);
+
+    /// <summary>Set once the last viewer left; a removed subscription takes no new viewers.</summary>
     public bool Removed { get; private set; }
 
-    public bool TryAdd(string connectionId)
+    /// <summary>The gateway's copy: the newest tally any watch or push brought.</summary>
+    public TallySnapshot? Latest
     {
-        lock (_connections)
+        get
+        {
+            lock (_gate) return _latest;
+        }
+    }
+
+    public bool TryAdd(Viewer viewer)
+    {
+        lock (_gate)
         {
             if (Removed) return false;
-            _connections.Add(connectionId);
+            if (_viewers.Add(viewer)) _audience = [.. _viewers];
             return true;
         }
     }
 
-    /// <returns>Whether that was the last connection (the subscription is now removed).</returns>
-    public bool Remove(string connectionId)
+    /// <returns>Whether that was the last viewer (the subscription is now removed).</returns>
+    public bool Remove(Viewer viewer)
     {
-        lock (_connections)
+        lock (_gate)
         {
-            if (!_connections.Remove(connectionId) || _connections.Count > 0) return false;
+            if (!_viewers.Remove(viewer)) return false;
+            _audience = [.. _viewers];
+            if (_viewers.Count > 0) return false;
             Removed = true;
             return true;
         }
     }
 
-    /// <summary>Queues a tally for the group unless something as new was already sent or queued.</summary>
-    public void Offer(TallySnapshot tally, Func<Subscription, TallySnapshot, Task> send)
+    /// <summary>
+    /// The tally a new viewer starts from: the gateway's copy once the first watch brought one, so that only the first
+    /// viewer of a pair costs a call to its grain. Viewers arriving while that call runs share it.
+    /// </summary>
+    public async Task<TallySnapshot?> CurrentAsync(Func<Task<TallySnapshot?>> watch)
     {
-        TimeSpan wait;
-        lock (_connections)
+        Task<TallySnapshot?> watching;
+        lock (_gate)
         {
-            var newest = _pending ?? _sent;
-            if (newest is not null && (tally.Tally.Version < newest.Tally.Version
-                || (tally.Tally.Version == newest.Tally.Version && Equals(tally.Certified, newest.Certified)))) return;
-            _pending = tally;
-            if (_scheduled) return;
-            _scheduled = true;
-            wait = _sentAt + Interval - DateTime.UtcNow;
+            if (_latest is { } latest && _watch is { IsCompletedSuccessfully: true }) return latest;
+            watching = _watch ??= watch();
         }
-        _ = SendAsync(wait, send);
+        try
+        {
+            if (await watching is not { } current) return null;
+            lock (_gate)
+            {
+                // The first copy is every waiting viewer's answer to Subscribe: pushing it to them too would be a repeat.
+                if (_latest is null)
+                {
+                    _latest = _sent = current;
+                    return current;
+                }
+            }
+            Offer(current);
+            return Latest;
+        }
+        catch
+        {
+            // The next viewer tries again rather than inheriting this failure.
+            lock (_gate)
+            {
+                if (_watch == watching) _watch = null;
+            }
+            throw;
+        }
     }
 
-    private async Task SendAsync(TimeSpan wait, Func<Subscription, TallySnapshot, Task> send)
+    /// <summary>Takes a tally if it is newer than the copy and makes sure a fan-out will carry it. Never waits.</summary>
+    public void Offer(TallySnapshot tally)
     {
-        if (wait > TimeSpan.Zero) await Task.Delay(wait);
-        TallySnapshot tally;
-        lock (_connections)
+        lock (_gate)
         {
-            tally = _pending!;
-            _pending = null;
-            _scheduled = false;
-            _sentAt = DateTime.UtcNow;
-            _sent = tally;
+            if (_latest is not null && !IsNewer(tally, _latest)) return;
+            _latest = tally;
+            if (_fanningOut) return;
+            _fanningOut = true;
         }
-        await send(this, tally);
+        ThreadPool.UnsafeQueueUserWorkItem(static subscription => subscription.FanOut(), this, preferLocal: false);
+    }
+
+    /// <summary>A newer version, or the same version with its certificate changed (certifying changes no number).</summary>
+    public static bool IsNewer(TallySnapshot tally, TallySnapshot than) =>
+        tally.Tally.Version > than.Tally.Version || (tally.Tally.Version == than.Tally.Version && !Equals(tally.Certified, than.Certified));
+
+    private void FanOut()
+    {
+        try
+        {
+            FanOutNewest();
+        }
+        catch (Exception e)
+        {
+            // Runs on the thread pool, where an exception would end the process; the next offer starts a fresh fan-out.
+            lock (_gate) _fanningOut = false;
+            logger.LogWarning(e, "Sending {Contest} {Region} to its viewers failed", Contest.Id, Region.Code);
+        }
+    }
+
+    private void FanOutNewest()
+    {
+        while (true)
+        {
+            TallySnapshot tally;
+            Viewer[] audience;
+            lock (_gate)
+            {
+                if (_latest is null || ReferenceEquals(_latest, _sent))
+                {
+                    _fanningOut = false;
+                    return;
+                }
+                tally = _sent = _latest;
+                audience = _audience;
+            }
+            var message = new SerializedHubMessage(new InvocationMessage("tally", [TallyDto.From(tally, Region, Contest)]));
+            foreach (var viewer in audience) viewer.Offer(Key, message);
+        }
     }
 }

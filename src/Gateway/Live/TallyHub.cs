@@ -6,7 +6,7 @@ namespace KpuOrleans.Gateway.Live;
 
 /// <summary>
 /// <c>/hubs/tally</c>: viewers subscribe to any (contest, region) down to a TPS and get <c>tally</c> messages, at most
-/// four a second per subscription, always ending on the latest state; operators subscribe to <c>anomaly</c> messages.
+/// one per flush interval of its grain, always ending on the latest state; operators subscribe to <c>anomaly</c> messages.
 /// </summary>
 public sealed class TallyHub(LiveFeed feed, RegionRegistry registry) : Hub
 {

@@ -18,6 +18,8 @@ public static class SlowClients
             limits.KeepAliveTimeout = TimeSpan.FromSeconds(60);
             limits.MinRequestBodyDataRate = new MinDataRate(bytesPerSecond: 240, gracePeriod: TimeSpan.FromSeconds(5));
             limits.MaxRequestHeaderCount = 64;
+            // A reader that stops reading holds at most this much of its response here (a live viewer: see LiveExtensions).
+            limits.MaxResponseBufferSize = 32 * 1024;
             // Configuration still wins, as it would without this method.
             builder.Configuration.GetSection("Kestrel:Limits").Bind(limits);
         });

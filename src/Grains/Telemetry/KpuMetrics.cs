@@ -48,6 +48,14 @@ public static class KpuMetrics
     public static readonly UpDownCounter<long> LiveSubscriptions = Meter.CreateUpDownCounter<long>(
         "kpu.live.subscriptions", "{subscription}", "Live hub subscriptions held by this gateway");
 
+    /// <summary>Live messages replaced by a newer one (or dropped from a full anomaly queue) before a viewer took them.</summary>
+    public static readonly Counter<long> LiveMessagesSuperseded = Meter.CreateCounter<long>(
+        "kpu.live.messages.superseded", "{message}", "Live messages a viewer never got because a newer one replaced them while it was behind");
+
+    /// <summary>Live connections closed because a message waited for them longer than <c>Live:SlowViewerGrace</c>.</summary>
+    public static readonly Counter<long> LiveSlowViewersClosed = Meter.CreateCounter<long>(
+        "kpu.live.slow_viewers.closed", "{connection}", "Live connections closed because they read nothing for the grace period");
+
     /// <summary>CSV export downloads this gateway is sending now (bounded by <c>Export:MaxConcurrentDownloads</c>).</summary>
     public static readonly UpDownCounter<long> ExportDownloads = Meter.CreateUpDownCounter<long>(
         "kpu.export.downloads", "{download}", "CSV export downloads in flight on this gateway");
