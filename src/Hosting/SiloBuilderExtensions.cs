@@ -25,7 +25,8 @@ public static class SiloBuilderExtensions
     {
         var services = silo.Services;
         services.AddRegionRegistry(silo.Configuration);
-        services.AddOptions<TallyOptions>().Bind(silo.Configuration.GetSection(TallyOptions.Section));
+        services.AddOptions<TallyOptions>().Bind(silo.Configuration.GetSection(TallyOptions.Section)).ValidateOnStart();
+        services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<TallyOptions>, TallyOptionsValidation>());
         services.AddOptions<ReconciliationOptions>().Bind(silo.Configuration.GetSection(ReconciliationOptions.Section));
         services.AddOptions<CorrectionOptions>().Bind(silo.Configuration.GetSection(CorrectionOptions.Section)).ValidateOnStart();
         services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<CorrectionOptions>, CorrectionOptionsValidation>());

@@ -6,19 +6,25 @@ using Microsoft.Extensions.Logging.Abstractions;
 namespace KpuOrleans.Grains.Tests;
 
 /// <summary>
-/// The live audience off any grain: its ticks are driven by hand (each one stands for an interval passing) and its
-/// leases are measured against a clock the test moves.
+/// A node's live audience off any grain, paced as a node paces it: by the one <see cref="FlushSchedule"/> that also
+/// reports to the parent. Its ticks are driven by hand (each one stands for an interval passing) and its leases are
+/// measured against a clock the test moves.
 /// </summary>
 public class LiveAudienceTests
 {
     private readonly HandTicker _ticker = new();
     private readonly ShiftedClock _clock = new();
     private readonly Dictionary<string, int> _state = [];
+    private readonly List<string[]> _reports = [];
     private readonly LiveAudience<int> _audience;
+    private readonly FlushSchedule _schedule;
+    private Func<Task>? _parent;
 
-    public LiveAudienceTests() =>
-        _audience = new LiveAudience<int>(_ticker.Start, "test node", _clock, topic => _state[topic], (observer, state) => ((Watcher)observer).Hear(state),
-            NullLogger.Instance);
+    public LiveAudienceTests()
+    {
+        _audience = new LiveAudience<int>(_clock, topic => _state[topic], (observer, state) => ((Watcher)observer).Hear(state), NullLogger.Instance);
+        _schedule = new FlushSchedule(_ticker.Start, "test node", TimeSpan.FromMilliseconds(150), ReportAsync, NullLogger.Instance, _audience.Tell);
+    }
 
     [Fact]
     public async Task Many_changes_within_one_interval_reach_each_watcher_as_one_push_of_the_newest()
@@ -56,7 +62,7 @@ public class LiveAudienceTests
     }
 
     [Fact]
-    public async Task A_change_nobody_watches_pushes_nothing_and_starts_no_timer()
+    public async Task A_change_nobody_watches_is_reported_up_and_pushed_to_nobody()
     {
         var watcher = new Watcher();
         _audience.Watch("PGUB-35", watcher);
@@ -65,7 +71,100 @@ public class LiveAudienceTests
         await _ticker.TickAsync();
 
         Assert.Empty(watcher.Heard);
-        Assert.Equal(0, _ticker.Starts);
+        Assert.Equal([["DPD-35"]], _reports);
+        Assert.False(_audience.IsWatched("DPD-35"));
+    }
+
+    [Fact]
+    public async Task A_change_is_pushed_in_the_tick_that_reports_it_to_the_parent_and_no_second_timer_starts()
+    {
+        var watcher = new Watcher();
+        _audience.Watch("PGUB-35", watcher);
+
+        Change("PGUB-35", 1);
+        Assert.Equal(1, _ticker.Starts);
+        await _ticker.TickAsync();
+
+        Assert.Equal([["PGUB-35"]], _reports);
+        Assert.Equal([1], watcher.Heard);
+        Assert.Equal(1, _ticker.Starts);
+    }
+
+    [Fact]
+    public async Task An_idle_nodes_first_change_is_pushed_by_the_timers_first_call()
+    {
+        var watcher = new Watcher();
+        _audience.Watch("PGUB-35", watcher);
+        Assert.False(_ticker.Running);
+
+        Change("PGUB-35", 1);
+        // The first tick is the call a new timer makes at once (FlushSchedule's grain timer is due at zero).
+        await _ticker.TickAsync();
+
+        Assert.Equal([1], watcher.Heard);
+    }
+
+    [Fact]
+    public async Task A_push_is_not_held_back_by_a_parent_that_has_not_answered()
+    {
+        var watcher = new Watcher();
+        _audience.Watch("PGUB-35", watcher);
+        var answer = new TaskCompletionSource();
+        _parent = () => answer.Task;
+
+        Change("PGUB-35", 1);
+        var tick = _ticker.TickAsync();
+
+        Assert.Equal([1], watcher.Heard);
+        Assert.False(tick.IsCompleted);
+        answer.SetResult();
+        await tick;
+        Assert.Equal([["PGUB-35"]], _reports);
+    }
+
+    [Fact]
+    public async Task A_change_only_the_watchers_need_reaches_them_without_a_report_to_the_parent()
+    {
+        var watcher = new Watcher();
+        _audience.Watch("PGUB-35", watcher);
+
+        _state["PGUB-35"] = 7;
+        _schedule.MarkToTell("PGUB-35");
+        await _ticker.TickAsync();
+
+        Assert.Equal([7], watcher.Heard);
+        Assert.Empty(_reports);
+        Assert.False(_schedule.HasPending);
+    }
+
+    [Fact]
+    public async Task A_report_the_parent_refused_is_retried_at_the_next_tick_without_a_second_push()
+    {
+        var watcher = new Watcher();
+        _audience.Watch("PGUB-35", watcher);
+        _parent = () => throw new TimeoutException("the parent's silo is gone");
+
+        Change("PGUB-35", 1);
+        await _ticker.TickAsync();
+        Assert.True(_schedule.HasPending);
+        _parent = null;
+        await _ticker.TickAsync();
+
+        Assert.Equal([["PGUB-35"]], _reports);
+        Assert.Equal([1], watcher.Heard);
+        Assert.False(_schedule.HasPending);
+    }
+
+    [Fact]
+    public async Task Watchers_whose_telling_fails_as_a_whole_keep_the_parent_from_nothing()
+    {
+        var schedule = new FlushSchedule(_ticker.Start, "test node", TimeSpan.FromMilliseconds(150), ReportAsync, NullLogger.Instance,
+            _ => throw new InvalidOperationException("no state to tell"));
+
+        schedule.MarkChanged("PGUB-35");
+        await _ticker.TickAsync();
+
+        Assert.Equal([["PGUB-35"]], _reports);
     }
 
     [Fact]
@@ -180,7 +279,14 @@ public class LiveAudienceTests
     private void Change(string topic, int state)
     {
         _state[topic] = state;
-        _audience.Changed(topic);
+        _schedule.MarkChanged(topic);
+    }
+
+    /// <summary>Stands for the parent: records what it was sent once it answers.</summary>
+    private async Task ReportAsync(IReadOnlyCollection<string> topics)
+    {
+        if (_parent is { } parent) await parent();
+        _reports.Add([.. topics.Order()]);
     }
 
     /// <summary>Stands for a grain timer: started at once, each tick one interval.</summary>

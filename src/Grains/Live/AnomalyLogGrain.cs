@@ -1,14 +1,17 @@
 using KpuOrleans.Ledger;
 using KpuOrleans.Registry;
+using KpuOrleans.Tallies;
 using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Options;
 
 namespace KpuOrleans.Live;
 
 /// <summary>
 /// Keeps the newest flagged forms in memory, refilled from the ledger on activation, and pushes new ones to watchers
-/// in batches at most once per <see cref="LiveAudience.Interval"/>.
+/// in batches at most once per flush interval (<see cref="TallyOptions.FlushInterval"/>, the pace of the tallies' pushes).
+/// It has no parent to report to: its schedule's flush is the push itself.
 /// </summary>
-public sealed class AnomalyLogGrain(ILedger ledger, ILogger<AnomalyLogGrain> logger) : Grain, IAnomalyLogGrain
+public sealed class AnomalyLogGrain(ILedger ledger, IOptions<TallyOptions> options, ILogger<AnomalyLogGrain> logger) : Grain, IAnomalyLogGrain
 {
     public const int Kept = 500;
 
@@ -18,10 +21,16 @@ public sealed class AnomalyLogGrain(ILedger ledger, ILogger<AnomalyLogGrain> log
     private readonly LinkedList<AnomalyEntry> _newestFirst = new();
     private readonly List<AnomalyEntry> _unsent = [];
     private LiveAudience<AnomalyEntry[]> _watchers = null!;
+    private FlushSchedule _push = null!;
 
     public override async Task OnActivateAsync(CancellationToken cancellationToken)
     {
-        _watchers = new LiveAudience<AnomalyEntry[]>(this, _ => TakeUnsent(), (observer, batch) => observer.OnAnomalies(batch), logger);
+        _watchers = new LiveAudience<AnomalyEntry[]>(TimeProvider.System, _ => TakeUnsent(), (observer, batch) => observer.OnAnomalies(batch), logger);
+        _push = new FlushSchedule(this, options.Value.FlushInterval, topics =>
+        {
+            _watchers.Tell(topics);
+            return Task.CompletedTask;
+        }, logger);
         foreach (var form in await ledger.ReadRecentAnomaliesAsync(this.GetPrimaryKeyString(), Kept, cancellationToken))
             _newestFirst.AddLast(Of(form));
     }
@@ -38,7 +47,7 @@ public sealed class AnomalyLogGrain(ILedger ledger, ILogger<AnomalyLogGrain> log
         // Bounded like the list itself: a watcher that missed more than that many reads the rest from Recent.
         if (_unsent.Count == Kept) _unsent.RemoveAt(0);
         _unsent.Add(entry);
-        _watchers.Changed(Topic);
+        _push.MarkChanged(Topic);
         return Task.CompletedTask;
     }
 

@@ -5,11 +5,19 @@ namespace KpuOrleans.Live;
 
 /// <summary>
 /// A node's live audience for its tallies, one topic per contest: a watcher starts from the current tally, hears the
-/// latest at most once per <see cref="LiveAudience.Interval"/>, and is told when the node goes away.
+/// latest whenever the node flushes (<see cref="FlushSchedule"/>: at most once per flush interval, at once when the
+/// node was idle), and is told when the node goes away.
 /// </summary>
-public sealed class TallyWatchers(Grain grain, Func<string, TallySnapshot> snapshot, ILogger logger)
+/// <param name="clock">What leases are measured against; the system clock unless a test moves it.</param>
+public sealed class TallyWatchers(Func<string, TallySnapshot> snapshot, ILogger logger, TimeProvider? clock = null)
 {
-    private readonly LiveAudience<TallySnapshot> _audience = new(grain, snapshot, (observer, tally) => observer.OnTally(tally), logger);
+    private readonly LiveAudience<TallySnapshot> _audience = new(clock ?? TimeProvider.System, snapshot, (observer, tally) => observer.OnTally(tally), logger);
+
+    /// <summary>
+    /// The node's one flush schedule, telling these watchers at each flush: a node keeps no second timer for them.
+    /// </summary>
+    public FlushSchedule Schedule(Grain grain, TimeSpan interval, Func<IReadOnlyCollection<string>, Task> flush) =>
+        new(grain, interval, flush, logger, Tell);
 
     /// <summary>Adds or renews a watch; returns the current tally for the watcher to start from.</summary>
     public TallySnapshot Watch(string contest, ILiveObserver observer)
@@ -20,8 +28,11 @@ public sealed class TallyWatchers(Grain grain, Func<string, TallySnapshot> snaps
 
     public void Unwatch(string contest, ILiveObserver observer) => _audience.Unwatch(contest, observer);
 
+    public bool IsWatched(string contest) => _audience.IsWatched(contest);
+
     /// <summary>Tells every watcher that this node is going away, so that each watches it again at once.</summary>
     public void Ending(string region) => _audience.Ending((observer, contest) => observer.OnWatchEnded(contest, region));
 
-    public void Changed(string contest) => _audience.Changed(contest);
+    /// <summary>Pushes the current tally of each of <paramref name="contests"/> to its watchers.</summary>
+    public void Tell(IReadOnlyCollection<string> contests) => _audience.Tell(contests);
 }

@@ -9,8 +9,8 @@ using Microsoft.Extensions.Options;
 namespace KpuOrleans.Regions;
 
 /// <summary>
-/// The aggregation every region level shares: apply versioned child reports as deltas, and flush (store, then report
-/// to the parent) at most once per flush interval. Levels differ in their grain interface, in whether they store their
+/// The aggregation every region level shares: apply versioned child reports as deltas, and flush (tell the watchers,
+/// store, then report to the parent) at most once per flush interval. Levels differ in their grain interface, in whether they store their
 /// state, and in where they catch up from after a crash.
 /// </summary>
 public abstract class RegionGrain(
@@ -56,8 +56,8 @@ public abstract class RegionGrain(
     public override async Task OnActivateAsync(CancellationToken cancellationToken)
     {
         Region = registry.Get(this.GetPrimaryKeyString());
-        _flush = new FlushSchedule(this, options.Value.FlushInterval, FlushAsync, logger);
-        _watchers = new TallyWatchers(this, Snapshot, logger);
+        _watchers = new TallyWatchers(Snapshot, logger);
+        _flush = _watchers.Schedule(this, options.Value.FlushInterval, FlushAsync);
         foreach (var contest in Region.Contests) Recompute(contest);
         if (CertificationRules.ShownAt(Region) is { Count: > 0 } shown)
         {
@@ -92,7 +92,8 @@ public abstract class RegionGrain(
     {
         if (seal is null) _seals.Remove((contest, region));
         else _seals[(contest, region)] = seal;
-        if (region == Region.Code) _watchers.Changed(contest);
+        // No report carries a seal: the parent hears nothing, the watchers hear it at the next flush.
+        if (region == Region.Code && _watchers.IsWatched(contest)) _flush.MarkToTell(contest);
         return Task.CompletedTask;
     }
 
@@ -159,7 +160,6 @@ public abstract class RegionGrain(
             if (_updatedAt[report.Contest] is not { } at || report.UpdatedAt > at) _updatedAt[report.Contest] = report.UpdatedAt;
             _unsaved = true;
             _flush.MarkChanged(report.Contest);
-            _watchers.Changed(report.Contest);
         }
         return conflicting;
     }
@@ -197,7 +197,6 @@ public abstract class RegionGrain(
             _digests.Remove(contest.Id);
             _unsaved = true;
             _flush.MarkChanged(contest.Id);
-            _watchers.Changed(contest.Id);
             changed = true;
         }
         return changed;

@@ -4,38 +4,63 @@ namespace KpuOrleans.Tallies;
 
 /// <summary>
 /// Coalesces a node's changes: the first change after a quiet spell is flushed at once, later ones wait for the next
-/// tick, so a node flushes at most once per interval. A failed flush keeps its contests pending for the next tick.
-/// The timer stops after two quiet ticks so that idle nodes cost nothing.
+/// tick, so a node flushes at most once per interval. A flush first tells the node's watchers and then reports to the
+/// parent, from the one timer, so that a viewer of the node waits at most one interval whatever the load. A failed
+/// report keeps its contests pending for the next tick. The timer stops after two quiet ticks so that idle nodes cost
+/// nothing.
 /// </summary>
 /// <param name="startTicking">Starts a timer that calls its argument at once and then every interval; disposing it stops it.</param>
 /// <param name="owner">Who flushes, for the log.</param>
+/// <param name="flush">Reports the contests changed since the last flush (to the parent).</param>
+/// <param name="tell">
+/// Tells the watchers about every contest changed or marked to tell since the last flush. It runs before the report,
+/// so that a slow parent never holds viewers back.
+/// </param>
 public sealed class FlushSchedule(
     Func<Func<CancellationToken, Task>, IDisposable> startTicking,
     string owner,
     TimeSpan interval,
     Func<IReadOnlyCollection<string>, Task> flush,
-    ILogger logger)
+    ILogger logger,
+    Action<IReadOnlyCollection<string>>? tell = null)
 {
     /// <summary>Ticks on a grain timer, so that flushes run as the grain's own turns.</summary>
-    public FlushSchedule(Grain grain, TimeSpan interval, Func<IReadOnlyCollection<string>, Task> flush, ILogger logger)
-        : this(tick => grain.RegisterGrainTimer(tick, TimeSpan.Zero, interval), grain.GetGrainId().ToString(), interval, flush, logger)
+    public FlushSchedule(Grain grain, TimeSpan interval, Func<IReadOnlyCollection<string>, Task> flush, ILogger logger,
+        Action<IReadOnlyCollection<string>>? tell = null)
+        : this(tick => grain.RegisterGrainTimer(tick, TimeSpan.Zero, interval), grain.GetGrainId().ToString(), interval, flush, logger, tell)
     {
     }
 
     private readonly HashSet<string> _pending = new(StringComparer.Ordinal);
+
+    /// <summary>Apart from <see cref="_pending"/>: a report retried after a failure is not told again.</summary>
+    private readonly HashSet<string> _untold = new(StringComparer.Ordinal);
+
     private IDisposable? _timer;
     private int _quietTicks;
 
+    /// <summary>Whether a report to the parent is waiting.</summary>
     public bool HasPending => _pending.Count > 0;
 
+    /// <summary>The contest changed: report it and tell its watchers at the next flush.</summary>
     public void MarkChanged(string contest)
     {
         _pending.Add(contest);
+        MarkToTell(contest);
+    }
+
+    /// <summary>
+    /// Only the watchers need to hear of the contest at the next flush (e.g. its certificate changed, which no report
+    /// carries): the parent gets no repeat of a report it holds.
+    /// </summary>
+    public void MarkToTell(string contest)
+    {
+        _untold.Add(contest);
         _quietTicks = 0;
         _timer ??= startTicking(TickAsync);
     }
 
-    /// <summary>Flushes whatever is pending now, e.g. before the grain deactivates.</summary>
+    /// <summary>Reports whatever is pending now, e.g. before the grain deactivates.</summary>
     public Task FlushNowAsync() => _pending.Count == 0 ? Task.CompletedTask : FlushPendingAsync();
 
     public void Stop()
@@ -46,9 +71,26 @@ public sealed class FlushSchedule(
 
     private Task TickAsync(CancellationToken cancellationToken)
     {
+        var telling = _untold.Count > 0;
+        if (telling) Tell();
         if (_pending.Count > 0) return FlushPendingAsync();
-        if (++_quietTicks >= 2) Stop();
+        if (!telling && ++_quietTicks >= 2) Stop();
         return Task.CompletedTask;
+    }
+
+    private void Tell()
+    {
+        var contests = _untold.ToArray();
+        _untold.Clear();
+        try
+        {
+            tell?.Invoke(contests);
+        }
+        catch (Exception e)
+        {
+            // The parent must hear of the change whatever befell the viewers.
+            logger.LogWarning(e, "Telling the watchers of {Grain} failed", owner);
+        }
     }
 
     private async Task FlushPendingAsync()

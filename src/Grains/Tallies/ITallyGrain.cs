@@ -14,8 +14,9 @@ public interface ITallyGrain : IGrainWithStringKey
     Task<TallySnapshot[]> GetTallies();
 
     /// <summary>
-    /// Adds or renews a watch on one contest's tally here: changes are pushed to <paramref name="observer"/> at most
-    /// four times a second, ending on the latest state. The watch lapses after a minute unless renewed.
+    /// Adds or renews a watch on one contest's tally here: changes are pushed to <paramref name="observer"/> as this
+    /// node flushes (at once when it was idle, then at most once per <see cref="TallyOptions.FlushInterval"/>), ending
+    /// on the latest state. The watch lapses after a minute unless renewed.
     /// </summary>
     /// <returns>The current tally, or null when the contest does not cover this node.</returns>
     [AlwaysInterleave]

@@ -34,8 +34,8 @@ public sealed class TpsGrain(
     public override async Task OnActivateAsync(CancellationToken cancellationToken)
     {
         _tps = registry.Get(this.GetPrimaryKeyString());
-        _flush = new FlushSchedule(this, options.Value.FlushInterval, ReportAsync, logger);
-        _watchers = new TallyWatchers(this, Snapshot, logger);
+        _watchers = new TallyWatchers(Snapshot, logger);
+        _flush = _watchers.Schedule(this, options.Value.FlushInterval, ReportAsync);
         await LoadAsync(cancellationToken);
         // Report what the ledger holds: a village that lost a report (a crash between them) heals from it, and one
         // that has it already ignores the repeat.
@@ -106,7 +106,6 @@ public sealed class TpsGrain(
         }
         HistoryOf(form.Contest).Add(appended.Stored);
         _flush.MarkChanged(form.Contest);
-        _watchers.Changed(form.Contest);
         if (appended.Stored.Anomalies.Count > 0)
             _ = GrainFactory.GetGrain<IAnomalyLogGrain>(registry.Root.Code).Record(AnomalyLogGrain.Of(appended.Stored));
         return SubmitOutcome.Accepted(appended.Stored);
@@ -195,7 +194,6 @@ public sealed class TpsGrain(
                 _tps.Code, contest, before.GetValueOrDefault(contest)?.Form.Version ?? 0, now?.Form.Version ?? 0);
             // The village takes a lower version only when rebuilt; the reconciliation pass sees it ahead and does that.
             _flush.MarkChanged(contest);
-            _watchers.Changed(contest);
         }
     }
 
