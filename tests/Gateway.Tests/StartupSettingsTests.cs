@@ -43,6 +43,17 @@ public class StartupSettingsTests
         Assert.Contains("empty", error.Message, StringComparison.Ordinal);
     }
 
+    [Theory]
+    [InlineData("Live:SlowViewerGrace", "00:00:00", "Live:SlowViewerGrace")]
+    [InlineData("Live:SlowViewerGrace", "1.00:00:00", "Live:SlowViewerGrace")]
+    [InlineData("Live:RenewInterval", "00:05:00", "Live:RenewInterval")]
+    [InlineData("Live:MaxSubscriptionsPerConnection", "0", "Live:MaxSubscriptionsPerConnection")]
+    public void Live_settings_out_of_range_are_refused_naming_the_key(string key, string value, string named)
+    {
+        var error = Refused(new() { [key] = value });
+        Assert.Contains(named, error.Message, StringComparison.Ordinal);
+    }
+
     [Fact]
     public void In_a_container_the_embedded_mode_needs_its_opt_in()
     {
