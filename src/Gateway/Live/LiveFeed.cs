@@ -20,6 +20,7 @@ public sealed class LiveFeed(
     IHubContext<TallyHub> hub,
     RegionRegistry registry,
     IOptions<LiveOptions> options,
+    ViewerQuotas quotas,
     ILogger<LiveFeed> logger) : BackgroundService, ILiveObserver
 {
     public const string AnomalyGroup = "anomalies";
@@ -44,11 +45,10 @@ public sealed class LiveFeed(
     public async Task<TallyDto> SubscribeAsync(string connectionId, RegionInfo region, Contest contest)
     {
         var key = (contest.Id, region.Code);
+        quotas.Admit(connectionId, contest.Id, region.Code);
         var following = _connections.GetOrAdd(connectionId, _ => new Following());
         lock (following)
         {
-            if (!following.Tallies.Contains(key) && following.Tallies.Count >= options.Value.MaxSubscriptionsPerConnection)
-                throw new HubException($"A connection may follow at most {options.Value.MaxSubscriptionsPerConnection} regions at once.");
             if (following.Tallies.Add(key)) KpuMetrics.LiveSubscriptions.Add(1);
         }
         Subscription subscription;
@@ -62,6 +62,7 @@ public sealed class LiveFeed(
 
     public async Task UnsubscribeAsync(string connectionId, RegionInfo region, Contest contest)
     {
+        quotas.Release(connectionId, contest.Id, region.Code);
         if (_connections.TryGetValue(connectionId, out var following))
         {
             lock (following)
