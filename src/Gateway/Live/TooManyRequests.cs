@@ -1,3 +1,4 @@
+using KpuOrleans.Telemetry;
 using Microsoft.AspNetCore.SignalR;
 
 namespace KpuOrleans.Gateway.Live;
@@ -16,5 +17,10 @@ public static class TooManyRequests
     public const string PerGateway = "per gateway";
     public const string InvocationRate = "invocation rate";
 
-    public static HubException Refusal(string limit, string detail) => new($"{Prefix}{limit}: {detail}");
+    /// <summary>Counted here rather than logged: the caller decides how many there are (see <see cref="HubCallLog"/>).</summary>
+    public static HubException Refusal(string limit, string detail)
+    {
+        KpuMetrics.LiveRefusals.Add(1, new KeyValuePair<string, object?>("limit", limit));
+        return new HubException($"{Prefix}{limit}: {detail}");
+    }
 }

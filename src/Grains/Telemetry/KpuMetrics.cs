@@ -48,6 +48,10 @@ public static class KpuMetrics
     public static readonly UpDownCounter<long> LiveSubscriptions = Meter.CreateUpDownCounter<long>(
         "kpu.live.subscriptions", "{subscription}", "Live hub subscriptions held by this gateway");
 
+    /// <summary>Hub calls a gateway refused with a 429-style hub error, by <c>limit</c> (API.md, "Live subscriptions").</summary>
+    public static readonly Counter<long> LiveRefusals = Meter.CreateCounter<long>(
+        "kpu.live.refusals", "{call}", "Hub calls refused over a viewer limit, by limit");
+
     /// <summary>CSV export downloads this gateway is sending now (bounded by <c>Export:MaxConcurrentDownloads</c>).</summary>
     public static readonly UpDownCounter<long> ExportDownloads = Meter.CreateUpDownCounter<long>(
         "kpu.export.downloads", "{download}", "CSV export downloads in flight on this gateway");
