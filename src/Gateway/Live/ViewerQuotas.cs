@@ -5,8 +5,10 @@ using Microsoft.Extensions.Options;
 namespace KpuOrleans.Gateway.Live;
 
 /// <summary>
-/// What viewers may follow on this gateway: (contest, region) pairs per connection, per client address across its
-/// connections, and distinct pairs for the whole gateway. As a hub filter it learns each connection's address when it
+/// What viewers may follow on this gateway: (contest, region) pairs per connection, distinct pairs per client address
+/// across its connections, and distinct pairs for the whole gateway. Per address it is the distinct pairs that count,
+/// as they are what an address keeps awake on the silos: the phones behind one carrier-grade NAT mostly look at the
+/// same pages, which cost the grains once however many of them follow. As a hub filter it learns each connection's address when it
 /// connects (the same address the rate limiter sees, after <see cref="TrustedProxies"/>) and gives back everything the
 /// connection held when it goes, whatever else failed on the way out.
 /// </summary>
@@ -20,7 +22,7 @@ public sealed class ViewerQuotas(IOptions<LiveOptions> live, IOptions<ViewerLimi
 
     private readonly Lock _gate = new();
     private readonly Dictionary<string, Viewer> _viewers = [];
-    private readonly Dictionary<string, int> _perAddress = [];
+    private readonly Dictionary<string, Dictionary<(string Contest, string Region), int>> _perAddress = [];
     private readonly Dictionary<(string Contest, string Region), int> _watches = [];
 
     /// <summary>Distinct pairs followed here now (what <see cref="ViewerLimitOptions.MaxWatchesPerGateway"/> bounds).</summary>
@@ -29,10 +31,10 @@ public sealed class ViewerQuotas(IOptions<LiveOptions> live, IOptions<ViewerLimi
         get { lock (_gate) return _watches.Count; }
     }
 
-    /// <summary>Pairs followed now by the connections from <paramref name="address"/> (a <see cref="ClientAddress"/> key).</summary>
-    public int SubscriptionsOf(string address)
+    /// <summary>Distinct pairs followed now by the connections from <paramref name="address"/> (a <see cref="ClientAddress"/> key).</summary>
+    public int PairsOf(string address)
     {
-        lock (_gate) return _perAddress.GetValueOrDefault(address);
+        lock (_gate) return _perAddress.GetValueOrDefault(address)?.Count ?? 0;
     }
 
     public async Task OnConnectedAsync(HubLifetimeContext context, Func<HubLifetimeContext, Task> next)
@@ -71,16 +73,18 @@ public sealed class ViewerQuotas(IOptions<LiveOptions> live, IOptions<ViewerLimi
                 throw TooManyRequests.Refusal(TooManyRequests.PerConnection,
                     $"a connection may follow at most {live.Value.MaxSubscriptionsPerConnection} regions at once " +
                     "(Live:MaxSubscriptionsPerConnection); unsubscribe from one first.");
-            if (_perAddress.GetValueOrDefault(viewer.Address) >= limits.Value.MaxSubscriptionsPerAddress)
+            var ofAddress = _perAddress.GetValueOrDefault(viewer.Address);
+            if (ofAddress is not null && !ofAddress.ContainsKey(key) && ofAddress.Count >= limits.Value.MaxSubscriptionsPerAddress)
                 throw TooManyRequests.Refusal(TooManyRequests.PerAddress,
-                    $"the connections from one client address may follow at most {limits.Value.MaxSubscriptionsPerAddress} regions at once " +
-                    "between them (Live:MaxSubscriptionsPerAddress); unsubscribe or close a connection first.");
+                    $"the connections from one client address may follow at most {limits.Value.MaxSubscriptionsPerAddress} different regions " +
+                    "at once between them (Live:MaxSubscriptionsPerAddress); unsubscribe or close a connection first.");
             if (!_watches.ContainsKey(key) && _watches.Count >= limits.Value.MaxWatchesPerGateway)
                 throw TooManyRequests.Refusal(TooManyRequests.PerGateway,
                     $"this gateway watches its most, {limits.Value.MaxWatchesPerGateway} regions (Live:MaxWatchesPerGateway), and takes " +
                     "no new one until a viewer leaves one; regions already followed here are still served.");
             viewer.Pairs.Add(key);
-            _perAddress[viewer.Address] = _perAddress.GetValueOrDefault(viewer.Address) + 1;
+            if (ofAddress is null) _perAddress.Add(viewer.Address, ofAddress = []);
+            ofAddress[key] = ofAddress.GetValueOrDefault(key) + 1;
             _watches[key] = _watches.GetValueOrDefault(key) + 1;
         }
     }
@@ -107,10 +111,18 @@ public sealed class ViewerQuotas(IOptions<LiveOptions> live, IOptions<ViewerLimi
     /// <summary>Drops counts reaching zero, so that addresses and pairs seen once do not stay forever.</summary>
     private void Forget(string address, (string, string) key)
     {
-        if (_perAddress.GetValueOrDefault(address) <= 1) _perAddress.Remove(address);
-        else _perAddress[address]--;
-        if (_watches.GetValueOrDefault(key) <= 1) _watches.Remove(key);
-        else _watches[key]--;
+        if (_perAddress.GetValueOrDefault(address) is { } ofAddress)
+        {
+            Decrement(ofAddress, key);
+            if (ofAddress.Count == 0) _perAddress.Remove(address);
+        }
+        Decrement(_watches, key);
+    }
+
+    private static void Decrement(Dictionary<(string, string), int> followers, (string, string) key)
+    {
+        if (followers.GetValueOrDefault(key) <= 1) followers.Remove(key);
+        else followers[key]--;
     }
 
     private sealed class Viewer(string address)
