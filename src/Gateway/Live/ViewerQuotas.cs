@@ -31,6 +31,12 @@ public sealed class ViewerQuotas(IOptions<LiveOptions> live, IOptions<ViewerLimi
         get { lock (_gate) return _watches.Count; }
     }
 
+    /// <summary>Client addresses following anything now: an address whose last pair went is forgotten.</summary>
+    public int Addresses
+    {
+        get { lock (_gate) return _perAddress.Count; }
+    }
+
     /// <summary>Distinct pairs followed now by the connections from <paramref name="address"/> (a <see cref="ClientAddress"/> key).</summary>
     public int PairsOf(string address)
     {
