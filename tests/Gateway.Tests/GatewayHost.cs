@@ -60,11 +60,25 @@ public class GatewayHost : WebApplicationFactory<Program>
     }
 
     /// <summary>A hub client over the test server's WebSockets, so that messages arrive one by one as they are sent.</summary>
-    public IHubConnectionBuilder Hub() => new HubConnectionBuilder().WithUrl(new Uri(Server.BaseAddress, "hubs/tally"), options =>
+    /// <param name="client">
+    /// The client address the gateway should see, named in <c>X-Forwarded-For</c> from loopback as an Ingress would; unset,
+    /// the test server's own (none).
+    /// </param>
+    public IHubConnectionBuilder Hub(string? client = null) => new HubConnectionBuilder().WithUrl(new Uri(Server.BaseAddress, "hubs/tally"), options =>
     {
         options.Transports = HttpTransportType.WebSockets;
         options.SkipNegotiation = true;
-        options.WebSocketFactory = async (context, token) => await Server.CreateWebSocketClient().ConnectAsync(context.Uri, token);
+        options.WebSocketFactory = async (context, token) =>
+        {
+            var socket = Server.CreateWebSocketClient();
+            if (client is not null)
+                socket.ConfigureRequest = request =>
+                {
+                    request.HttpContext.Connection.RemoteIpAddress = IPAddress.Loopback;
+                    request.Headers["X-Forwarded-For"] = client;
+                };
+            return await socket.ConnectAsync(context.Uri, token);
+        };
     });
 
     public async Task<(HttpStatusCode Status, JsonElement Body)> PostFormAsync(ResultForm form) =>

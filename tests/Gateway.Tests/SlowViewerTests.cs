@@ -35,7 +35,7 @@ public class SlowViewerTests
                 new DuplexPipe(_fromClient.Reader, _toClient.Writer), new DuplexPipe(_toClient.Reader, _fromClient.Writer));
             Hub = new HubConnectionContext(connection, new HubConnectionContextOptions { KeepAliveInterval = TimeSpan.FromMinutes(5), ClientTimeoutInterval = TimeSpan.FromMinutes(5) },
                 NullLoggerFactory.Instance) { Protocol = new JsonHubProtocol() };
-            Viewer = new Viewer(Hub, "192.0.2.1", clock);
+            Viewer = new Viewer(Hub, clock);
         }
 
         public HubConnectionContext Hub { get; }

@@ -15,10 +15,11 @@ internal sealed class DurableSystem : ISystemUnderTest
 {
     /// <summary>
     /// The simulator is one client address standing in for every officer and every viewer of the night, so the limits
-    /// per address (reads: the end-of-run check reads thousands of tallies at once; hub connections: the fan-out rows
-    /// open 10,000) are raised out of the way. The per-writer limit stays on, but it is raised too: the batch rows
-    /// (and the cold start's fill) send batches of 100 forms drawn from a flood shuffled across the whole province, so
-    /// their narrowest common office is the province and one provinsi token sends all ~1,200 of them, 8 in flight,
+    /// per address (reads: the end-of-run check reads thousands of tallies at once; hub connections and their
+    /// subscriptions and calls: the fan-out rows open 10,000, each subscribing a few regions back to back) are raised out
+    /// of the way. The per-writer limit stays on, but it is raised too: the batch rows (and the cold start's fill) send
+    /// batches of 100 forms drawn from a flood shuffled across the whole province, so their narrowest common office is
+    /// the province and one provinsi token sends all ~1,200 of them, 8 in flight,
     /// far over the default 10 requests/s after a burst of 100 (the target, the whole night in under 15 s, needs
     /// some 80/s). The single-form rows never come near it: each KPPS token sends its TPS's two forms. What is
     /// measured is the cluster with its limiter in the path, not the limit policy. With <c>--no-auth</c> the same
@@ -29,6 +30,9 @@ internal sealed class DurableSystem : ISystemUnderTest
         ["RateLimits__ReaderRequestsPerSecond"] = "1000000",
         ["RateLimits__ReaderBurst"] = "1000000",
         ["RateLimits__HubConnectionsPerAddress"] = "100000",
+        ["Live__MaxSubscriptionsPerAddress"] = "1000000",
+        ["Live__InvocationsPerSecond"] = "1000000",
+        ["Live__InvocationBurst"] = "1000000",
         ["RateLimits__WriterRequestsPerSecond"] = "1000000",
         ["RateLimits__WriterBurst"] = "1000000",
     };

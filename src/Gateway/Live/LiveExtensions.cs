@@ -26,7 +26,7 @@ public static class LiveExtensions
             // A viewer only ever sends Subscribe/Unsubscribe with two short strings; anything bigger is not a viewer.
             hub.MaximumReceiveMessageSize = 4 * 1024;
             hub.HandshakeTimeout = TimeSpan.FromSeconds(5);
-        }).AddMessagePackProtocol();
+        }).AddMessagePackProtocol().AddKpuViewerLimits(configuration);
         services.AddOptions<LiveOptions>().Bind(configuration.GetSection(LiveOptions.Section));
         services.TryAddSingleton(TimeProvider.System);
         services.AddSingleton<Viewers>();

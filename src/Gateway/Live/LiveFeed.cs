@@ -23,6 +23,7 @@ public sealed class LiveFeed(
     AnomalyFeed anomalies,
     RegionRegistry registry,
     IOptions<LiveOptions> options,
+    ViewerQuotas quotas,
     ILogger<LiveFeed> logger) : BackgroundService, ILiveObserver
 {
     private readonly ConcurrentDictionary<(string Contest, string Region), Subscription> _subscriptions = new();
@@ -48,10 +49,9 @@ public sealed class LiveFeed(
     {
         var viewer = ViewerOf(connectionId);
         var key = (contest.Id, region.Code);
+        quotas.Admit(connectionId, contest.Id, region.Code);
         lock (viewer.Following)
         {
-            if (!viewer.Following.Contains(key) && viewer.Following.Count >= options.Value.MaxSubscriptionsPerConnection)
-                throw new HubException($"A connection may follow at most {options.Value.MaxSubscriptionsPerConnection} regions at once.");
             if (viewer.Following.Add(key)) KpuMetrics.LiveSubscriptions.Add(1);
         }
         Subscription subscription;
@@ -67,7 +67,11 @@ public sealed class LiveFeed(
             await UnsubscribeAsync(connectionId, region, contest);
             throw;
         }
-        if (tally is null) throw new HubException($"Contest {contest.Id} does not cover region {region.Code}.");
+        if (tally is null)
+        {
+            await UnsubscribeAsync(connectionId, region, contest);
+            throw new HubException($"Contest {contest.Id} does not cover region {region.Code}.");
+        }
         // A connection that closed while its Subscribe ran has already been released; what it just took is released here.
         if (viewer.Closed) await DisconnectedAsync(connectionId);
         return TallyDto.From(tally, region, contest);
@@ -75,6 +79,7 @@ public sealed class LiveFeed(
 
     public async Task UnsubscribeAsync(string connectionId, RegionInfo region, Contest contest)
     {
+        quotas.Release(connectionId, contest.Id, region.Code);
         if (!_following.TryGetValue(connectionId, out var viewer)) return;
         var key = (contest.Id, region.Code);
         lock (viewer.Following)

@@ -10,7 +10,7 @@ namespace KpuOrleans.Gateway.Live;
 /// growing queue: while its one write waits, newer tallies replace the waiting ones, and a write that waits longer
 /// than the grace period (<see cref="LiveOptions.SlowViewerGrace"/>) gets the connection closed.
 /// </summary>
-public sealed class Viewer(HubConnectionContext connection, string address, TimeProvider clock)
+public sealed class Viewer(HubConnectionContext connection, TimeProvider clock)
 {
     /// <summary>Anomalies waiting for a viewer that is behind; older ones are dropped (it can read them from the API).</summary>
     public const int MaxWaitingAnomalies = 100;
@@ -26,9 +26,6 @@ public sealed class Viewer(HubConnectionContext connection, string address, Time
     private long _superseded;
 
     public string ConnectionId => connection.ConnectionId;
-
-    /// <summary>The client address the rate limiter knows it by.</summary>
-    public string Address { get; } = address;
 
     /// <summary>The (contest, region) pairs it follows; guarded by locking the set.</summary>
     public HashSet<(string Contest, string Region)> Following { get; } = [];

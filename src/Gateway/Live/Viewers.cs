@@ -1,5 +1,4 @@
 using System.Collections.Concurrent;
-using KpuOrleans.Gateway.Protection;
 using Microsoft.AspNetCore.SignalR;
 
 namespace KpuOrleans.Gateway.Live;
@@ -17,8 +16,7 @@ public sealed class Viewers(ILogger<DefaultHubLifetimeManager<TallyHub>> logger,
 
     public override Task OnConnectedAsync(HubConnectionContext connection)
     {
-        var address = ClientAddress.KeyOf(connection.GetHttpContext()?.Connection.RemoteIpAddress);
-        _byConnection[connection.ConnectionId] = new Viewer(connection, address, clock);
+        _byConnection[connection.ConnectionId] = new Viewer(connection, clock);
         return base.OnConnectedAsync(connection);
     }
 

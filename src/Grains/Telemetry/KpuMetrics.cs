@@ -56,6 +56,10 @@ public static class KpuMetrics
     public static readonly Counter<long> LiveSlowViewersClosed = Meter.CreateCounter<long>(
         "kpu.live.slow_viewers.closed", "{connection}", "Live connections closed because they read nothing for the grace period");
 
+    /// <summary>Hub calls a gateway refused with a 429-style hub error, by <c>limit</c> (API.md, "Live subscriptions").</summary>
+    public static readonly Counter<long> LiveRefusals = Meter.CreateCounter<long>(
+        "kpu.live.refusals", "{call}", "Hub calls refused over a viewer limit, by limit");
+
     /// <summary>CSV export downloads this gateway is sending now (bounded by <c>Export:MaxConcurrentDownloads</c>).</summary>
     public static readonly UpDownCounter<long> ExportDownloads = Meter.CreateUpDownCounter<long>(
         "kpu.export.downloads", "{download}", "CSV export downloads in flight on this gateway");

@@ -216,6 +216,9 @@ public sealed class LocalCluster(PostgresServer postgres, int silos, int gateway
         environment["RateLimits__ReaderRequestsPerSecond"] = "1000000";
         environment["RateLimits__ReaderBurst"] = "1000000";
         environment["RateLimits__HubConnectionsPerAddress"] = "100000";
+        environment["Live__MaxSubscriptionsPerAddress"] = "1000000";
+        environment["Live__InvocationsPerSecond"] = "1000000";
+        environment["Live__InvocationBurst"] = "1000000";
         foreach (var (key, value) in extra ?? []) environment[key] = value;
         return environment;
     }
