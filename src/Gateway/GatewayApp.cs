@@ -28,6 +28,7 @@ public static class GatewayApp
         builder.AddKpuWriterAuth();
         builder.AddKpuTrustedProxies();
         builder.AddKpuRateLimits();
+        builder.AddKpuOpenFileBudget();
         builder.AddKpuSlowClientLimits();
         builder.Services.AddKpuCrossOrigin();
         builder.Services.AddKpuApi();

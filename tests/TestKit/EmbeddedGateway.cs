@@ -27,6 +27,10 @@ public sealed class EmbeddedGateway : IAsyncDisposable
         params string[] args) =>
         StartAsync(KpuProcess.Gateway, name, port, environment, args);
 
+    /// <summary>The gateway as <see cref="StartAsync(string, int?, IReadOnlyDictionary{string, string?}?, string[])"/> starts it, allowed only <paramref name="files"/> open files.</summary>
+    public static Task<EmbeddedGateway> StartWithOpenFileLimitAsync(string name, int files, IReadOnlyDictionary<string, string?>? environment = null) =>
+        StartAsync((n, e, a) => KpuProcess.Gateway(n, e, a).WithOpenFileLimit(files), name, null, environment, []);
+
     /// <summary>The simulator's <c>rehearse</c>: the same embedded system, hosted by the simulator, with a night replayed into it.</summary>
     public static Task<EmbeddedGateway> StartRehearsalAsync(string name, IReadOnlyDictionary<string, string?>? environment = null, params string[] args) =>
         StartAsync(KpuProcess.Rehearsal, name, null, environment, args);

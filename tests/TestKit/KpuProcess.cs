@@ -57,6 +57,16 @@ public sealed class KpuProcess : IAsyncDisposable
     public static KpuProcess Program(string name, string folder, string assembly, IReadOnlyDictionary<string, string?> environment, params string[] args) =>
         new(name, folder, assembly, environment, args);
 
+    /// <summary>Runs the program under <c>prlimit</c> with this many open files (soft and hard), as on a host with a low <c>ulimit -n</c>.</summary>
+    public KpuProcess WithOpenFileLimit(int files)
+    {
+        if (_start.FileName == "prlimit") throw new InvalidOperationException($"{Name} already has an open-file limit");
+        _start.ArgumentList.Insert(0, _start.FileName);
+        _start.ArgumentList.Insert(0, $"--nofile={files}:{files}");
+        _start.FileName = "prlimit";
+        return this;
+    }
+
     public KpuProcess Start()
     {
         if (IsRunning) throw new InvalidOperationException($"{Name} is already running");

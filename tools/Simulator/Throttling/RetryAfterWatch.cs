@@ -21,6 +21,10 @@ internal sealed class RetryAfterWatch
     {
         protected override async Task<HttpResponseMessage> SendAsync(HttpRequestMessage request, CancellationToken cancellationToken)
         {
+            // A browser negotiates over the connection its page came on. A simulated viewer has no page, and its own
+            // connection pool would keep the negotiate's connection idle for the gateway's keep-alive minute: two
+            // sockets per viewer on both sides while viewers connect (issue 16: 16,000 of a 20,000 limit at 10,000).
+            if (request.RequestUri?.AbsolutePath.EndsWith("/negotiate", StringComparison.Ordinal) == true) request.Headers.ConnectionClose = true;
             var response = await base.SendAsync(request, cancellationToken);
             if (response.StatusCode == HttpStatusCode.TooManyRequests) Volatile.Write(ref watch._last, response.Headers.RetryAfter);
             return response;
