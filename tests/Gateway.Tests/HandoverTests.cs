@@ -10,7 +10,7 @@ namespace KpuOrleans.Gateway.Tests;
 
 /// <summary>
 /// A watched node that deactivates (its silo scaled in or rolled) tells the gateway, which watches it again at once:
-/// viewers keep their updates without waiting for the next renewal, set here to ten minutes so that only the
+/// viewers keep their updates without waiting for the next renewal, set here to 50 s (the longest allowed) so that only the
 /// handover can explain an update.
 /// </summary>
 [Trait(Lanes.Category, Lanes.Slow)]
@@ -21,7 +21,7 @@ public class HandoverTests(HandoverTests.SlowRenewalHost host) : IClassFixture<H
         protected override void ConfigureWebHost(IWebHostBuilder builder)
         {
             base.ConfigureWebHost(builder);
-            builder.UseSetting("Live:RenewInterval", "00:10:00");
+            builder.UseSetting("Live:RenewInterval", "00:00:50");
         }
     }
 
