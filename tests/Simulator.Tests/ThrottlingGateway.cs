@@ -45,7 +45,7 @@ internal sealed class ThrottlingGateway : IAsyncDisposable
         app.Use(async (context, next) =>
         {
             // A viewer connects by negotiating first, or (the simulator's lean client) by a WebSocket straight to the hub.
-            if ((context.Request.Path == "/hubs/tally/negotiate" || context.Request.Path == "/hubs/tally" && context.WebSockets.IsWebSocketRequest)
+            if ((context.Request.Path == "/hubs/tally/negotiate" || context.Request.Path == "/hubs/tally")
                 && gateway.FirstTime("hub")) await gateway.RefuseAsync(context);
             else await next(context);
         });
