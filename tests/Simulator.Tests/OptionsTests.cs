@@ -25,7 +25,7 @@ public partial class OptionsTests
         var parsed = OptionsParser.Parse([
             "flood", "--target", "http://10.0.0.5:8080", "--regions", "35.78, 35.79", "--seed", "7", "--speed=60",
             "--concurrency", "32", "--batch", "100", "--retries", "5", "--corrections", "2.5", "--invalid", "0",
-            "--subscribers", "10", "--settle", "15", "--timeout", "90", "--attempts", "5", "--check-down-to", "district",
+            "--subscribers", "10", "--stalled-subscribers", "3", "--settle", "15", "--timeout", "90", "--attempts", "5", "--check-down-to", "district",
             "--data", "/tmp/registry", "--plain", "--progress-interval", "2", "--report-json", "/tmp/run.json",
         ]);
 
@@ -33,7 +33,7 @@ public partial class OptionsTests
         Assert.Equal(new SimulatorOptions
         {
             Mode = RunMode.Flood, Target = new Uri("http://10.0.0.5:8080/"), Regions = parsed.Options!.Regions, Seed = 7, Speed = 60,
-            Concurrency = 32, Batch = 100, RetriesPct = 5, CorrectionsPct = 2.5, InvalidPct = 0, Subscribers = 10,
+            Concurrency = 32, Batch = 100, RetriesPct = 5, CorrectionsPct = 2.5, InvalidPct = 0, Subscribers = 10, StalledSubscribers = 3,
             Settle = TimeSpan.FromSeconds(15), RequestTimeout = TimeSpan.FromSeconds(90), Attempts = 5, CheckDownTo = Level.District,
             DataFolder = "/tmp/registry", Plain = true, ProgressInterval = TimeSpan.FromSeconds(2), ReportJson = "/tmp/run.json",
         }, parsed.Options);
@@ -74,7 +74,7 @@ public partial class OptionsTests
         var documented = OptionName().Matches(options).Select(m => m.Value).Distinct().ToList();
 
         Assert.True(OptionsParser.Parse(["--help"]).HelpRequested);
-        Assert.Equal(21, documented.Count);
+        Assert.Equal(22, documented.Count);
         foreach (var option in documented.Where(o => o != "--help"))
         {
             var parsed = OptionsParser.Parse([option, SampleValue(option)]);
