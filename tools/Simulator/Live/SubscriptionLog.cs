@@ -9,9 +9,9 @@ namespace KpuOrleans.Simulator.Live;
 internal readonly record struct TallyMessage(long Version, DateTimeOffset? UpdatedAt, DateTime ReceivedAt);
 
 /// <summary>Every tally one connection received for one subscription, in arrival order (the Subscribe answer first).</summary>
-internal sealed class SubscriptionLog(TallyTarget target, int connection, DateTime subscribedAt)
+internal sealed class SubscriptionLog(TallyTarget target, int connection, DateTime subscribedAt, List<TallyMessage>? messages = null)
 {
-    private readonly List<TallyMessage> _messages = [];
+    private readonly List<TallyMessage> _messages = messages ?? [];
 
     public TallyTarget Target { get; } = target;
 

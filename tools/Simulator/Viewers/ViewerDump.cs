@@ -1,12 +1,13 @@
 using System.Diagnostics;
 using System.Text;
+using KpuOrleans.Simulator.Live;
 
 namespace KpuOrleans.Simulator.Viewers;
 
 /// <summary>One subscription as the viewer client hands it to the run at the end.</summary>
 internal sealed record DumpedTally(
     int Viewer, bool Stalls, string? ClosedBecause, string Contest, string Region, DateTime SubscribedAt,
-    IReadOnlyList<(long Version, DateTimeOffset? UpdatedAt, DateTime ReceivedAt)> Arrivals, byte[] LastRecord);
+    IReadOnlyList<TallyMessage> Arrivals, byte[] LastRecord);
 
 /// <summary>
 /// The viewer client's logs as a binary file, written once the night is over: per subscription its arrivals
@@ -60,12 +61,12 @@ internal static class ViewerDump
             var contest = reader.ReadString();
             var region = reader.ReadString();
             var subscribedAt = new DateTime(reader.ReadInt64(), DateTimeKind.Utc);
-            var arrivals = new (long, DateTimeOffset?, DateTime)[reader.ReadInt32()];
+            var arrivals = new TallyMessage[reader.ReadInt32()];
             for (var j = 0; j < arrivals.Length; j++)
             {
                 var version = reader.ReadInt64();
                 var updatedAt = reader.ReadInt64();
-                arrivals[j] = (version, updatedAt == HubRecord.NotUpdated ? null : new DateTimeOffset(updatedAt, TimeSpan.Zero),
+                arrivals[j] = new TallyMessage(version, updatedAt == HubRecord.NotUpdated ? null : new DateTimeOffset(updatedAt, TimeSpan.Zero),
                     new DateTime(reader.ReadInt64(), DateTimeKind.Utc));
             }
             var last = reader.ReadBytes(reader.ReadInt32());

@@ -143,8 +143,7 @@ internal sealed class ViewerProcess : IAsyncDisposable
         foreach (var tally in dumped.Where(d => !d.Stalls))
         {
             var target = new TallyTarget(registry.Contests.Single(c => c.Id == tally.Contest), registry.Get(tally.Region));
-            var log = new SubscriptionLog(target, tally.Viewer, tally.SubscribedAt);
-            foreach (var (version, updatedAt, receivedAt) in tally.Arrivals) log.Add(new TallyMessage(version, updatedAt, receivedAt));
+            var log = new SubscriptionLog(target, tally.Viewer, tally.SubscribedAt, [.. tally.Arrivals]);
             log.LastTally = tally.LastRecord.Length == 0 ? null : LastTally(tally.LastRecord);
             logs.Add(log);
             var expected = recount.Expected(target.Contest, target.Region.Code);

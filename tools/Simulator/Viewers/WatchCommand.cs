@@ -30,10 +30,12 @@ internal static class WatchCommand
         }
         using var stopProgress = new CancellationTokenSource();
         var progress = ProgressAsync(() => viewers, Say, stopProgress.Token);
+        var lines = Lines(input);
         try
         {
-            while (await input.ReadLineAsync(cancellationToken) is { } line)
+            while (await lines.WaitToReadAsync(cancellationToken))
             {
+                var line = await lines.ReadAsync(cancellationToken);
                 var words = line.Split(' ', StringSplitOptions.RemoveEmptyEntries);
                 switch (words)
                 {
@@ -98,6 +100,28 @@ internal static class WatchCommand
             Say(string.Create(CultureInfo.InvariantCulture, $"bye {self.TotalProcessorTime.TotalSeconds:0.00} {self.PeakWorkingSet64 / 1048576.0:0.0}"));
             return 0;
         }
+    }
+
+    /// <summary>
+    /// The instructions, read on a thread of their own: reading the console blocks whatever thread asks, and a pool
+    /// thread held all night would be one of the client's few.
+    /// </summary>
+    private static System.Threading.Channels.ChannelReader<string> Lines(TextReader input)
+    {
+        var lines = System.Threading.Channels.Channel.CreateUnbounded<string>();
+        var reader = new Thread(() =>
+        {
+            try
+            {
+                while (input.ReadLine() is { } line) lines.Writer.TryWrite(line);
+            }
+            finally
+            {
+                lines.Writer.TryComplete();
+            }
+        }) { IsBackground = true, Name = "watch instructions" };
+        reader.Start();
+        return lines.Reader;
     }
 
     private static async Task ProgressAsync(Func<LeanViewers?> viewers, Action<string> say, CancellationToken cancellationToken)
