@@ -41,6 +41,16 @@ public partial class OptionsTests
     }
 
     [Fact]
+    public void More_stalled_viewers_than_viewers_is_an_error_naming_both()
+    {
+        var parsed = OptionsParser.Parse(["--subscribers", "2", "--stalled-subscribers", "3"]);
+
+        Assert.Null(parsed.Options);
+        Assert.Equal("--stalled-subscribers 3 is more than the 2 --subscribers", parsed.Error);
+        Assert.Equal(2, OptionsParser.Parse(["--subscribers", "2", "--stalled-subscribers", "2"]).Options!.StalledSubscribers);
+    }
+
+    [Fact]
     public void The_check_can_be_skipped_for_a_target_without_tallies()
     {
         Assert.Null(OptionsParser.Parse(["--check-down-to", "none"]).Options!.CheckDownTo);
@@ -88,6 +98,8 @@ public partial class OptionsTests
         "--target" => "http://localhost:1",
         "--regions" => "35.79",
         "--check-down-to" => "regency",
+        // Alone, any more than none is more than the viewers (none by default).
+        "--stalled-subscribers" => "0",
         "--data" => "/tmp",
         "--plain" => "--seed=1",
         _ => "1",

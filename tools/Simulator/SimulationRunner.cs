@@ -41,8 +41,6 @@ internal sealed class SimulationRunner(SimulatorOptions options, TextWriter outp
         var throttle = new Throttle(stats);
         await ProbeAsync(http, throttle, registry, cancellationToken);
 
-        if (options.StalledSubscribers > options.Subscribers)
-            throw new ArgumentException($"--stalled-subscribers {options.StalledSubscribers} is more than the {options.Subscribers} --subscribers");
         await using var viewers = options.Subscribers > 0
             ? await ViewerProcess.StartAsync(options.Target, SubscriptionPlan.Draw(registry, slice, options.Subscribers, options.Seed),
                 options.StalledSubscribers, stats, cancellationToken)

@@ -57,6 +57,11 @@ internal sealed class SimulatorCommandLine
         Root.Subcommands.Add(Certify);
         Rehearse.Options.Add(_rehearsalSpeed);
         Root.Subcommands.Add(Rehearse);
+        Root.Validators.Add(result =>
+        {
+            if (result.GetValue(Run.StalledSubscribers) > result.GetValue(Run.Subscribers))
+                result.AddError($"--stalled-subscribers {result.GetValue(Run.StalledSubscribers)} is more than the {result.GetValue(Run.Subscribers)} --subscribers");
+        });
         Watch.Options.Add(Run.Target);
         Root.Subcommands.Add(Watch);
         Watch.SetAction((parsed, cancellationToken) => Viewers.WatchCommand.RunAsync(parsed.GetValue(Run.Target)!, Console.In, Console.Out, cancellationToken));
