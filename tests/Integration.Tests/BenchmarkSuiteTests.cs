@@ -96,4 +96,31 @@ public class BenchmarkSuiteTests(ITestOutputHelper output)
         Assert.Contains("| p99 acceptance-to-viewer < 500 ms with 10,000 viewers | – | – |", table);
         Assert.Contains("| Cold start < 30 s | 31.0 s | **no** |", table);
     }
+
+    [Fact]
+    public void The_fan_out_rows_show_the_viewer_clients_cost_and_judge_the_stalled_readers_against_all_reading()
+    {
+        var machine = new MachineFacts("test", DateTimeOffset.UnixEpoch, 2, 24, "cpu", "os", ".NET", "10.4.2", "10.0.3", "15", "abc");
+        ScenarioResult FanOut(string id, double p99, double stalled, double dropped, double clientCpu) => new(id, id, [],
+            new System.Text.Json.Nodes.JsonObject
+            {
+                ["acceptedPerSecond"] = 80.0,
+                ["viewers"] = new System.Text.Json.Nodes.JsonObject
+                {
+                    ["connections"] = 10_000.0, ["messages"] = 1_000_000.0, ["stalled"] = stalled, ["stalledDisconnected"] = dropped,
+                    ["clientCpuSeconds"] = clientCpu,
+                    ["caughtUpMs"] = new System.Text.Json.Nodes.JsonObject { ["p50"] = 100.0, ["p99"] = p99 },
+                },
+            },
+            new CpuFigures(1, new Dictionary<string, double> { ["gateway"] = 40 }, new Dictionary<string, double> { ["gateway"] = 900 }),
+            new Dictionary<string, double>(), true, null);
+
+        var table = BenchmarksDoc.Tables(machine, [FanOut("fanout-10000", 400, 0, 0, 12.5), FanOut("fanout-stalled", 500, 1_000, 990, 11)], "results.json");
+
+        Assert.Contains("| 6 | 10,000 | – | 1,000,000 | 100.0 / 400.0 | – / – | 900 | 40.0 · 12.5 | 80 | yes |", table);
+        Assert.Contains("| 6 | 10,000 | 1,000 (990) | 1,000,000 | 100.0 / 500.0 | – / – | 900 | 40.0 · 11.0 | 80 | yes |", table);
+        Assert.Contains("| p99 acceptance-to-viewer < 500 ms with 10,000 viewers | 400.0 ms | yes |", table);
+        // 500 ms against 400 ms is 25% more: not met.
+        Assert.Contains("| 1,000 stalled viewers move the 9,000 others' p99 by ≤ 20% (vs 10,000 all reading) | 500.0 ms vs 400.0 ms | **no** |", table);
+    }
 }

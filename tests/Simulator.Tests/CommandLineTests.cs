@@ -10,7 +10,7 @@ public class CommandLineTests
     private static readonly string[] RunOptions =
     [
         "--mode", "--target", "--regions", "--seed", "--speed", "--concurrency", "--batch", "--retries", "--corrections",
-        "--invalid", "--subscribers", "--settle", "--timeout", "--attempts", "--check-down-to", "--report-json", "--token-key",
+        "--invalid", "--subscribers", "--stalled-subscribers", "--settle", "--timeout", "--attempts", "--check-down-to", "--report-json", "--token-key",
         "--data", "--plain", "--progress-interval",
     ];
 

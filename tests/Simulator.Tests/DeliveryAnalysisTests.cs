@@ -36,10 +36,7 @@ public class DeliveryAnalysisTests
     {
         var log = new SubscriptionLog(new TallyTarget(Contest, _village), 0, Start.UtcDateTime);
         foreach (var (version, updatedAt, received) in messages)
-        {
-            var figures = TallyFigures.Zero(Contest) with { Version = version };
-            log.Add(new TallyMessage(new ObservedTally(figures, 0, 0), Start.AddMilliseconds(updatedAt), Start.AddMilliseconds(received).UtcDateTime));
-        }
+            log.Add(new TallyMessage(version, Start.AddMilliseconds(updatedAt), Start.AddMilliseconds(received).UtcDateTime));
         return log;
     }
 

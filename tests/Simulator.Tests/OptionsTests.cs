@@ -25,7 +25,7 @@ public partial class OptionsTests
         var parsed = OptionsParser.Parse([
             "flood", "--target", "http://10.0.0.5:8080", "--regions", "35.78, 35.79", "--seed", "7", "--speed=60",
             "--concurrency", "32", "--batch", "100", "--retries", "5", "--corrections", "2.5", "--invalid", "0",
-            "--subscribers", "10", "--settle", "15", "--timeout", "90", "--attempts", "5", "--check-down-to", "district",
+            "--subscribers", "10", "--stalled-subscribers", "3", "--settle", "15", "--timeout", "90", "--attempts", "5", "--check-down-to", "district",
             "--data", "/tmp/registry", "--plain", "--progress-interval", "2", "--report-json", "/tmp/run.json",
         ]);
 
@@ -33,11 +33,21 @@ public partial class OptionsTests
         Assert.Equal(new SimulatorOptions
         {
             Mode = RunMode.Flood, Target = new Uri("http://10.0.0.5:8080/"), Regions = parsed.Options!.Regions, Seed = 7, Speed = 60,
-            Concurrency = 32, Batch = 100, RetriesPct = 5, CorrectionsPct = 2.5, InvalidPct = 0, Subscribers = 10,
+            Concurrency = 32, Batch = 100, RetriesPct = 5, CorrectionsPct = 2.5, InvalidPct = 0, Subscribers = 10, StalledSubscribers = 3,
             Settle = TimeSpan.FromSeconds(15), RequestTimeout = TimeSpan.FromSeconds(90), Attempts = 5, CheckDownTo = Level.District,
             DataFolder = "/tmp/registry", Plain = true, ProgressInterval = TimeSpan.FromSeconds(2), ReportJson = "/tmp/run.json",
         }, parsed.Options);
         Assert.Equal(["35.78", "35.79"], parsed.Options.Regions);
+    }
+
+    [Fact]
+    public void More_stalled_viewers_than_viewers_is_an_error_naming_both()
+    {
+        var parsed = OptionsParser.Parse(["--subscribers", "2", "--stalled-subscribers", "3"]);
+
+        Assert.Null(parsed.Options);
+        Assert.Equal("--stalled-subscribers 3 is more than the 2 --subscribers", parsed.Error);
+        Assert.Equal(2, OptionsParser.Parse(["--subscribers", "2", "--stalled-subscribers", "2"]).Options!.StalledSubscribers);
     }
 
     [Fact]
@@ -74,7 +84,7 @@ public partial class OptionsTests
         var documented = OptionName().Matches(options).Select(m => m.Value).Distinct().ToList();
 
         Assert.True(OptionsParser.Parse(["--help"]).HelpRequested);
-        Assert.Equal(21, documented.Count);
+        Assert.Equal(22, documented.Count);
         foreach (var option in documented.Where(o => o != "--help"))
         {
             var parsed = OptionsParser.Parse([option, SampleValue(option)]);
@@ -88,6 +98,8 @@ public partial class OptionsTests
         "--target" => "http://localhost:1",
         "--regions" => "35.79",
         "--check-down-to" => "regency",
+        // Alone, any more than none is more than the viewers (none by default).
+        "--stalled-subscribers" => "0",
         "--data" => "/tmp",
         "--plain" => "--seed=1",
         _ => "1",

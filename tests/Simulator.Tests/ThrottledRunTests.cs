@@ -10,6 +10,7 @@ using KpuOrleans.Simulator.Reporting;
 using KpuOrleans.Simulator.Script;
 using KpuOrleans.Simulator.Sending;
 using KpuOrleans.Simulator.Throttling;
+using KpuOrleans.Simulator.Viewers;
 using KpuOrleans.TestKit;
 using Xunit.Abstractions;
 using Recount = KpuOrleans.Simulator.Checking.Recount;
@@ -107,16 +108,15 @@ public class ThrottledRunTests(ITestOutputHelper log)
     public async Task A_viewer_refused_with_429_connects_again_and_subscribes()
     {
         await using var gateway = await ThrottlingGateway.StartAsync();
-        var stats = new RunStats();
         var region = Jatim.Registry.Get(Village);
-        IReadOnlyList<TallyTarget> viewer = [new TallyTarget(region.Contests[0], region)];
 
-        await using var viewers = await TallySubscribers.ConnectAsync(gateway.Address, [viewer], new Throttle(stats), CancellationToken.None);
+        await using var viewers = new LeanViewers([new ViewerPlan([(region.Contests[0].Id, region.Code)], Stalls: false)]);
+        await viewers.ConnectAsync(gateway.Address, TimeSpan.FromMinutes(1), CancellationToken.None);
 
-        Assert.Equal(1, viewers.ConnectionCount);
-        Assert.Equal(0, Assert.Single(Assert.Single(viewers.Logs).Messages).Version);
+        Assert.Equal(1, viewers.Connected);
+        Assert.Equal(0, Assert.Single(Assert.Single(Assert.Single(viewers.Viewers).Tallies).Arrivals).Version);
         Assert.Equal(1, gateway.Refused);
-        Assert.Equal(1, stats.ThrottledBy[ThrottledArea.Viewers]);
+        Assert.Equal(1, viewers.Throttled);
     }
 
     [Fact]

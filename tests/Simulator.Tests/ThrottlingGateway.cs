@@ -14,7 +14,7 @@ namespace KpuOrleans.Simulator.Tests;
 
 /// <summary>
 /// A stand-in gateway whose rate limit bites once per thing asked: the first request for each form (or batch), each
-/// tally, the contest list and the first hub negotiation get 429 with <c>Retry-After: 1</c>, the next one is served
+/// tally, the contest list and the first hub connection (negotiation or WebSocket) get 429 with <c>Retry-After: 1</c>, the next one is served
 /// as API.md says. It accepts every form and shows zero tallies; it counts what it refused and what it accepted.
 /// </summary>
 internal sealed class ThrottlingGateway : IAsyncDisposable
@@ -44,7 +44,9 @@ internal sealed class ThrottlingGateway : IAsyncDisposable
         var gateway = new ThrottlingGateway(app);
         app.Use(async (context, next) =>
         {
-            if (context.Request.Path == "/hubs/tally/negotiate" && gateway.FirstTime("negotiate")) await gateway.RefuseAsync(context);
+            // A viewer connects by negotiating first, or (the simulator's lean client) by a WebSocket straight to the hub.
+            if ((context.Request.Path == "/hubs/tally/negotiate" || context.Request.Path == "/hubs/tally")
+                && gateway.FirstTime("hub")) await gateway.RefuseAsync(context);
             else await next(context);
         });
         app.MapGet("/api/v1/contests", async context =>

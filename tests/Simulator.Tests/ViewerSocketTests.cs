@@ -1,16 +1,12 @@
-using KpuOrleans.Simulator.Checking;
-using KpuOrleans.Simulator.Live;
-using KpuOrleans.Simulator.Script;
-using KpuOrleans.Simulator.Sending;
-using KpuOrleans.Simulator.Throttling;
+using KpuOrleans.Simulator.Viewers;
 using KpuOrleans.TestKit;
 
 namespace KpuOrleans.Simulator.Tests;
 
 /// <summary>
-/// Issue 16: a simulated viewer holds one socket in the gateway, as a browser does (its negotiate rides the page's
-/// connection), not two. Each viewer's own HTTP pool kept its negotiate connection idle for the gateway's keep-alive
-/// minute, which at 10,000 viewers put 16,000 descriptors in the gateway and 16,000 in the simulator.
+/// Issue 16: a simulated viewer holds one socket in the gateway, as a browser does, not two. The SignalR client it
+/// used before kept each viewer's negotiate connection idle for the gateway's keep-alive minute, which at 10,000
+/// viewers put 16,000 descriptors in the gateway; the lean client connects its WebSocket directly.
 /// </summary>
 [Trait(Lanes.Category, Lanes.Slow)]
 public class ViewerSocketTests
@@ -25,12 +21,11 @@ public class ViewerSocketTests
         var pid = gateway.Process.Id ?? throw new InvalidOperationException("the gateway is not running");
         var before = Sockets(pid);
         var region = Jatim.Registry.Get("35.79.01.1001");
-        IReadOnlyList<TallyTarget> viewer = [new TallyTarget(region.Contests[0], region)];
 
-        await using var viewers = await TallySubscribers.ConnectAsync(gateway.Address, [.. Enumerable.Repeat(viewer, Viewers)],
-            new Throttle(new RunStats()), CancellationToken.None);
+        await using var viewers = new LeanViewers([.. Enumerable.Repeat(new ViewerPlan([(region.Contests[0].Id, region.Code)], Stalls: false), Viewers)]);
+        await viewers.ConnectAsync(gateway.Address, TimeSpan.FromSeconds(60), CancellationToken.None);
 
-        Assert.Equal(Viewers, viewers.ConnectionCount);
+        Assert.Equal(Viewers, viewers.Connected);
         // The keep-alive minute is far longer than this wait: a pooled negotiate connection would still be open.
         await Eventually.HoldsAsync(() =>
         {

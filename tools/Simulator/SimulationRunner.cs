@@ -9,6 +9,7 @@ using KpuOrleans.Simulator.Script;
 using KpuOrleans.Simulator.Sending;
 using KpuOrleans.Simulator.Throttling;
 using KpuOrleans.Simulator.Tokens;
+using KpuOrleans.Simulator.Viewers;
 
 namespace KpuOrleans.Simulator;
 
@@ -41,8 +42,8 @@ internal sealed class SimulationRunner(SimulatorOptions options, TextWriter outp
         await ProbeAsync(http, throttle, registry, cancellationToken);
 
         await using var viewers = options.Subscribers > 0
-            ? await TallySubscribers.ConnectAsync(options.Target, SubscriptionPlan.Draw(registry, slice, options.Subscribers, options.Seed), throttle,
-                cancellationToken)
+            ? await ViewerProcess.StartAsync(options.Target, SubscriptionPlan.Draw(registry, slice, options.Subscribers, options.Seed),
+                options.StalledSubscribers, stats, cancellationToken)
             : null;
 
         SubmissionQueue queue = options.Mode == RunMode.Night
@@ -57,10 +58,15 @@ internal sealed class SimulationRunner(SimulatorOptions options, TextWriter outp
         CheckReport check;
         IReadOnlyList<string> viewerProblems = [];
         Recount recount;
+        ViewerClientCost? viewerCost = null;
+        using var stopStalling = new CancellationTokenSource();
+        var stalling = viewers is { Stalled: > 0 } ? StallAsync(viewers, stats, stopStalling.Token) : Task.CompletedTask;
         try
         {
             _phase = "sending";
             await sender.RunAsync(cancellationToken);
+            await stopStalling.CancelAsync();
+            await stalling;
 
             _phase = "checking tallies";
             recount = Recount.Of(registry, script.Races);
@@ -71,7 +77,8 @@ internal sealed class SimulationRunner(SimulatorOptions options, TextWriter outp
             if (viewers is not null)
             {
                 _phase = "waiting for the viewers' last messages";
-                viewerProblems = await viewers.AwaitFinalStateAsync(recount, options.Settle, cancellationToken);
+                viewerProblems = await viewers.AwaitFinalStateAsync(registry, recount, options.Settle, cancellationToken);
+                viewerCost = await viewers.StopAsync(cancellationToken);
             }
         }
         finally
@@ -82,10 +89,26 @@ internal sealed class SimulationRunner(SimulatorOptions options, TextWriter outp
 
         var outcome = new SimulationOutcome(stats, check, script.Races.Count(r => r.Unresolved is not null),
             viewers?.ConnectionCount ?? 0, viewers?.MessagesReceived ?? 0, viewerProblems,
-            viewers is null ? null : DeliveryAnalysis.Analyse(viewers.Logs, script.Races));
+            viewers is null ? null : DeliveryAnalysis.Analyse(viewers.Logs, script.Races),
+            viewers is not null ? new StalledViewers(viewers.Stalled, viewers.StalledDisconnected, viewers.ReadersDisconnected) : null,
+            viewerCost);
         FinalReport.Write(output, options, SliceName(slice), outcome);
         if (options.ReportJson is { } path) await JsonReport.WriteAsync(path, options, SliceName(slice), outcome, cancellationToken);
         return outcome;
+    }
+
+    /// <summary>The stalling viewers stop reading once a third of the forms has been sent (or when sending ends first).</summary>
+    private static async Task StallAsync(ViewerProcess viewers, RunStats stats, CancellationToken sendingEnded)
+    {
+        try
+        {
+            while (stats.Sent * 3 < stats.SubmissionsTotal) await Task.Delay(TimeSpan.FromMilliseconds(100), sendingEnded);
+        }
+        catch (OperationCanceledException)
+        {
+            // Sending ended first: they stall now.
+        }
+        await viewers.StallAsync(CancellationToken.None);
     }
 
     /// <summary>The regions the run covers; one inside another counts once.</summary>
@@ -124,7 +147,7 @@ internal sealed class SimulationRunner(SimulatorOptions options, TextWriter outp
             throw new TargetUnavailableException($"{http.BaseAddress} does not know the races {string.Join(", ", missing)}: it serves another registry");
     }
 
-    private ProgressSnapshot Snapshot(RunStats stats, NightQueue? night, TallySubscribers? viewers)
+    private ProgressSnapshot Snapshot(RunStats stats, NightQueue? night, ViewerProcess? viewers)
     {
         var latency = stats.AcceptanceLatency.TotalCount > 0 ? stats.AcceptanceLatency.Copy() : null;
         return new ProgressSnapshot(

@@ -3,18 +3,15 @@ using KpuOrleans.Simulator.Checking;
 namespace KpuOrleans.Simulator.Live;
 
 /// <summary>
-/// One tally as a viewer received it: the figures, the tally's <c>version</c> and <c>updatedAt</c> (the newest
-/// acceptance it includes), and when it arrived here.
+/// One tally as a viewer received it: its <c>version</c>, its <c>updatedAt</c> (the newest acceptance it includes),
+/// and when it arrived at the viewer (taken before the message was parsed).
 /// </summary>
-internal sealed record TallyMessage(ObservedTally Tally, DateTimeOffset? UpdatedAt, DateTime ReceivedAt)
-{
-    public long Version => Tally.Figures.Version;
-}
+internal readonly record struct TallyMessage(long Version, DateTimeOffset? UpdatedAt, DateTime ReceivedAt);
 
 /// <summary>Every tally one connection received for one subscription, in arrival order (the Subscribe answer first).</summary>
-internal sealed class SubscriptionLog(TallyTarget target, int connection, DateTime subscribedAt)
+internal sealed class SubscriptionLog(TallyTarget target, int connection, DateTime subscribedAt, List<TallyMessage>? messages = null)
 {
-    private readonly List<TallyMessage> _messages = [];
+    private readonly List<TallyMessage> _messages = messages ?? [];
 
     public TallyTarget Target { get; } = target;
 
@@ -23,24 +20,10 @@ internal sealed class SubscriptionLog(TallyTarget target, int connection, DateTi
     /// <summary>When the viewer asked to subscribe: forms accepted before then have no delivery delay to measure.</summary>
     public DateTime SubscribedAt { get; } = subscribedAt;
 
-    public IReadOnlyList<TallyMessage> Messages
-    {
-        get
-        {
-            lock (_messages) return [.. _messages];
-        }
-    }
+    public IReadOnlyList<TallyMessage> Messages => _messages;
 
-    public TallyMessage? Last
-    {
-        get
-        {
-            lock (_messages) return _messages.Count == 0 ? null : _messages[^1];
-        }
-    }
+    /// <summary>All the figures of the last message, for the comparison with the recount; null before any.</summary>
+    public ObservedTally? LastTally { get; set; }
 
-    public void Add(TallyMessage message)
-    {
-        lock (_messages) _messages.Add(message);
-    }
+    public void Add(TallyMessage message) => _messages.Add(message);
 }

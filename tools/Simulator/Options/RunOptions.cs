@@ -72,9 +72,13 @@ internal sealed class RunOptions
     public Option<double> Invalid { get; } = Number("--invalid", "P", new SimulatorOptions().InvalidPct, 0, 100,
         "Percent preceded by a form breaking a rule of API.md: expect 422.");
 
-    public Option<int> Subscribers { get; } = WholeNumber("--subscribers", "M", new SimulatorOptions().Subscribers, 0, 10_000,
+    public Option<int> Subscribers { get; } = WholeNumber("--subscribers", "M", new SimulatorOptions().Subscribers, 0, 50_000,
         "SignalR viewers on /hubs/tally, each following one random region of the slice at every level down to a TPS; " +
-        "measures delivery delay.");
+        "measures delivery delay. They run in a lean client process of their own (the simulator's 'watch').");
+
+    public Option<int> StalledSubscribers { get; } = WholeNumber("--stalled-subscribers", "K", new SimulatorOptions().StalledSubscribers, 0, 50_000,
+        "Of the --subscribers viewers, K stop reading their socket for good once a third of the forms is sent (still " +
+        "pinging: slow, not dead); left out of delivery and recount figures, and counted when the gateway drops them.");
 
     public Option<double> Settle { get; } = Number("--settle", "SECONDS", new SimulatorOptions().Settle.TotalSeconds, 0, 3600,
         "How long the end-of-run checks wait for tallies to catch up.");
@@ -127,7 +131,7 @@ internal sealed class RunOptions
     /// <summary>Everything a night or a flood reads, in the order <c>--help</c> lists it.</summary>
     public IEnumerable<Option> All =>
     [
-        Mode, Target, Regions, Seed, Speed, Concurrency, Batch, Retries, Corrections, Invalid, Subscribers, Settle, Timeout,
+        Mode, Target, Regions, Seed, Speed, Concurrency, Batch, Retries, Corrections, Invalid, Subscribers, StalledSubscribers, Settle, Timeout,
         Attempts, CheckDownTo, ReportJson, TokenKey, Data, Plain, ProgressInterval,
     ];
 
@@ -149,6 +153,7 @@ internal sealed class RunOptions
         CorrectionsPct = parsed.GetValue(Corrections),
         InvalidPct = parsed.GetValue(Invalid),
         Subscribers = parsed.GetValue(Subscribers),
+        StalledSubscribers = parsed.GetValue(StalledSubscribers),
         Settle = TimeSpan.FromSeconds(parsed.GetValue(Settle)),
         RequestTimeout = TimeSpan.FromSeconds(parsed.GetValue(Timeout)),
         Attempts = parsed.GetValue(Attempts),

@@ -33,6 +33,9 @@ internal sealed class SimulatorCommandLine
         TreatUnmatchedTokensAsErrors = false,
     };
 
+    /// <summary>The viewer client a night with <c>--subscribers</c> starts as its own process; not for typing.</summary>
+    public Command Watch { get; } = new("watch", "The lean viewer client, driven over stdin/stdout by a night with --subscribers.") { Hidden = true };
+
     private readonly Option<double?> _rehearsalSpeed = new("--speed")
     {
         Description = "How many times faster than real time the night is replayed (Simulate__Speed; default 60).",
@@ -54,6 +57,14 @@ internal sealed class SimulatorCommandLine
         Root.Subcommands.Add(Certify);
         Rehearse.Options.Add(_rehearsalSpeed);
         Root.Subcommands.Add(Rehearse);
+        Root.Validators.Add(result =>
+        {
+            if (result.GetValue(Run.StalledSubscribers) > result.GetValue(Run.Subscribers))
+                result.AddError($"--stalled-subscribers {result.GetValue(Run.StalledSubscribers)} is more than the {result.GetValue(Run.Subscribers)} --subscribers");
+        });
+        Watch.Options.Add(Run.Target);
+        Root.Subcommands.Add(Watch);
+        Watch.SetAction((parsed, cancellationToken) => Viewers.WatchCommand.RunAsync(parsed.GetValue(Run.Target)!, Console.In, Console.Out, cancellationToken));
         _rehearsalSpeed.Validators.Add(result =>
         {
             // A value that is no number at all is the parser's own error; this is the one it cannot know.

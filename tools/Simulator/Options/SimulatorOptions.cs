@@ -29,6 +29,9 @@ internal sealed record SimulatorOptions
     public double CorrectionsPct { get; init; } = 1;
     public double InvalidPct { get; init; } = 1;
     public int Subscribers { get; init; }
+
+    /// <summary>How many of <see cref="Subscribers"/> stop reading mid-run.</summary>
+    public int StalledSubscribers { get; init; }
     public TimeSpan Settle { get; init; } = TimeSpan.FromSeconds(60);
     public TimeSpan RequestTimeout { get; init; } = TimeSpan.FromSeconds(30);
     public int Attempts { get; init; } = 3;

@@ -60,6 +60,13 @@ internal static class FinalReport
         output.WriteLine($"Viewers: {outcome.Viewers:N0} SignalR connections, {outcome.ViewerMessages:N0} tally messages; " +
                          (outcome.ViewerProblems.Count == 0 ? "every subscription ended on the recount" : $"{outcome.ViewerProblems.Count} did not:"));
         foreach (var problem in outcome.ViewerProblems.Take(MaxListed)) output.WriteLine($"  {problem}");
+        if (outcome.Stalled is { Count: > 0 } stalled)
+            output.WriteLine($"Stalled viewers (stopped reading a third into the night; left out of the figures): {stalled.Count:N0}, " +
+                             $"{stalled.Disconnected:N0} of them disconnected by the gateway");
+        if (outcome.Stalled is { ReadersDisconnected: > 0 } dropped)
+            output.WriteLine($"Reading viewers whose connection ended before the run did: {dropped.ReadersDisconnected:N0}");
+        if (outcome.ViewerClient is { } client)
+            output.WriteLine($"Viewer client (its own process): {client.CpuSeconds:N1} CPU seconds, peak memory {client.PeakMemoryMiB:N0} MiB");
         if (outcome.Delivery is not { } delivery) return;
         output.WriteLine("Delivery to viewers, by level of the subscribed region (from acceptedAt to a message's arrival):");
         output.WriteLine("  seen: the first message that provably includes the form (exact where traffic pauses; busy regions under a flood prove little until it stops)");

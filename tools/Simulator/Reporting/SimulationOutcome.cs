@@ -4,6 +4,11 @@ using KpuOrleans.Simulator.Sending;
 
 namespace KpuOrleans.Simulator.Reporting;
 
+/// <summary>The viewers that stopped reading mid-run, and what became of the connections.</summary>
+/// <param name="Disconnected">Stalled viewers the gateway had dropped by the end.</param>
+/// <param name="ReadersDisconnected">Reading viewers whose connection ended before the run did.</param>
+internal sealed record StalledViewers(int Count, int Disconnected, int ReadersDisconnected);
+
 /// <summary>Everything a run found, and whether it passes.</summary>
 internal sealed record SimulationOutcome(
     RunStats Stats,
@@ -12,7 +17,9 @@ internal sealed record SimulationOutcome(
     int Viewers,
     long ViewerMessages,
     IReadOnlyList<string> ViewerProblems,
-    DeliveryReport? Delivery)
+    DeliveryReport? Delivery,
+    StalledViewers? Stalled = null,
+    Viewers.ViewerClientCost? ViewerClient = null)
 {
     public const int Passed = 0;
     public const int Failed = 1;

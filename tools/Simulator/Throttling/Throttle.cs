@@ -1,7 +1,6 @@
 using System.Net;
 using System.Net.Http.Headers;
 using KpuOrleans.Simulator.Sending;
-using Microsoft.AspNetCore.SignalR.Client;
 
 namespace KpuOrleans.Simulator.Throttling;
 
@@ -48,27 +47,6 @@ internal sealed class Throttle(RunStats stats, TimeSpan? patience = null)
         }
     }
 
-    /// <summary>
-    /// Starts a hub connection, again after each 429 (from the negotiation or every transport); the Retry-After comes
-    /// from <paramref name="watch"/>, which sees the connection's HTTP answers.
-    /// </summary>
-    public async Task StartAsync(HubConnection connection, RetryAfterWatch watch, CancellationToken cancellationToken)
-    {
-        var waited = TimeSpan.Zero;
-        while (true)
-        {
-            try
-            {
-                await connection.StartAsync(cancellationToken);
-                return;
-            }
-            catch (Exception e) when (IsTooManyRequests(e) && waited < Patience && !cancellationToken.IsCancellationRequested)
-            {
-                waited += await WaitAsync(ThrottledArea.Viewers, WaitFor(watch.TakeLast(), DateTimeOffset.UtcNow), cancellationToken);
-            }
-        }
-    }
-
     /// <summary>Retry-After as seconds or as a date, within [0, <see cref="LongestWait"/>]; <see cref="DefaultWait"/> without one.</summary>
     public static TimeSpan WaitFor(RetryConditionHeaderValue? retryAfter, DateTimeOffset now)
     {
@@ -82,13 +60,4 @@ internal sealed class Throttle(RunStats stats, TimeSpan? patience = null)
         await Task.Delay(wait, cancellationToken);
         return wait;
     }
-
-    /// <summary>SignalR reports a failed start as the negotiation's exception, or as every transport's inside one.</summary>
-    private static bool IsTooManyRequests(Exception e) => e switch
-    {
-        HttpRequestException { StatusCode: HttpStatusCode.TooManyRequests } => true,
-        AggregateException all => all.InnerExceptions.Any(IsTooManyRequests),
-        { InnerException: { } inner } => IsTooManyRequests(inner),
-        _ => false,
-    };
 }
