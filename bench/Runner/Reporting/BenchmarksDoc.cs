@@ -47,7 +47,7 @@ internal static class BenchmarksDoc
         text.AppendLine();
         text.AppendLine("| # | Viewers (SignalR connections), each on Surabaya and one district, village and TPS of it | Stalled (dropped by the gateway) | Tally messages | Display lag p50 / p99 (ms) | Proven-seen p50 / p99 (ms) | Gateway peak memory (MiB) | CPU s: gateway · viewer client | Forms/s | Exact, every reading viewer on the recount |");
         text.AppendLine("|---|---:|---|---:|---|---|---:|---|---:|---|");
-        foreach (var id in (string[])["fanout-1000", "fanout-10000", "fanout-20000", "fanout-stalled"])
+        foreach (var id in (string[])["fanout-1000", "fanout-10000", "fanout-16000", "fanout-20000", "fanout-stalled"])
         {
             if (Get(id) is not { } r) continue;
             var viewers = r.Simulator?["viewers"];
