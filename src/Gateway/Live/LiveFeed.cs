@@ -42,9 +42,6 @@ public sealed class LiveFeed(
 
     private IAnomalyLogGrain AnomalyLog => grains.GetGrain<IAnomalyLogGrain>(registry.Root.Code);
 
-    /// <summary>How many (contest, region) pairs this gateway watches now.</summary>
-    public int Watches => _subscriptions.Count;
-
     public async Task<TallyDto> SubscribeAsync(string connectionId, RegionInfo region, Contest contest)
     {
         var viewer = ViewerOf(connectionId);

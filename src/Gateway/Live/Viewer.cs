@@ -30,8 +30,6 @@ public sealed class Viewer(HubConnectionContext connection, TimeProvider clock)
     /// <summary>The (contest, region) pairs it follows; guarded by locking the set.</summary>
     public HashSet<(string Contest, string Region)> Following { get; } = [];
 
-    public bool FollowsAnomalies { get; set; }
-
     public bool Closed => connection.ConnectionAborted.IsCancellationRequested;
 
     /// <summary>Messages written to its transport.</summary>

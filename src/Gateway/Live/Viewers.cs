@@ -12,8 +12,6 @@ public sealed class Viewers(ILogger<DefaultHubLifetimeManager<TallyHub>> logger,
 {
     private readonly ConcurrentDictionary<string, Viewer> _byConnection = new(StringComparer.Ordinal);
 
-    public int Count => _byConnection.Count;
-
     public override Task OnConnectedAsync(HubConnectionContext connection)
     {
         _byConnection[connection.ConnectionId] = new Viewer(connection, clock);
