@@ -70,7 +70,11 @@ public sealed class LiveFeed(
             throw new HubException($"Contest {contest.Id} does not cover region {region.Code}.");
         }
         // A connection that closed while its Subscribe ran has already been released; what it just took is released here.
-        if (viewer.Closed) await DisconnectedAsync(connectionId);
+        if (viewer.Closed)
+        {
+            quotas.Disconnected(connectionId);
+            await DisconnectedAsync(connectionId);
+        }
         return TallyDto.From(tally, region, contest);
     }
 
