@@ -33,16 +33,8 @@ public sealed partial class PostgresLedger : ILedger, IAsyncDisposable
         _logger = logger;
         _queue = Channel.CreateBounded<Pending>(new BoundedChannelOptions(Math.Max(1, _options.MaxQueue)) { FullMode = BoundedChannelFullMode.Wait });
         _writers = [.. Enumerable.Range(0, Math.Max(1, _options.Writers)).Select(_ => Task.Run(WriteLoopAsync))];
-        _readers = [.. Enumerable.Range(0, Math.Max(1, _options.Readers)).Select(_ => Task.Run(ReadLoopAsync))];
+        _readers = [.. Enumerable.Range(0, Math.Max(1, _options.Readers)).SelectMany(_ => new[] { Task.Run(ReadLoopAsync), Task.Run(RegionReadLoopAsync) })];
     }
-
-    // tps is COLLATE "C", the ordinal order RegionCode.KeysBelow is bounded in: the primary key's index serves the range.
-    public async Task<IReadOnlyList<AcceptedForm>> ReadLatestUnderAsync(string region, CancellationToken cancellationToken = default) =>
-        !RegionCode.TryParse(region, out var code) ? [] : await QueryAsync($"""
-            SELECT DISTINCT ON (tps, contest) {Columns} FROM kpu_ledger
-            WHERE tps >= @from AND tps < @to ORDER BY tps, contest, version DESC
-            """,
-            command => Below(command, code), cancellationToken);
 
     public async Task<IReadOnlyList<AcceptedForm>> ReadRecentAnomaliesAsync(string region, int limit, CancellationToken cancellationToken = default) =>
         !RegionCode.TryParse(region, out var code) ? [] : await QueryAsync($"""
@@ -98,6 +90,7 @@ public sealed partial class PostgresLedger : ILedger, IAsyncDisposable
     {
         _queue.Writer.TryComplete();
         _reads.Writer.TryComplete();
+        _regionReads.Writer.TryComplete();
         await Task.WhenAll([.. _writers, .. _readers]);
     }
 
@@ -127,12 +120,15 @@ public sealed partial class PostgresLedger : ILedger, IAsyncDisposable
         }
     }
 
-    private async Task<List<AcceptedForm>> QueryAsync(string sql, Action<NpgsqlCommand> bind, CancellationToken cancellationToken)
+    private Task<List<AcceptedForm>> QueryAsync(string sql, Action<NpgsqlCommand> bind, CancellationToken cancellationToken) =>
+        QueryAsync(sql, bind, Read, cancellationToken);
+
+    private async Task<List<T>> QueryAsync<T>(string sql, Action<NpgsqlCommand> bind, Func<NpgsqlDataReader, T> read, CancellationToken cancellationToken)
     {
         await using var connection = await OpenAsync(cancellationToken);
         try
         {
-            return await QueryAsync(connection, null, sql, bind, cancellationToken);
+            return await QueryAsync(connection, null, sql, bind, read, cancellationToken);
         }
         catch (NpgsqlException e)
         {
@@ -140,14 +136,18 @@ public sealed partial class PostgresLedger : ILedger, IAsyncDisposable
         }
     }
 
-    private static async Task<List<AcceptedForm>> QueryAsync(
-        NpgsqlConnection connection, NpgsqlTransaction? transaction, string sql, Action<NpgsqlCommand> bind, CancellationToken cancellationToken)
+    private static Task<List<AcceptedForm>> QueryAsync(
+        NpgsqlConnection connection, NpgsqlTransaction? transaction, string sql, Action<NpgsqlCommand> bind, CancellationToken cancellationToken) =>
+        QueryAsync(connection, transaction, sql, bind, Read, cancellationToken);
+
+    private static async Task<List<T>> QueryAsync<T>(NpgsqlConnection connection, NpgsqlTransaction? transaction, string sql,
+        Action<NpgsqlCommand> bind, Func<NpgsqlDataReader, T> read, CancellationToken cancellationToken)
     {
         await using var command = new NpgsqlCommand(sql, connection, transaction);
         bind(command);
         await using var reader = await command.ExecuteReaderAsync(cancellationToken);
-        var rows = new List<AcceptedForm>();
-        while (await reader.ReadAsync(cancellationToken)) rows.Add(Read(reader));
+        var rows = new List<T>();
+        while (await reader.ReadAsync(cancellationToken)) rows.Add(read(reader));
         return rows;
     }
 

@@ -276,6 +276,56 @@ public class LiveAudienceTests
         Assert.False(_audience.IsWatched("PGUB-35"));
     }
 
+    [Fact]
+    public async Task At_once_when_idle_a_change_is_told_and_reported_in_the_callers_turn_and_only_a_burst_starts_the_timer()
+    {
+        var clock = new ShiftedClock();
+        var interval = TimeSpan.FromHours(1);
+        var schedule = new FlushSchedule(_ticker.Start, "test tps", interval, ReportAsync, NullLogger.Instance, _audience.Tell, clock);
+        var watcher = new Watcher();
+        _audience.Watch("PGUB-35", watcher);
+
+        _state["PGUB-35"] = 1;
+        schedule.MarkChanged("PGUB-35");
+        Assert.Equal([["PGUB-35"]], _reports);
+        Assert.Equal([1], watcher.Heard);
+        Assert.Equal(0, _ticker.Starts);
+
+        // A correction within the interval waits for the ticking, which then stops when quiet.
+        _state["PGUB-35"] = 2;
+        schedule.MarkChanged("PGUB-35");
+        Assert.Single(_reports);
+        Assert.Equal(1, _ticker.Starts);
+        for (var tick = 0; tick < 3; tick++) await _ticker.TickAsync();
+        Assert.Equal([1, 2], watcher.Heard);
+        Assert.Equal(2, _reports.Count);
+        Assert.False(_ticker.Running);
+
+        clock.Advance(interval);
+        _state["PGUB-35"] = 3;
+        schedule.MarkChanged("PGUB-35");
+        Assert.Equal(3, _reports.Count);
+        Assert.Equal([1, 2, 3], watcher.Heard);
+        Assert.Equal(1, _ticker.Starts);
+    }
+
+    [Fact]
+    public async Task At_once_a_report_the_parent_refused_goes_back_to_the_ticking()
+    {
+        var clock = new ShiftedClock();
+        var schedule = new FlushSchedule(_ticker.Start, "test tps", TimeSpan.FromHours(1), ReportAsync, NullLogger.Instance, _audience.Tell, clock);
+        _parent = () => throw new TimeoutException("the village's silo is gone");
+
+        schedule.MarkChanged("PGUB-35");
+        Assert.True(schedule.HasPending);
+        Assert.True(_ticker.Running);
+        _parent = null;
+        await _ticker.TickAsync();
+
+        Assert.Equal([["PGUB-35"]], _reports);
+        Assert.False(schedule.HasPending);
+    }
+
     private void Change(string topic, int state)
     {
         _state[topic] = state;

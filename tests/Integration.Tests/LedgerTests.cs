@@ -152,6 +152,27 @@ public class LedgerTests : IAsyncLifetime
         }
     }
 
+    [Fact]
+    public async Task Reads_below_regions_gathered_into_one_query_each_get_their_own_rows_even_when_the_regions_nest()
+    {
+        var corrected = Form("35.79.01.1001.001");
+        foreach (var form in new[] { corrected, corrected with { Version = 2, Reason = "PPS recount" }, Form("35.79.01.1002.001"), Form("35.78.01.1001.001") })
+            await _ledger.AppendAsync(new AcceptedForm(form, DateTimeOffset.UtcNow, "t", []));
+
+        // Asked together, as villages, districts and regencies activating in one burst ask: a district and its village
+        // share rows, and each still gets the latest version of every form below it.
+        string[] regions = ["35.79.01", "35.79.01.1001", "35.78", "35.79.02", "35.79", "35.79.01.1001"];
+        var reads = await Task.WhenAll(regions.Select(r => _ledger.ReadLatestUnderAsync(r)));
+
+        string[] Rows(int i) => [.. reads[i].Select(a => $"{a.Form.Tps} v{a.Form.Version}").Order()];
+        Assert.Equal(["35.79.01.1001.001 v2", "35.79.01.1002.001 v1"], Rows(0));
+        Assert.Equal(["35.79.01.1001.001 v2"], Rows(1));
+        Assert.Equal(["35.78.01.1001.001 v1"], Rows(2));
+        Assert.Empty(Rows(3));
+        Assert.Equal(Rows(0), Rows(4));
+        Assert.Equal(Rows(1), Rows(5));
+    }
+
     private static ResultForm Form(string tps) =>
         SampleForms.Valid(Jatim.Registry.Get(tps), Jatim.Registry.FindContest("PGUB-35")!, new Random(tps.GetHashCode()));
 

@@ -16,8 +16,9 @@ public sealed class TallyWatchers(Func<string, TallySnapshot> snapshot, ILogger 
     /// <summary>
     /// The node's one flush schedule, telling these watchers at each flush: a node keeps no second timer for them.
     /// </summary>
-    public FlushSchedule Schedule(Grain grain, TimeSpan interval, Func<IReadOnlyCollection<string>, Task> flush) =>
-        new(grain, interval, flush, logger, Tell);
+    /// <param name="atOnceWhenIdle">See <see cref="FlushSchedule"/>: a change to an idle node is flushed without a timer.</param>
+    public FlushSchedule Schedule(Grain grain, TimeSpan interval, Func<IReadOnlyCollection<string>, Task> flush, TimeProvider? atOnceWhenIdle = null) =>
+        new(grain, interval, flush, logger, Tell, atOnceWhenIdle);
 
     /// <summary>Adds or renews a watch; returns the current tally for the watcher to start from.</summary>
     public TallySnapshot Watch(string contest, ILiveObserver observer)

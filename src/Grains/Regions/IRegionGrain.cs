@@ -14,6 +14,13 @@ public interface IRegionGrain : ITallyGrain
     Task Report(TallySnapshot[] tallies);
 
     /// <summary>
+    /// <see cref="Report"/> without an answer, for a TPS: one lost (a crash between the TPS's commit and this call) is
+    /// healed by the reconciliation pass, which compares every node with the ledger, so the TPS need not wait.
+    /// </summary>
+    [OneWay]
+    Task Hear(TallySnapshot[] tallies);
+
+    /// <summary>
     /// Re-reads what the children hold now (a village: the ledger; a higher region: its child grains) and applies
     /// whatever is newer, healing reports lost in a crash. The reconciliation pass calls it on nodes that lag.
     /// </summary>

@@ -7,10 +7,21 @@ namespace KpuOrleans.Regions;
 public interface IUpstream
 {
     Task SendAsync(RegionInfo child, TallySnapshot[] report);
+
+    /// <summary>
+    /// Sends without waiting for the parent's answer: for a TPS, whose lost report the reconciliation pass heals
+    /// (DESIGN.md invariant 4). The returned task says only that the report left.
+    /// </summary>
+    Task TellAsync(RegionInfo child, TallySnapshot[] report) => SendAsync(child, report);
 }
 
 public sealed class GrainUpstream(IGrainFactory grains, RegionRegistry registry) : IUpstream
 {
     public Task SendAsync(RegionInfo child, TallySnapshot[] report) =>
-        grains.GetRegionGrain(registry.Get(child.Parent ?? throw new ArgumentException($"{child.Code} has no parent"))).Report(report);
+        ParentOf(child).Report(report);
+
+    public Task TellAsync(RegionInfo child, TallySnapshot[] report) => ParentOf(child).Hear(report);
+
+    private IRegionGrain ParentOf(RegionInfo child) =>
+        grains.GetRegionGrain(registry.Get(child.Parent ?? throw new ArgumentException($"{child.Code} has no parent")));
 }

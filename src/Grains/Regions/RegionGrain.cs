@@ -80,6 +80,8 @@ public abstract class RegionGrain(
         if (Apply(tallies)) await Rebuild();
     }
 
+    public Task Hear(TallySnapshot[] tallies) => Report(tallies);
+
     public async Task CatchUp()
     {
         var children = (await ReadChildrenAsync()).ToList();

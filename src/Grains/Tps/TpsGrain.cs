@@ -11,8 +11,8 @@ using Microsoft.Extensions.Options;
 namespace KpuOrleans.Tps;
 
 /// <summary>
-/// A TPS keeps no state of its own: it is a cache of its rows in the ledger, read on activation. A form is
-/// answered only after its row is durable; its tally then travels up through the village.
+/// A TPS keeps no state of its own: it is a cache of its rows in the ledger (<see cref="TpsHistory"/>), learnt lazily.
+/// A form is answered only after its row is durable; its tally then travels up through the village.
 /// </summary>
 public sealed class TpsGrain(
     ILedger ledger,
@@ -23,23 +23,24 @@ public sealed class TpsGrain(
     IOptions<CorrectionOptions> corrections,
     ILogger<TpsGrain> logger) : Grain, ITpsGrain
 {
-    private readonly Dictionary<string, List<AcceptedForm>> _history = new(StringComparer.Ordinal);
+    private readonly TpsHistory _history = new();
     private RegionInfo _tps = null!;
     private FlushSchedule _flush = null!;
     private TallyWatchers _watchers = null!;
 
-    /// <summary>The ledger's generation when the history was read.</summary>
-    private long _loadedIn;
+    /// <summary>The read of every row in flight, shared by whoever needs it meanwhile.</summary>
+    private Task? _reading;
 
-    public override async Task OnActivateAsync(CancellationToken cancellationToken)
+    public override Task OnActivateAsync(CancellationToken cancellationToken)
     {
         _tps = registry.Get(this.GetPrimaryKeyString());
         _watchers = new TallyWatchers(Snapshot, logger);
-        _flush = _watchers.Schedule(this, options.Value.FlushInterval, ReportAsync);
-        await LoadAsync(cancellationToken);
-        // Report what the ledger holds: a village that lost a report (a crash between them) heals from it, and one
-        // that has it already ignores the repeat.
-        foreach (var contest in _history.Keys) _flush.MarkChanged(contest);
+        _flush = _watchers.Schedule(this, options.Value.FlushInterval, ReportAsync, atOnceWhenIdle: clock);
+        // Nothing is read here: nearly every form of the night is its TPS's first, and inserting it tells whether it
+        // is. A village that lost a report of this TPS (a crash between the commit and the report) is healed by the
+        // reconciliation pass, which compares it with the ledger.
+        _history.Keep(ledger.Generation);
+        return Task.CompletedTask;
     }
 
     public override Task OnDeactivateAsync(DeactivationReason reason, CancellationToken cancellationToken)
@@ -55,18 +56,21 @@ public sealed class TpsGrain(
         if (!errors.IsEmpty) return SubmitOutcome.Invalid(errors);
         if (form.Tps != _tps.Code) throw new ArgumentException($"form for {form.Tps} sent to TPS grain {_tps.Code}");
 
-        // Rows read before a failover may be gone from the ledger: judge against what it holds now. A 200 or 409 rests
-        // on a row this grain holds, so the ledger is asked again before one is answered.
-        var stale = ledger.Generation != _loadedIn || Judge(form) is not null;
-        if (stale && !await TryReloadAsync())
+        // Rows learnt before a failover may be gone from the ledger: judge against what it holds now. A 200 or 409 rests
+        // on a row this grain holds, so the ledger is asked again before one is answered. A version 1 of a contest
+        // not known here is judged by inserting it (TpsHistory).
+        _history.Keep(ledger.Generation);
+        var mustRead = _history.Knows(form.Contest) ? Judge(form) is not null : form.Version != 1;
+        if (mustRead && !await TryReloadAsync())
             return SubmitOutcome.Unavailable("The result ledger is unavailable; nothing was accepted. Retry later.");
-        if (Judge(form) is { } judged) return judged;
+        if (_history.Knows(form.Contest) && Judge(form) is { } judged) return judged;
         if (form.Version > 1 && rights != SubmitterRights.BeyondCorrectionLimit && OverLimit(form) is { } limited) return limited;
         if (CertificationRules.IsHeldBackByFreeze(form) && await FreezeAboveAsync(form.Contest) is { } freeze)
             return SubmitOutcome.Certified(form.Version - 1, CertificationRules.CorrectionRefused(freeze));
 
         // A retry answered from the ledger repeats the first answer exactly.
         var entry = new AcceptedForm(form, StoredTime.Microseconds(clock.GetUtcNow()), submittedBy, Anomalies.Find(form));
+        var generation = ledger.Generation;
         AppendResult appended;
         try
         {
@@ -101,45 +105,68 @@ public sealed class TpsGrain(
         if (!appended.Appended)
         {
             // Someone else's write won (e.g. an earlier attempt whose answer was lost): judge against the ledger.
-            await LoadAsync(CancellationToken.None);
+            await LoadAsync(replace: false);
             return Judge(form) ?? throw new InvalidOperationException($"ledger holds {form.Tps} {form.Contest} v{form.Version} but it was not loaded");
         }
-        HistoryOf(form.Contest).Add(appended.Stored);
+        // What an insert proves belongs to the generation it was made in; a failover meanwhile makes the next call read.
+        if (ledger.Generation == generation) _history.Stored(appended.Stored);
+        else _history.Forget();
         _flush.MarkChanged(form.Contest);
         if (appended.Stored.Anomalies.Count > 0)
             _ = GrainFactory.GetGrain<IAnomalyLogGrain>(registry.Root.Code).Record(AnomalyLogGrain.Of(appended.Stored));
         return SubmitOutcome.Accepted(appended.Stored);
     }
 
-    public Task<bool> Settle(string contest) => Task.FromResult(_history.TryGetValue(contest, out var history) && history.Count > 0);
+    public async Task<bool> Settle(string contest)
+    {
+        await KnowAsync(contest);
+        return _history.Latest(contest) is not null;
+    }
 
     /// <summary>Why this TPS may not change the contest's form now (its freeze: CertificationRules.FreezingRegion); null when it may.</summary>
     private Task<string?> FreezeAboveAsync(string contest) =>
         GrainFactory.GetCertificationGrain(contest, CertificationRules.FreezingRegion(_tps, registry)).Blocks();
 
-    public Task<AcceptedForm[]> GetHistory(string contest) =>
-        Task.FromResult(_history.TryGetValue(contest, out var history) ? history.ToArray() : []);
-
-    public Task<HistoryPage> GetHistoryPage(string contest, int limit, long? before)
+    public async Task<AcceptedForm[]> GetHistory(string contest)
     {
-        if (!_history.TryGetValue(contest, out var history) || history.Count == 0) return Task.FromResult(new HistoryPage(null, [], false));
+        await KnowAsync(contest);
+        return [.. _history.Of(contest)];
+    }
+
+    public async Task<HistoryPage> GetHistoryPage(string contest, int limit, long? before)
+    {
+        await KnowAsync(contest);
+        var history = _history.Of(contest);
+        if (history.Count == 0) return new HistoryPage(null, [], false);
         var end = before is { } b ? history.FindIndex(h => h.Form.Version >= b) : -1;
         if (end < 0) end = history.Count;
         var start = Math.Max(0, end - Math.Max(0, limit));
         var page = history.GetRange(start, end - start);
         page.Reverse();
-        return Task.FromResult(new HistoryPage(history[^1], [.. page], start > 0));
+        return new HistoryPage(history[^1], [.. page], start > 0);
     }
 
-    public Task<TallySnapshot?> GetTally(string contest) =>
-        Task.FromResult(_tps.FindContest(contest) is null ? null : Snapshot(contest));
+    public async Task<TallySnapshot?> GetTally(string contest)
+    {
+        if (_tps.FindContest(contest) is null) return null;
+        await KnowAsync(contest);
+        return Snapshot(contest);
+    }
 
-    public Task<TallySnapshot[]> GetTallies() => Task.FromResult(_tps.Contests.Select(c => Snapshot(c.Id)).ToArray());
+    public async Task<TallySnapshot[]> GetTallies()
+    {
+        await KnowAsync(null);
+        return [.. _tps.Contests.Select(c => Snapshot(c.Id))];
+    }
 
     public Task<TallySnapshot[]> GetChildren(string contest) => Task.FromResult<TallySnapshot[]>([]);
 
-    public Task<TallySnapshot?> Watch(string contest, ILiveObserver observer) =>
-        Task.FromResult(_tps.FindContest(contest) is null ? null : _watchers.Watch(contest, observer));
+    public async Task<TallySnapshot?> Watch(string contest, ILiveObserver observer)
+    {
+        if (_tps.FindContest(contest) is null) return null;
+        await KnowAsync(contest);
+        return _watchers.Watch(contest, observer);
+    }
 
     public Task Unwatch(string contest, ILiveObserver observer)
     {
@@ -150,7 +177,7 @@ public sealed class TpsGrain(
     /// <summary>The answer for a version this TPS already holds or cannot take next; null when it is the next one.</summary>
     private SubmitOutcome? Judge(ResultForm form)
     {
-        var history = HistoryOf(form.Contest);
+        var history = _history.Of(form.Contest);
         long current = history.Count == 0 ? 0 : history[^1].Form.Version;
         if (form.Version == current + 1) return null;
         var earlier = history.Find(h => h.Form.Version == form.Version);
@@ -167,7 +194,7 @@ public sealed class TpsGrain(
     private SubmitOutcome? OverLimit(ResultForm form)
     {
         var limit = corrections.Value;
-        if (CorrectionLimit.Wait(HistoryOf(form.Contest), clock.GetUtcNow(), limit) is not { } wait) return null;
+        if (CorrectionLimit.Wait(_history.Of(form.Contest), clock.GetUtcNow(), limit) is not { } wait) return null;
         // Debug only: a storm would flood the log; kpu_forms_rejected_total counts every refusal.
         logger.LogDebug("Correction of {Tps} {Contest} v{Version} refused: {Limit} corrections within {Window}", form.Tps, form.Contest, form.Version,
             limit.Limit, limit.Window);
@@ -176,19 +203,13 @@ public sealed class TpsGrain(
             $"the next fits in {CorrectionLimit.Seconds(wait)} s. KPU Provinsi may correct beyond it. Nothing was stored.");
     }
 
-    private List<AcceptedForm> HistoryOf(string contest)
-    {
-        if (!_history.TryGetValue(contest, out var history)) _history[contest] = history = [];
-        return history;
-    }
-
     public async Task Reload()
     {
-        var before = _history.ToDictionary(h => h.Key, h => h.Value.Count == 0 ? null : h.Value[^1]);
-        await LoadAsync(CancellationToken.None);
-        foreach (var contest in before.Keys.Union(_history.Keys))
+        var before = _history.Contests.ToDictionary(c => c, c => _history.Latest(c));
+        await LoadAsync(replace: true);
+        foreach (var contest in before.Keys.Union(_history.Contests))
         {
-            var now = _history.TryGetValue(contest, out var history) && history.Count > 0 ? history[^1] : null;
+            var now = _history.Latest(contest);
             if (SameRow(before.GetValueOrDefault(contest), now)) continue;
             logger.LogWarning("TPS {Tps} held {Contest} v{Held} but the ledger holds v{Now}: rows were lost (a database failover?)",
                 _tps.Code, contest, before.GetValueOrDefault(contest)?.Form.Version ?? 0, now?.Form.Version ?? 0);
@@ -214,33 +235,36 @@ public sealed class TpsGrain(
     private static bool SameRow(AcceptedForm? a, AcceptedForm? b) =>
         a is null ? b is null : b is not null && a.Form.Version == b.Form.Version && a.AcceptedAt == b.AcceptedAt && a.Form.SameContent(b.Form);
 
-    private async Task LoadAsync(CancellationToken cancellationToken)
+    /// <summary>Reads the TPS's rows unless <paramref name="contest"/> (every contest when null) is known already.</summary>
+    private Task KnowAsync(string? contest)
     {
-        // Taken before the rows: a failover during the read makes the next form read them again. A failed read
-        // keeps what was held, still marked stale.
+        _history.Keep(ledger.Generation);
+        return (contest is null ? _history.IsComplete : _history.Knows(contest)) ? Task.CompletedTask : LoadAsync(replace: false);
+    }
+
+    private Task LoadAsync(bool replace)
+    {
+        // Readers interleave with a form in flight: they share one read, merged into what the form may have stored.
+        if (!replace && _reading is { IsCompleted: false } reading) return reading;
+        return _reading = ReadAsync(replace);
+    }
+
+    private async Task ReadAsync(bool replace)
+    {
+        // Taken before the rows: a failover during the read makes the next call read them again. A failed read
+        // keeps what was held.
         var generation = ledger.Generation;
-        var rows = await ledger.ReadTpsAsync(_tps.Code, cancellationToken);
-        _loadedIn = generation;
-        _history.Clear();
-        foreach (var row in rows)
-        {
-            HistoryOf(row.Form.Contest).Add(row);
-        }
-        foreach (var history in _history.Values) history.Sort((a, b) => a.Form.Version.CompareTo(b.Form.Version));
+        var rows = await ledger.ReadTpsAsync(_tps.Code);
+        _history.Read(generation, rows, replace);
     }
 
     /// <summary>Control characters as <c>\uXXXX</c>: a log line stays one line whatever a form held.</summary>
     private static string Escaped(string text) =>
         string.Concat(text.Select(c => char.IsControl(c) ? $"\\u{(int)c:x4}" : c.ToString()));
 
-    private TallySnapshot Snapshot(string contest)
-    {
-        var ballot = _tps.FindContest(contest)!;
-        return _history.TryGetValue(contest, out var history) && history.Count > 0
-            ? FormTallies.Of(history[^1], ballot)
-            : new TallySnapshot(contest, _tps.Code, Tally.Zero(ballot.Candidates.Count), null);
-    }
+    private TallySnapshot Snapshot(string contest) => _history.Snapshot(_tps.Code, _tps.FindContest(contest)!);
 
+    /// <summary>One-way: a lost report is healed by the reconciliation pass, so the TPS never waits for its village.</summary>
     private Task ReportAsync(IReadOnlyCollection<string> contests) =>
-        upstream.SendAsync(_tps, [.. contests.Select(Snapshot)]);
+        upstream.TellAsync(_tps, [.. contests.Select(Snapshot)]);
 }

@@ -29,6 +29,9 @@ public sealed class ClusterProbe
     /// <summary>Arrival time of every report the province received.</summary>
     public ConcurrentQueue<DateTime> ProvinceReports { get; } = new();
 
+    /// <summary>Reads of each TPS's rows the silos made (<see cref="CountingLedger"/>).</summary>
+    public ConcurrentDictionary<string, int> TpsReads { get; } = new();
+
     public int Duplicates;
     public int StaleDeliveries;
 

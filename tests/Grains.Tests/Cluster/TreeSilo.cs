@@ -15,7 +15,7 @@ public class TreeSilo : ISiloConfigurator
     {
         var probe = ClusterProbe.For(silo.Configuration[ClusterProbe.ConfigKey]!);
         silo.Services.AddSingleton(probe.Freezes);
-        silo.Services.AddSingleton<ILedger>(probe.Ledger);
+        silo.Services.AddSingleton<ILedger>(new CountingLedger(probe));
         silo.Services.AddSingleton<ICertificateRegister>(probe.Certificates);
         silo.AddIncomingGrainCallFilter(async call =>
         {
