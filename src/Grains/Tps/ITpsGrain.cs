@@ -10,6 +10,14 @@ public interface ITpsGrain : ITallyGrain
     Task<SubmitOutcome> Submit(ResultForm form, string submittedBy, SubmitterRights rights);
 
     /// <summary>
+    /// <see cref="Submit"/> for a form a gateway has already judged against API.md's rules: the rules are a pure function
+    /// of the form and the registry, which every process of a cluster loads from the same files, so they are not run
+    /// twice. The grain still refuses a form its own arithmetic cannot take (another TPS, a contest not covering it,
+    /// ballot numbers not the contest's) as invalid.
+    /// </summary>
+    Task<SubmitOutcome> SubmitJudged(ResultForm form, string submittedBy, SubmitterRights rights);
+
+    /// <summary>
     /// Answers once the form this TPS is handling (if any) is settled, which makes it a fence for certification:
     /// a correction that started before is in the ledger now, and any later one asks the certificate first.
     /// </summary>

@@ -50,11 +50,16 @@ public sealed class TpsGrain(
         return _flush.FlushNowAsync();
     }
 
-    public async Task<SubmitOutcome> Submit(ResultForm form, string submittedBy, SubmitterRights rights)
+    public Task<SubmitOutcome> Submit(ResultForm form, string submittedBy, SubmitterRights rights)
     {
         var errors = FormRules.Validate(form, registry);
-        if (!errors.IsEmpty) return SubmitOutcome.Invalid(errors);
+        return errors.IsEmpty ? SubmitJudged(form, submittedBy, rights) : Task.FromResult(SubmitOutcome.Invalid(errors));
+    }
+
+    public async Task<SubmitOutcome> SubmitJudged(ResultForm form, string submittedBy, SubmitterRights rights)
+    {
         if (form.Tps != _tps.Code) throw new ArgumentException($"form for {form.Tps} sent to TPS grain {_tps.Code}");
+        if (!FitsBallot(form)) return SubmitOutcome.Invalid(FormRules.Validate(form, registry));
 
         // Rows learnt before a failover may be gone from the ledger: judge against what it holds now. A 200 or 409 rests
         // on a row this grain holds, so the ledger is asked again before one is answered. A version 1 of a contest
@@ -173,6 +178,11 @@ public sealed class TpsGrain(
         _watchers.Unwatch(contest, observer);
         return Task.CompletedTask;
     }
+
+    /// <summary>What this grain's tallies need of a form, whoever judged its rules: a contest of this TPS, and its ballot numbers exactly.</summary>
+    private bool FitsBallot(ResultForm form) =>
+        _tps.FindContest(form.Contest) is { } ballot && form.Votes.Count == ballot.Candidates.Count
+        && ballot.Candidates.All(c => form.Votes.ContainsKey(c.Number));
 
     /// <summary>The answer for a version this TPS already holds or cannot take next; null when it is the next one.</summary>
     private SubmitOutcome? Judge(ResultForm form)

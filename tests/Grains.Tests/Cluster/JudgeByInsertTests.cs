@@ -67,4 +67,22 @@ public class JudgeByInsertTests(TreeCluster cluster) : IClassFixture<TreeCluster
         Assert.Equal(1L, page.Current!.Form.Version);
         Assert.True(await grain.Settle(contest.Id));
     }
+
+    [Fact]
+    public async Task A_form_judged_by_the_gateway_is_not_judged_again_but_one_its_tallies_cannot_take_is_still_refused()
+    {
+        var tps = Jatim.Registry.Get("35.78.01.1004.001");
+        var contest = tps.Contests[0];
+        var form = SampleForms.Valid(tps, contest, Random);
+        var grain = cluster.Grains.GetGrain<ITpsGrain>(tps.Code);
+        var strangerBallot = form with { Votes = form.Votes.ToDictionary(v => v.Key == contest.Candidates[0].Number ? "99" : v.Key, v => v.Value) };
+
+        var refused = await grain.SubmitJudged(strangerBallot, "gateway", SubmitterRights.Ordinary);
+        var accepted = await grain.SubmitJudged(form, "gateway", SubmitterRights.Ordinary);
+
+        Assert.Equal(SubmitStatus.Invalid, refused.Status);
+        Assert.Contains("votes", refused.Errors!.Keys);
+        Assert.Equal(SubmitStatus.Accepted, accepted.Status);
+        Assert.Equal([form.Valid], (await grain.GetHistory(contest.Id)).Select(h => h.Form.Valid));
+    }
 }
