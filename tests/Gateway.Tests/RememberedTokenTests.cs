@@ -4,6 +4,9 @@ using System.Net.Http.Json;
 using KpuOrleans.Gateway.Auth;
 using KpuOrleans.Simulator.Tokens;
 using KpuOrleans.TestKit;
+using Microsoft.AspNetCore.Authentication.JwtBearer;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Options;
 using Microsoft.IdentityModel.JsonWebTokens;
 using Microsoft.IdentityModel.Tokens;
 
@@ -109,6 +112,14 @@ public class RememberedTokenTests(AuthTests.AuthHost host) : IClassFixture<AuthT
         request.Headers.Authorization = new AuthenticationHeaderValue("Bearer", token);
         using var response = await host.CreateClient().SendAsync(request);
         return (response.StatusCode, await response.Content.ReadAsStringAsync());
+    }
+
+    [Fact]
+    public void A_gateway_with_a_signing_key_validates_through_its_remembered_tokens()
+    {
+        var bearer = host.Services.GetRequiredService<IOptionsMonitor<JwtBearerOptions>>().Get(JwtBearerDefaults.AuthenticationScheme);
+
+        Assert.IsType<RememberedTokens>(Assert.Single(bearer.TokenHandlers));
     }
 
     [Fact]

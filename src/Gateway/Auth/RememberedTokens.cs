@@ -11,12 +11,18 @@ namespace KpuOrleans.Gateway.Auth;
 /// Lives as long as the process's signing key: tokens from an authority (whose keys rotate) are not remembered.
 /// </summary>
 /// <remarks>
-/// A fixed table of <paramref name="size"/> slots, one token each, chosen by the string's (per-process randomised)
-/// hash: a new token takes its slot over, so the memory is bounded whatever arrives and eviction costs nothing.
+/// A fixed table of <paramref name="size"/> slots, one token each, chosen by a per-process randomised hash: a new
+/// token takes its slot over, so the memory is bounded whatever arrives and eviction costs nothing.
 /// </remarks>
 public sealed class RememberedTokens(TokenHandler validator, int size, TimeProvider clock) : TokenHandler
 {
     private readonly Remembered?[] _slots = new Remembered?[size];
+
+    /// <summary>
+    /// The slot is chosen by the token's last characters, its signature in a genuine token: as good as random, and a
+    /// tenth of the hashing of the whole text. Crafted tokens may share a slot, but only a valid token is ever stored.
+    /// </summary>
+    private const int SlotChars = 32;
 
     private sealed record Remembered(string Token, System.Security.Claims.ClaimsIdentity Identity, SecurityToken Validated, DateTime Until);
 
@@ -25,7 +31,7 @@ public sealed class RememberedTokens(TokenHandler validator, int size, TimeProvi
 
     public override async Task<TokenValidationResult> ValidateTokenAsync(string token, TokenValidationParameters validationParameters)
     {
-        var slot = (int)((uint)token.GetHashCode() % (uint)_slots.Length);
+        var slot = (int)((uint)string.GetHashCode(token.AsSpan(Math.Max(0, token.Length - SlotChars))) % (uint)_slots.Length);
         if (Volatile.Read(ref _slots[slot]) is { } known && string.Equals(known.Token, token, StringComparison.Ordinal))
         {
             // Each request gets its own identity: one request adding a claim must not show in another's.
