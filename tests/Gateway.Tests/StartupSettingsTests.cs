@@ -84,6 +84,20 @@ public class StartupSettingsTests
         Assert.Contains("Auth__Authority", error.Message, StringComparison.Ordinal);
     }
 
+    [Theory]
+    [InlineData("-1")]
+    [InlineData("1000001")]
+    public void A_token_cache_size_out_of_range_is_refused_naming_the_key(string size)
+    {
+        var error = Refused(new()
+        {
+            ["Auth:Enabled"] = "true",
+            ["Auth:SigningKey"] = Convert.ToBase64String(AuthTests.AuthHost.Key),
+            ["Auth:TokenCacheSize"] = size,
+        });
+        Assert.Contains("Auth__TokenCacheSize", error.Message, StringComparison.Ordinal);
+    }
+
     [Fact]
     public async Task The_dev_overlays_placeholder_key_is_refused_unless_allowed()
     {

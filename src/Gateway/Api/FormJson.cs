@@ -10,16 +10,19 @@ namespace KpuOrleans.Gateway.Api;
 /// </summary>
 public sealed class FormJson
 {
-    private readonly Dictionary<string, List<string>> _shape = new(StringComparer.Ordinal);
-    private readonly Dictionary<string, string> _unreadable = new(StringComparer.Ordinal);
+    private static readonly Dictionary<string, string> NoneUnreadable = new(StringComparer.Ordinal);
+
+    // Made on the first fault only: an honest form has none.
+    private Dictionary<string, List<string>>? _shape;
+    private Dictionary<string, string>? _unreadable;
 
     private FormJson() { }
 
     /// <summary>Shape errors (400) by field path; the form is null when there are any.</summary>
-    public Dictionary<string, string[]> ShapeErrors => _shape.ToDictionary(e => e.Key, e => e.Value.ToArray());
+    public Dictionary<string, string[]> ShapeErrors => _shape?.ToDictionary(e => e.Key, e => e.Value.ToArray()) ?? [];
 
     /// <summary>Numbers that are not integers in range (rule 2), to merge into the rule errors.</summary>
-    public IReadOnlyDictionary<string, string> Unreadable => _unreadable;
+    public IReadOnlyDictionary<string, string> Unreadable => _unreadable ?? NoneUnreadable;
 
     public ResultForm? Form { get; private set; }
 
@@ -63,7 +66,7 @@ public sealed class FormJson
                 votes[entry.Name] = NumberValue(entry.Value, $"votes.{entry.Name}");
         }
 
-        if (_shape.Count > 0) return null;
+        if (_shape is not null) return null;
         return new ResultForm(tps!, contest!, version, registered, votedCounts!, ballotCounts!, votes, valid, invalid, reason, photo);
     }
 
@@ -105,15 +108,18 @@ public sealed class FormJson
             Shape(path, $"{path} must be a number");
             return 0;
         }
+        // Digits alone, as every honest form writes them, read straight into a long.
+        if (value.TryGetInt64(out var whole)) return whole;
         // 1e3 and 300.0 are integers written oddly; 300.5 and 1e30 are not integers this form can hold.
         if (value.TryGetDecimal(out var number) && number == decimal.Truncate(number) && number is >= long.MinValue and <= long.MaxValue)
             return (long)number;
-        _unreadable[path] = $"{path} ({value.GetRawText()}) must be an integer from 0 to {FormRules.MaxNumber:N0}";
+        (_unreadable ??= new(StringComparer.Ordinal))[path] = $"{path} ({value.GetRawText()}) must be an integer from 0 to {FormRules.MaxNumber:N0}";
         return 0;
     }
 
     private void Shape(string path, string message)
     {
+        _shape ??= new(StringComparer.Ordinal);
         if (!_shape.TryGetValue(path, out var messages)) _shape[path] = messages = [];
         messages.Add(message);
     }

@@ -1,4 +1,6 @@
+using System.Buffers;
 using System.Text.Json;
+using System.Text.Unicode;
 using Microsoft.AspNetCore.Mvc;
 
 namespace KpuOrleans.Gateway.Api;
@@ -11,6 +13,9 @@ public static class RequestJson
 
     public const string EmptyBodyTitle = "Empty body";
 
+    /// <summary>The first buffer when the request does not say its length (a form is well under this).</summary>
+    private const int UnknownLengthStart = 4 * 1024;
+
     private static readonly JsonDocumentOptions Options = new()
     {
         MaxDepth = 16,
@@ -18,33 +23,74 @@ public static class RequestJson
     };
 
     /// <returns>The document, or the problem to answer with.</returns>
-    public static async Task<(JsonDocument? Document, ProblemDetails? Problem)> ReadAsync(HttpRequest request, int limit, CancellationToken cancellationToken)
+    public static async Task<(JsonBody? Document, ProblemDetails? Problem)> ReadAsync(HttpRequest request, int limit, CancellationToken cancellationToken)
     {
         if (request.ContentLength > limit) return (null, TooLarge(limit));
-        using var buffer = new MemoryStream();
-        var chunk = new byte[16 * 1024];
-        int read;
-        while ((read = await request.Body.ReadAsync(chunk, cancellationToken)) > 0)
-        {
-            if (buffer.Length + read > limit) return (null, TooLarge(limit));
-            buffer.Write(chunk, 0, read);
-        }
-        if (buffer.Length == 0) return (null, Problems.Create(400, EmptyBodyTitle, "The request has no body; send the form as JSON."));
-        JsonDocument document;
+        // One more byte than announced, so that the end of the body is seen without growing the buffer.
+        var buffer = ArrayPool<byte>.Shared.Rent((int)Math.Min(request.ContentLength ?? UnknownLengthStart, limit) + 1);
+        var owned = true;
         try
         {
-            document = JsonDocument.Parse(buffer.GetBuffer().AsMemory(0, (int)buffer.Length), Options);
+            var length = 0;
+            while (true)
+            {
+                if (length == buffer.Length) buffer = Grow(buffer, Math.Min(buffer.Length * 2L, limit + 1L));
+                var read = await request.Body.ReadAsync(buffer.AsMemory(length), cancellationToken);
+                if (read == 0) break;
+                length += read;
+                if (length > limit) return (null, TooLarge(limit));
+            }
+            if (length == 0) return (null, Problems.Create(400, EmptyBodyTitle, "The request has no body; send the form as JSON."));
+            JsonDocument document;
+            try
+            {
+                document = JsonDocument.Parse(buffer.AsMemory(0, length), Options);
+            }
+            catch (JsonException e)
+            {
+                return (null, Problems.Create(400, "Malformed JSON", $"The body is not valid JSON: {e.Message}"));
+            }
+            if (!MayHoldUnreadableText(buffer.AsSpan(0, length)) || UnreadableText(document.RootElement, "") is not { } path)
+            {
+                owned = false;
+                return (new JsonBody(document, buffer), null);
+            }
+            document.Dispose();
+            var field = path.Length == 0 ? "body" : path;
+            return (null, Problems.Create(400, "Malformed JSON",
+                $"The text at '{field}' is not valid UTF-8 (invalid bytes, or an escaped unpaired surrogate such as \\ud800).",
+                new Dictionary<string, string[]> { [field] = ["Text must be valid UTF-8."] }));
         }
-        catch (JsonException e)
+        finally
         {
-            return (null, Problems.Create(400, "Malformed JSON", $"The body is not valid JSON: {e.Message}"));
+            if (owned) ArrayPool<byte>.Shared.Return(buffer);
         }
-        if (UnreadableText(document.RootElement, "") is not { } path) return (document, null);
-        document.Dispose();
-        var field = path.Length == 0 ? "body" : path;
-        return (null, Problems.Create(400, "Malformed JSON",
-            $"The text at '{field}' is not valid UTF-8 (invalid bytes, or an escaped unpaired surrogate such as \\ud800).",
-            new Dictionary<string, string[]> { [field] = ["Text must be valid UTF-8."] }));
+    }
+
+    private static byte[] Grow(byte[] buffer, long size)
+    {
+        var larger = ArrayPool<byte>.Shared.Rent((int)size);
+        buffer.CopyTo(larger, 0);
+        ArrayPool<byte>.Shared.Return(buffer);
+        return larger;
+    }
+
+    /// <summary>
+    /// A string can only fail to read if the body holds bytes that are not UTF-8 or an escape of a surrogate
+    /// (<c>\uD800</c> to <c>\uDFFF</c>). Without either, which is every honest form, the walk below cannot find
+    /// anything and is skipped; with either, it runs and names the place (a valid pair is simply walked for nothing).
+    /// </summary>
+    private static bool MayHoldUnreadableText(ReadOnlySpan<byte> body)
+    {
+        if (!Utf8.IsValid(body)) return true;
+        for (var at = body.IndexOf("\\u"u8); at >= 0 && at + 3 < body.Length; )
+        {
+            if (body[at + 2] is (byte)'d' or (byte)'D' && body[at + 3] is (>= (byte)'8' and <= (byte)'9') or (>= (byte)'a' and <= (byte)'f') or (>= (byte)'A' and <= (byte)'F'))
+                return true;
+            var next = body[(at + 2)..].IndexOf("\\u"u8);
+            at = next < 0 ? -1 : at + 2 + next;
+        }
+        return false;
     }
 
     /// <summary>

@@ -31,6 +31,8 @@ public static class WriterAuthExtensions
         builder.Services.AddHostedService(services => new Announcement(enabled, durable, options, services.GetRequiredService<ILogger<WriterAccess>>()));
         if (!enabled) return builder;
 
+        if (options.TokenCacheSize is < 0 or > WriterAuthOptions.MaxTokenCacheSize)
+            throw new SettingsRefusedException($"Auth__TokenCacheSize is {options.TokenCacheSize}; it must be from 0 (no cache) to {WriterAuthOptions.MaxTokenCacheSize:N0} (default {WriterAuthOptions.DefaultTokenCacheSize:N0}).");
         var signingKey = SigningKey(options);
         var issuer = signingKey is null ? null : TokenRules.Check(options);
         builder.Services.AddAuthorization();
@@ -51,6 +53,12 @@ public static class WriterAuthExtensions
                 NameClaimType = "sub",
                 RoleClaimType = Officer.RoleClaim,
             };
+            // Only our own key is fixed for the life of the process; an authority's keys rotate under a remembered token.
+            if (signingKey is not null && options.TokenCacheSize > 0 && jwt.TokenHandlers is [var validator])
+            {
+                jwt.TokenHandlers.Clear();
+                jwt.TokenHandlers.Add(new RememberedTokens(validator, options.TokenCacheSize, TimeProvider.System));
+            }
             jwt.Events = new JwtBearerEvents
             {
                 OnChallenge = ChallengeAsync,

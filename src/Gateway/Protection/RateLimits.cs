@@ -30,8 +30,13 @@ public static class RateLimits
         builder.Services.AddRateLimiter(limiter =>
         {
             limiter.OnRejected = RejectAsync;
+            // Writers are counted in one fixed table of buckets, outside the partitioned limiter, which would keep an
+            // object (and a replenishing timer) per writer; it sees every request, so it picks out writes by their policy.
+            if (enabled)
+                limiter.GlobalLimiter = new WriterBuckets(options.WriterRequestsPerSecond, options.WriterBurst, WriterBuckets.DefaultSize,
+                    TimeProvider.System, http => IsWrite(http) ? WriterOf(http) : null);
             limiter.AddPolicy(Writers, http => !enabled ? RateLimitPartition.GetNoLimiter("off")
-                : WriterOf(http) is { } writer ? Bucket("writer:" + writer, options.WriterRequestsPerSecond, options.WriterBurst)
+                : WriterOf(http) is not null ? RateLimitPartition.GetNoLimiter("writers")
                 : Bucket(AddressOf(http), options.ReaderRequestsPerSecond, options.ReaderBurst));
             limiter.AddPolicy(Readers, http => !enabled ? RateLimitPartition.GetNoLimiter("off")
                 : Bucket(AddressOf(http), options.ReaderRequestsPerSecond, options.ReaderBurst));
@@ -55,6 +60,9 @@ public static class RateLimits
     /// <summary>The writer a valid token names; null when the request carries none (it is then limited by address).</summary>
     private static string? WriterOf(HttpContext http) =>
         http.User.Identity?.IsAuthenticated == true && http.User.FindFirst("sub")?.Value is { Length: > 0 } subject ? subject : null;
+
+    private static bool IsWrite(HttpContext http) =>
+        http.GetEndpoint()?.Metadata.GetMetadata<EnableRateLimitingAttribute>()?.PolicyName == Writers;
 
     private static string AddressOf(HttpContext http) => "address:" + ClientAddress.KeyOf(http.Connection.RemoteIpAddress);
 
