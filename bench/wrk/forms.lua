@@ -9,8 +9,8 @@
 -- The two arguments after "--" are the dump and the thread count (-t): thread i sends forms i, i+t, i+2t, ... and stops
 -- once every one of them is answered. wrk itself stops at -d or on SIGINT (which bench/run sends once every thread has
 -- printed "wrk-forms: thread done"); the figures are the last line, "wrk-forms: {json}". While a thread's last forms
--- are in flight, its other connections send GET /api/v1/contests (at most one per connection, answered 200, not
--- counted as forms; they are in wrk's latency figures).
+-- are in flight, its other connections send GET /api/v1/contests, one a second each (answered 200, not counted as
+-- forms; they are in wrk's latency figures, a few dozen among the forms).
 local ffi = require("ffi")
 ffi.cdef [[
 typedef struct { long tv_sec; long tv_nsec; } kpu_timespec;
@@ -45,9 +45,16 @@ function init(args)
   end
   mine, answered, accepted, other, first, last, finished = #forms, 0, 0, 0, 0, 0, false
   filler = wrk.format("GET", "/api/v1/contests")
+  -- wrk calls the first thread's request() once before anything is sent, to check that it makes a well-formed
+  -- request: that call must not use up a form.
+  checked = id ~= 0
 end
 
 function request()
+  if not checked then
+    checked = true
+    return filler
+  end
   if cursor <= mine then
     if cursor == 1 then first = now() end
     local form = forms[cursor]
@@ -56,6 +63,13 @@ function request()
     return form
   end
   return filler
+end
+
+-- Once a thread's forms are all sent, its connections wait a second before each filler, so that they do not flood the
+-- target with reads (or wrk's latency figures with their answers) while the last forms are in flight.
+function delay()
+  if cursor > mine and checked then return 1000 end
+  return 0
 end
 
 function response(status, headers, body)
