@@ -29,6 +29,7 @@ internal static class SenderReport
         output.WriteLine(Latency(verdicts) is { } l
             ? $"Latency (round trip of each request answered 2xx): p50 {l.P50:N1} ms, p90 {l.P90:N1} ms, p99 {l.P99:N1} ms, max {l.Max:N1} ms (n={l.Count:N0})"
             : "Latency: no request answered 2xx");
+        output.WriteLine($"Sender CPU while sending: {outcome.SendingCpu.TotalSeconds:N2} s ({outcome.SendingCpu.TotalMicroseconds / Math.Max(1, flood.Forms.Count):N1} µs per form)");
         output.WriteLine(verdicts.ErrorCount == 0 ? "Errors: none" : $"Errors: {string.Join(", ", verdicts.Errors.Select(e => $"{e.Key}: {e.Value:N0}"))}");
         foreach (var sample in verdicts.ErrorSamples) output.WriteLine($"  {sample}");
         output.WriteLine(outcome.Check switch
@@ -63,6 +64,8 @@ internal static class SenderReport
             accepted = verdicts.Accepted.Count,
             preparingSeconds = Math.Round(outcome.Preparing.TotalSeconds, 3),
             sendingSeconds = Math.Round(seconds, 3),
+            // The client's own CPU while it sent: on a machine it shares with the target, what the target did not get.
+            senderCpuSeconds = Math.Round(outcome.SendingCpu.TotalSeconds, 3),
             answeredPerSecond = Math.Round(answered / seconds, 1),
             acceptedPerSecond = Math.Round(verdicts.Accepted.Count / seconds, 1),
             latencyPer = "request",

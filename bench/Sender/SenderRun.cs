@@ -6,7 +6,8 @@ using KpuOrleans.Simulator.Throttling;
 namespace KpuOrleans.Bench.Sender;
 
 /// <summary>What a run found: the answers, the tally check (null when skipped), why it failed if it did.</summary>
-internal sealed record SenderOutcome(FloodRequests Flood, LoadResult Load, Verdicts Verdicts, CheckReport? Check, TimeSpan Preparing)
+/// <param name="SendingCpu">The sender's own CPU time while it sent (user and system), what it took from the target's cores.</param>
+internal sealed record SenderOutcome(FloodRequests Flood, LoadResult Load, Verdicts Verdicts, CheckReport? Check, TimeSpan Preparing, TimeSpan SendingCpu)
 {
     public IReadOnlyList<string> Failures
     {
@@ -38,7 +39,9 @@ internal static class SenderRun
 
         using var deadline = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
         deadline.CancelAfter(options.Timeout);
+        var cpu = Process.GetCurrentProcess().TotalProcessorTime;
         var load = await Load.SendAsync(options.Target, flood.Requests, options.Concurrency, deadline.Token);
+        cpu = Process.GetCurrentProcess().TotalProcessorTime - cpu;
         var verdicts = Verdicts.Judge(flood, load);
 
         CheckReport? check = null;
@@ -49,7 +52,7 @@ internal static class SenderRun
             check = await new TallyChecker(reader, options.Settle, CheckPause)
                 .CheckAsync(TallyChecker.TargetsFor(flood.Registry, flood.Slice, deepest), new Recount(flood.Registry, verdicts.Accepted), cancellationToken);
         }
-        var outcome = new SenderOutcome(flood, load, verdicts, check, preparing.Elapsed);
+        var outcome = new SenderOutcome(flood, load, verdicts, check, preparing.Elapsed, cpu);
         SenderReport.Write(output, options, outcome);
         if (options.ReportJson is { } path) await SenderReport.WriteJsonAsync(path, options, outcome, cancellationToken);
         return outcome;
