@@ -21,7 +21,7 @@ internal sealed record SenderOptions(
           --token-key BASE64    sign each officer's token with this HS256 key, as the simulator does (default: no tokens)
           --check-down-to L     province, regency, district, village (default), tps, or none (a target without tallies)
           --settle SECONDS      how long the check waits for tallies to catch up (default 60)
-          --timeout SECONDS     the most the sending may take before the run fails (default 600)
+          --timeout SECONDS     the most the sending may take; a form not answered by then fails the run (default 600)
           --report-json FILE    write the figures as JSON (the field names of the simulator's report)
           --dump FILE           write one line per single-form request, "token<TAB>body", for bench/wrk/forms.lua; send nothing
         Exit codes: 0 every form accepted and every tally exact, 1 not, 2 usage.

@@ -37,10 +37,8 @@ internal static class SenderRun
         preparing.Stop();
         output.WriteLine($"Prepared {flood.Requests.Count:N0} requests ({flood.Forms.Count:N0} forms, {flood.SliceName}) in {preparing.Elapsed.TotalSeconds:N1} s; sending, {options.Concurrency} in flight");
 
-        using var deadline = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
-        deadline.CancelAfter(options.Timeout);
         var cpu = Process.GetCurrentProcess().TotalProcessorTime;
-        var load = await Load.SendAsync(options.Target, flood.Requests, options.Concurrency, deadline.Token);
+        var load = await Load.SendAsync(options.Target, flood.Requests, options.Concurrency, options.Timeout);
         cpu = Process.GetCurrentProcess().TotalProcessorTime - cpu;
         var verdicts = Verdicts.Judge(flood, load);
 
