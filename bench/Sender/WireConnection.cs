@@ -23,6 +23,9 @@ internal sealed class WireConnection(EndPoint endpoint, TimeSpan answerTimeout) 
     private static readonly byte[] TransferEncoding = "transfer-encoding:"u8.ToArray();
     private static readonly byte[] ConnectionHeader = "connection:"u8.ToArray();
 
+    /// <summary>A batch of 1,000 forms is answered in well under 1 MiB; anything near this is not an answer to read.</summary>
+    private const int MaxAnswer = 16 * 1024 * 1024;
+
     private Socket? _socket;
     private byte[] _buffer = new byte[16 * 1024];
     private int _start, _end;
@@ -110,7 +113,8 @@ internal sealed class WireConnection(EndPoint endpoint, TimeSpan answerTimeout) 
             var sizeText = _buffer.AsSpan(_start, lineEnd);
             var semicolon = sizeText.IndexOf((byte)';');
             if (semicolon >= 0) sizeText = sizeText[..semicolon];
-            if (!Utf8Parser.TryParse(sizeText, out int size, out _, 'x')) throw new IOException("bad chunk size");
+            if (!Utf8Parser.TryParse(sizeText, out int size, out _, 'x') || size < 0) throw new IOException("bad chunk size");
+            if (body.WrittenCount + size > MaxAnswer) throw new IOException($"an answer larger than {MaxAnswer / 1024 / 1024} MiB");
             _start += lineEnd + 2;
             Ensure(size + 2);
             if (size == 0)
@@ -138,7 +142,11 @@ internal sealed class WireConnection(EndPoint endpoint, TimeSpan answerTimeout) 
             _buffer.AsSpan(_start, held).CopyTo(_buffer);
             (_start, _end) = (0, held);
         }
-        if (_buffer.Length - _end < room) Array.Resize(ref _buffer, Math.Max(_buffer.Length * 2, held + room));
+        if (_buffer.Length - _end < room)
+        {
+            if (held + room > MaxAnswer) throw new IOException($"an answer larger than {MaxAnswer / 1024 / 1024} MiB");
+            Array.Resize(ref _buffer, Math.Min(MaxAnswer, Math.Max(_buffer.Length * 2, held + room)));
+        }
         var read = _socket!.Receive(_buffer, _end, _buffer.Length - _end, SocketFlags.None);
         if (read == 0) throw new IOException("the server closed the connection");
         _end += read;
