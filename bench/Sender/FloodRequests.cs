@@ -11,7 +11,9 @@ using KpuOrleans.Simulator.Tokens;
 namespace KpuOrleans.Bench.Sender;
 
 /// <summary>One HTTP request, complete on the wire, and the forms it carries (<see cref="FloodRequests.Forms"/>[First..First+Count]).</summary>
-internal sealed record PreparedRequest(byte[] Bytes, int First, int Count, string? Token, byte[] Body);
+/// <param name="Token">The officer's token (the same string the officers' cache holds), for the dump.</param>
+/// <param name="BodyLength">The JSON body is the last this many bytes of <paramref name="Bytes"/>.</param>
+internal sealed record PreparedRequest(byte[] Bytes, int First, int Count, string? Token, int BodyLength);
 
 /// <summary>
 /// The simulator's flood, first forms only, built into requests before anything is sent: the same script (every TPS
@@ -65,7 +67,7 @@ internal sealed class FloodRequests
             var chunk = forms.GetRange(first, count);
             var body = options.Batch > 1 ? FormJsonWriter.Batch(chunk) : FormJsonWriter.One(chunk[0]);
             var token = officers is null ? null : options.Batch > 1 ? officers.For(chunk) : officers.For(chunk[0]);
-            requests.Add(new PreparedRequest(Wire(path, host, token, body), first, count, token, body));
+            requests.Add(new PreparedRequest(Wire(path, host, token, body), first, count, token, body.Length));
         }
         return new FloodRequests(registry, slice, script.TpsCount, forms, requests) { Batched = options.Batch > 1 };
     }
@@ -89,7 +91,7 @@ internal sealed class FloodRequests
         {
             await file.WriteAsync(request.Token ?? "");
             await file.WriteAsync('\t');
-            await file.WriteAsync(Encoding.UTF8.GetString(request.Body));
+            await file.WriteAsync(Encoding.UTF8.GetString(request.Bytes, request.Bytes.Length - request.BodyLength, request.BodyLength));
             await file.WriteAsync('\n');
         }
     }
