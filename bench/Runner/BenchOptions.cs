@@ -1,24 +1,33 @@
+using System.Globalization;
+
 namespace KpuOrleans.Bench;
 
 /// <summary>The runner's command line; bench/run passes <c>--postgres</c> and whatever the user added.</summary>
-/// <param name="NoAuth">The durable system's writers do not authenticate: the comparison row for what auth costs.</param>
-internal sealed record BenchOptions(string Postgres, string[] Regions, string[] Only, string? Machine, bool NoAuth = false)
+/// <param name="NoAuth">Writers do not authenticate (durable and embedded alike): the comparison row for what auth costs.</param>
+/// <param name="Repeat">Runs of each throughput row, each on a fresh system; the row is the median run, with the spread.</param>
+/// <param name="Dashboard">The Orleans dashboard (<c>Dashboard__Enabled</c>) on in the systems that have one.</param>
+internal sealed record BenchOptions(string Postgres, string[] Regions, string[] Only, string? Machine, bool NoAuth = false, int Repeat = 3, bool Dashboard = false)
 {
     public const string Usage = """
-        Usage: bench/run [--regions CODES] [--only IDS] [--machine LABEL] [--no-auth]
-          --regions CODES  restrict every run to these region codes (a quick look; docs/BENCHMARKS.md is left alone)
-          --only IDS       comma-separated scenario ids to run (see docs/BENCHMARKS.md); docs are left alone
-          --machine LABEL  the machine's name in the results file (default: <cores>core-<GiB>gib)
-          --no-auth        run the durable system with Auth__Enabled=false and the simulator without a token key,
-                           to compare with a normal run (writers authenticate): the cost of auth. The results file
-                           is named ...-noauth and docs/BENCHMARKS.md is left alone
+        Usage: bench/run [--regions CODES] [--only IDS] [--machine LABEL] [--no-auth] [--repeat N] [--dashboard on|off]
+          --regions CODES    restrict every run to these region codes (a quick look; docs/BENCHMARKS.md is left alone)
+          --only IDS         comma-separated scenario ids to run (see docs/BENCHMARKS.md); docs are left alone.
+                             wrk-durable-single (wrk as an outside client against the durable system) runs only when named
+          --machine LABEL    the machine's name in the results file (default: <cores>core-<GiB>gib)
+          --no-auth          run the durable and embedded systems with Auth__Enabled=false and the client without a token
+                             key, to compare with a normal run (writers authenticate): the cost of auth. The results file
+                             is named ...-noauth and docs/BENCHMARKS.md is left alone
+          --repeat N         runs of each throughput row, each on a fresh system (default 3): the row shows the median
+                             run and the spread (min-max) of forms/s
+          --dashboard on|off the Orleans dashboard and its collectors in the durable and embedded systems (default off,
+                             so that its profiler does not tax the rows); recorded in every row
         """;
 
     public static BenchOptions? Parse(string[] args)
     {
         string? postgres = null, machine = null;
         string[] regions = [], only = [];
-        var noAuth = false;
+        var (noAuth, repeat, dashboard) = (false, 3, false);
         for (var i = 0; i < args.Length; i++)
         {
             if (args[i] == "--no-auth")
@@ -34,10 +43,12 @@ internal sealed record BenchOptions(string Postgres, string[] Regions, string[] 
                 case "--regions": regions = Split(value); break;
                 case "--only": only = Split(value); break;
                 case "--machine": machine = value; break;
+                case "--repeat" when int.TryParse(value, NumberStyles.None, CultureInfo.InvariantCulture, out repeat) && repeat is >= 1 and <= 20: break;
+                case "--dashboard" when value is "on" or "off": dashboard = value == "on"; break;
                 default: return null;
             }
         }
-        return postgres is not null ? new BenchOptions(postgres, regions, only, machine, noAuth) : null;
+        return postgres is not null ? new BenchOptions(postgres, regions, only, machine, noAuth, repeat, dashboard) : null;
     }
 
     private static string[] Split(string value) => value.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries);

@@ -13,8 +13,9 @@ if (options is null)
 var machine = await MachineFacts.ReadAsync(options);
 Console.WriteLine($"KpuOrleans benchmark suite on {machine.Describe()}");
 Console.WriteLine(options.NoAuth
-    ? "Durable system: writers do not authenticate (--no-auth)"
-    : "Durable system: writers authenticate (a fresh HS256 key per system; the simulator signs every officer's token)");
+    ? "Durable and embedded systems: writers do not authenticate (--no-auth)"
+    : "Durable and embedded systems: writers authenticate (a fresh HS256 key per system; the client signs every officer's token)");
+Console.WriteLine($"Dashboard {(options.Dashboard ? "on" : "off")}; each throughput row is the median of {options.Repeat} run(s), each on a fresh system");
 var results = await new Suite(options).RunAsync();
 var partial = options.Regions.Length > 0 || options.Only.Length > 0;
 var file = await ResultFile.WriteAsync(machine, results, partial, writersAuthenticate: !options.NoAuth);

@@ -5,19 +5,35 @@ namespace KpuOrleans.Bench;
 
 /// <summary>
 /// The standard suite (docs/BENCHMARKS.md). Every throughput row sends the same forms (every TPS and race of the
-/// slice, first forms only, one seed) with the same client, so rows compare as ratios; the ceiling alone is not
-/// checked (it keeps nothing), every other row ends with the simulator's check of the tallies against its recount.
-/// The durable rows run with writers authenticating, as in production (with <c>--no-auth</c>, without); the embedded
-/// mode has auth off by design and the baselines have none.
+/// slice, first forms only, one seed) with the same lean client, bench/Sender, so rows compare as ratios; each is run
+/// <see cref="BenchOptions.Repeat"/> times on a fresh system and shown as the median run with the spread. The ceiling
+/// alone is not checked (it keeps nothing); every other row ends with the check of the tallies against the recount.
+/// The durable and embedded systems run with writers authenticating, as in production (with <c>--no-auth</c>, both
+/// without), and with the dashboard as <c>--dashboard</c> says (off by default); the baselines have neither.
 /// </summary>
 internal sealed class Suite(BenchOptions options)
 {
-    private static readonly string[] Flood = ["flood", "--seed", "2024", "--retries", "0", "--corrections", "0", "--invalid", "0"];
+    private static readonly string[] Flood = ["--seed", "2024"];
     private static readonly string[] Single = ["--concurrency", "64"];
     private static readonly string[] Batched = ["--batch", "100", "--concurrency", "8"];
     private static readonly string[] Unchecked = ["--check-down-to", "none"];
 
-    private sealed record Plan(string Id, string Title, Func<Task<ISystemUnderTest>> Start, string[] Args);
+    /// <summary>The simulator's flood, first forms only, as the cold start fills its ledger with.</summary>
+    private static readonly string[] SimulatorFlood = ["flood", "--seed", "2024", "--retries", "0", "--corrections", "0", "--invalid", "0"];
+
+    /// <summary>Who sends a row's load; the throughput rows are run <see cref="BenchOptions.Repeat"/> times.</summary>
+    private enum Client
+    {
+        Sender,
+        Simulator,
+        Wrk,
+    }
+
+    /// <param name="Dashboard">Whether the system has the dashboard, and so whether the row records its state.</param>
+    private sealed record Plan(string Id, string Title, Func<Task<ISystemUnderTest>> Start, string[] Args, Client Client = Client.Sender, bool Dashboard = true);
+
+    /// <summary>Rows run only when <c>--only</c> names them.</summary>
+    private static readonly string[] OnRequest = ["wrk-durable-single"];
 
     public async Task<IReadOnlyList<ScenarioResult>> RunAsync()
     {
@@ -26,22 +42,25 @@ internal sealed class Suite(BenchOptions options)
         {
             new("durable-single", OfDurable("Durable ingest over HTTP, single forms (1 silo + 1 gateway, PostgreSQL)"), Durable("single"), [.. Flood, .. Single]),
             new("durable-batch", OfDurable("Durable ingest through the batch endpoint (100 forms per request)"), Durable("batch"), [.. Flood, .. Batched]),
-            new("embedded-single", "Embedded, in memory (one process), single forms", Embedded, [.. Flood, .. Single]),
-            new("embedded-batch", "Embedded, in memory, batch endpoint", Embedded, [.. Flood, .. Batched]),
-            new("ceiling-single", "Ceiling: bare ASP.NET Core endpoint that parses the form and answers 201", Ceiling, [.. Flood, .. Single, .. Unchecked]),
-            new("ceiling-batch", "Ceiling, batch endpoint", Ceiling, [.. Flood, .. Batched, .. Unchecked]),
-            new("alternative-single", "The usual alternative: ASP.NET Core + PostgreSQL, no actors, single forms", Alternative, [.. Flood, .. Single]),
-            new("alternative-batch", "The usual alternative, batch endpoint (one transaction per form)", Alternative, [.. Flood, .. Batched]),
-            new("fanout-1000", OfDurable("1,000 SignalR viewers while Surabaya's night is replayed at 720× (durable)"), Durable("fanout1k"), FanOut(1_000)),
-            new("fanout-10000", OfDurable("10,000 SignalR viewers while Surabaya's night is replayed at 720× (durable)"), Durable("fanout10k"), FanOut(10_000)),
-            new("fanout-20000", OfDurable("20,000 SignalR viewers while Surabaya's night is replayed at 720× (durable)"), Durable("fanout20k"), FanOut(20_000)),
+            new("embedded-single", OfDurable("Embedded, in memory (one process), single forms"), Embedded, [.. Flood, .. Single]),
+            new("embedded-batch", OfDurable("Embedded, in memory, batch endpoint"), Embedded, [.. Flood, .. Batched]),
+            new("ceiling-single", "Ceiling: bare ASP.NET Core endpoint that parses the form and answers 201; no auth, no durability, no grain hop, no tally (nothing to check)",
+                Ceiling, [.. Flood, .. Single, .. Unchecked], Dashboard: false),
+            new("ceiling-batch", "Ceiling, batch endpoint; no auth, no durability, no grain hop, no tally", Ceiling, [.. Flood, .. Batched, .. Unchecked], Dashboard: false),
+            new("alternative-single", "The usual alternative: ASP.NET Core + PostgreSQL, no actors, single forms (no auth)", Alternative, [.. Flood, .. Single], Dashboard: false),
+            new("alternative-batch", "The usual alternative, batch endpoint (one transaction per form; no auth)", Alternative, [.. Flood, .. Batched], Dashboard: false),
+            new("wrk-durable-single", OfDurable("wrk, an outside client (64 connections), the same forms into the durable system, single forms"),
+                Durable("wrk"), [.. Flood], Client.Wrk),
+            new("fanout-1000", OfDurable("1,000 SignalR viewers while Surabaya's night is replayed at 720× (durable)"), Durable("fanout1k"), FanOut(1_000), Client.Simulator),
+            new("fanout-10000", OfDurable("10,000 SignalR viewers while Surabaya's night is replayed at 720× (durable)"), Durable("fanout10k"), FanOut(10_000), Client.Simulator),
+            new("fanout-20000", OfDurable("20,000 SignalR viewers while Surabaya's night is replayed at 720× (durable)"), Durable("fanout20k"), FanOut(20_000), Client.Simulator),
             // Where a process may hold no more than 20,000 descriptors (and cannot raise it), 20,000 viewers do not fit in
             // one gateway (it keeps a margin below its limit: OpenFiles.cs) nor in one client: this is the most that does.
-            new("fanout-16000", OfDurable("16,000 SignalR viewers while Surabaya's night is replayed at 720× (durable)"), Durable("fanout16k"), FanOut(16_000)),
+            new("fanout-16000", OfDurable("16,000 SignalR viewers while Surabaya's night is replayed at 720× (durable)"), Durable("fanout16k"), FanOut(16_000), Client.Simulator),
             // Compared with fanout-10000: the same 10,000 viewers, of which 1,000 stop reading a third into the night,
             // so the 9,000 others' p99 against fanout-10000's answers "1,000 slow readers move it by at most 20%".
             new("fanout-stalled", OfDurable("10,000 SignalR viewers, 1,000 of which stop reading a third into the night (durable)"), Durable("fanoutstalled"),
-                [.. FanOut(10_000), "--stalled-subscribers", "1000"]),
+                [.. FanOut(10_000), "--stalled-subscribers", "1000"], Client.Simulator),
         };
         var results = new List<ScenarioResult>();
         foreach (var plan in plans.Where(p => Selected(p.Id)))
@@ -49,7 +68,17 @@ internal sealed class Suite(BenchOptions options)
             // The viewers watch one regency, every one of them its top tally, while its night arrives at a pace the
             // cluster keeps up with: what is measured is the fan-out, not an ingest backlog.
             string[] regions = plan.Id.StartsWith("fanout", StringComparison.Ordinal) && slice.Length == 0 ? ["--regions", FanOutRegency] : slice;
-            results.Add(await RunAsync(plan, [.. plan.Args, .. regions]));
+            if (plan.Client == Client.Simulator)
+            {
+                results.Add(await RunAsync(plan, [.. plan.Args, .. regions], plan.Id));
+                continue;
+            }
+            var runs = new List<ScenarioResult>();
+            for (var run = 1; run <= options.Repeat; run++)
+                runs.Add(await RunAsync(plan, [.. plan.Args, .. regions], options.Repeat == 1 ? plan.Id : $"{plan.Id}-{run}"));
+            results.Add(runs.Count == 1 ? runs[0] : ScenarioResult.Median(runs));
+            if (runs.Count > 1) Console.WriteLine($"{plan.Id}: median of {runs.Count} runs {results[^1].FormsPerSecond:N0} forms/s " +
+                                                  $"(spread {results[^1].Spread?.Min:N0}–{results[^1].Spread?.Max:N0})");
         }
         if (Selected("cold-start")) results.Add(await ColdStartAsync(slice));
         return results;
@@ -58,7 +87,7 @@ internal sealed class Suite(BenchOptions options)
     /// <summary>Results are committed: log paths in them are relative to the repository.</summary>
     private static string WithoutMachinePaths(string message) => message.Replace(TestKit.Repository.Root + Path.DirectorySeparatorChar, "");
 
-    private bool Selected(string id) => options.Only.Length == 0 || options.Only.Contains(id, StringComparer.Ordinal);
+    private bool Selected(string id) => options.Only.Length == 0 ? !OnRequest.Contains(id) : options.Only.Contains(id, StringComparer.Ordinal);
 
     /// <summary>Kota Surabaya, the largest: 3,964 TPS.</summary>
     private const string FanOutRegency = "35.78";
@@ -67,12 +96,12 @@ internal sealed class Suite(BenchOptions options)
         ["night", "--seed", "2024", "--speed", "720", "--concurrency", "64", "--subscribers", viewers.ToString(), "--settle", "180", "--timeout", "120"];
 
     private Func<Task<ISystemUnderTest>> Durable(string name) =>
-        async () => await DurableSystem.StartAsync(options.Postgres, $"kpu_bench_{name}", writersAuthenticate: !options.NoAuth);
+        async () => await DurableSystem.StartAsync(options.Postgres, $"kpu_bench_{name}", writersAuthenticate: !options.NoAuth, options.Dashboard);
 
-    /// <summary>A durable row run with <c>--no-auth</c> says so wherever its figures end up.</summary>
+    /// <summary>A row of the durable or embedded system run with <c>--no-auth</c> says so wherever its figures end up.</summary>
     private string OfDurable(string title) => options.NoAuth ? $"{title}; writers not authenticated (--no-auth)" : title;
 
-    private static async Task<ISystemUnderTest> Embedded() => await EmbeddedSystem.StartAsync();
+    private async Task<ISystemUnderTest> Embedded() => await EmbeddedSystem.StartAsync(writersAuthenticate: !options.NoAuth, options.Dashboard);
 
     private static async Task<ISystemUnderTest> Ceiling() => await BaselineSystem.CeilingAsync();
 
@@ -84,10 +113,11 @@ internal sealed class Suite(BenchOptions options)
             NoResetOnClose = true,
         }.ConnectionString);
 
-    private static async Task<ScenarioResult> RunAsync(Plan plan, string[] args)
+    private async Task<ScenarioResult> RunAsync(Plan plan, string[] args, string name)
     {
         Console.WriteLine();
-        Console.WriteLine($"== {plan.Id}: {plan.Title}");
+        Console.WriteLine($"== {name}: {plan.Title}");
+        var (client, dashboard) = (plan.Client.ToString().ToLowerInvariant(), plan.Dashboard ? options.Dashboard : (bool?)null);
         try
         {
             await using var system = await plan.Start();
@@ -95,20 +125,34 @@ internal sealed class Suite(BenchOptions options)
             (System.Text.Json.Nodes.JsonObject Report, int ExitCode) run;
             await using (var meter = CpuMeter.Start(system.Processes))
             {
-                run = await SimulatorRun.RunAsync(plan.Id, system, args);
+                run = plan.Client switch
+                {
+                    Client.Sender => await SenderProcess.RunAsync(name, system, args),
+                    Client.Wrk => await WrkRun.RunAsync(name, system, args, connections: 64),
+                    _ => await SimulatorRun.RunAsync(name, system, args),
+                };
                 cpu = meter.Stop();
             }
+            var problem = run.ExitCode == 0 ? null : $"the {client} exited with {run.ExitCode}";
+            if (plan.Client == Client.Wrk && problem is null && system is DurableSystem durable)
+                problem = await LedgerHoldsAsync(durable, run.Report["sent"]!.GetValue<long>());
             cpu = WithViewerClient(cpu, run.Report);
             Console.WriteLine($"CPU seconds over {cpu.WallSeconds:N1} s: {string.Join(", ", cpu.CpuSeconds.Select(c => $"{c.Key} {c.Value:N1}"))}");
-            var passed = run.ExitCode == 0;
-            return new ScenarioResult(plan.Id, plan.Title, args, run.Report, cpu, new Dictionary<string, double>(), passed,
-                passed ? null : $"the simulator exited with {run.ExitCode}");
+            return new ScenarioResult(plan.Id, plan.Title, args, run.Report, cpu, new Dictionary<string, double>(), problem is null, problem, client, dashboard);
         }
         catch (Exception e) when (e is InvalidOperationException or TimeoutException or IOException or Npgsql.NpgsqlException)
         {
             Console.WriteLine($"FAILED: {e.Message}");
-            return new ScenarioResult(plan.Id, plan.Title, args, null, null, new Dictionary<string, double>(), false, WithoutMachinePaths(e.Message));
+            return new ScenarioResult(plan.Id, plan.Title, args, null, null, new Dictionary<string, double>(), false, WithoutMachinePaths(e.Message), client, dashboard);
         }
+    }
+
+    /// <summary>wrk checks no tally: that every form it saw accepted is in the ledger is checked here instead.</summary>
+    private static async Task<string?> LedgerHoldsAsync(DurableSystem system, long forms)
+    {
+        var stored = await BenchDatabase.CountAsync(system.ConnectionString, "SELECT count(*) FROM kpu_ledger");
+        Console.WriteLine($"Ledger: {stored:N0} forms stored of {forms:N0} sent");
+        return stored == forms ? null : $"the ledger holds {stored:N0} forms, {forms:N0} were sent";
     }
 
     /// <summary>
@@ -131,10 +175,10 @@ internal sealed class Suite(BenchOptions options)
         var title = OfDurable("Cold start: every Jawa Timur tally rebuilt from the ledger alone (no grain state), until verify passes");
         Console.WriteLine();
         Console.WriteLine($"== cold-start: {title}");
-        string[] args = [.. Flood, .. Batched, "--check-down-to", "province", .. slice];
+        string[] args = [.. SimulatorFlood, .. Batched, "--check-down-to", "province", .. slice];
         try
         {
-            await using var system = await DurableSystem.StartAsync(options.Postgres, "kpu_bench_coldstart", writersAuthenticate: !options.NoAuth);
+            await using var system = await DurableSystem.StartAsync(options.Postgres, "kpu_bench_coldstart", writersAuthenticate: !options.NoAuth, options.Dashboard);
             var (fill, exitCode) = await SimulatorRun.RunAsync("cold-start-fill", system, args);
             if (exitCode != 0) throw new InvalidOperationException($"filling the ledger failed (simulator exit code {exitCode})");
             var forms = await BenchDatabase.CountAsync(system.ConnectionString, "SELECT count(*) FROM kpu_ledger");
@@ -145,12 +189,12 @@ internal sealed class Suite(BenchOptions options)
             return new ScenarioResult("cold-start", title, args, null, null, new Dictionary<string, double>
             {
                 ["seconds"] = Math.Round(elapsed.TotalSeconds, 1), ["forms"] = forms, ["verifyRuns"] = runs,
-            }, true, null);
+            }, true, null, Dashboard: options.Dashboard);
         }
         catch (Exception e) when (e is InvalidOperationException or TimeoutException or IOException or Npgsql.NpgsqlException)
         {
             Console.WriteLine($"FAILED: {e.Message}");
-            return new ScenarioResult("cold-start", title, args, null, null, new Dictionary<string, double>(), false, WithoutMachinePaths(e.Message));
+            return new ScenarioResult("cold-start", title, args, null, null, new Dictionary<string, double>(), false, WithoutMachinePaths(e.Message), Dashboard: options.Dashboard);
         }
     }
 }

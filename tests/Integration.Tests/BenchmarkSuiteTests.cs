@@ -17,7 +17,7 @@ public class BenchmarkSuiteTests(ITestOutputHelper output)
     public async Task The_suite_runs_the_ceiling_the_alternative_and_the_durable_system_on_Kota_Batu_and_checks_them()
     {
         var server = await PostgresServer.Shared.StartAsync();
-        var options = new BenchOptions(server, ["35.79"], ["durable-single", "ceiling-single", "alternative-single"], "test");
+        var options = new BenchOptions(server, ["35.79"], ["durable-single", "ceiling-single", "alternative-single"], "test", Repeat: 1);
         var console = Console.Out;
         var printed = new StringWriter();
         Console.SetOut(printed);
@@ -36,6 +36,9 @@ public class BenchmarkSuiteTests(ITestOutputHelper output)
         foreach (var result in results)
         {
             Assert.True(result.Passed, $"{result.Id}: {result.Problem}");
+            // Every throughput row is sent by the lean sender, which reports under the simulator's field names.
+            Assert.Equal("sender", result.Client);
+            Assert.Equal("bench/Sender", result.Simulator!["client"]!.GetValue<string>());
             Assert.Equal(604, result.Simulator!["accepted"]!.GetValue<long>());
             Assert.True(result.Cpu!.CpuSeconds.ContainsKey("postgresql"));
         }
@@ -47,6 +50,67 @@ public class BenchmarkSuiteTests(ITestOutputHelper output)
             Assert.Equal(0, check["mismatches"]!.GetValue<int>());
         }
         Assert.Null(results.Single(r => r.Id == "ceiling-single").Simulator!["tallyCheck"]);
+        // The dashboard's state is recorded where there is one: off by default.
+        Assert.False(results.Single(r => r.Id == "durable-single").Dashboard);
+        Assert.Null(results.Single(r => r.Id == "ceiling-single").Dashboard);
+    }
+
+    [Fact]
+    public async Task The_embedded_system_refuses_writers_without_a_token_and_hands_the_client_its_key()
+    {
+        await using var system = await EmbeddedSystem.StartAsync(writersAuthenticate: true, dashboard: false);
+        using var http = new HttpClient { BaseAddress = system.Address };
+
+        using var anonymous = await http.PostAsync("api/v1/results", new StringContent("{}", System.Text.Encoding.UTF8, "application/json"));
+
+        Assert.Equal(System.Net.HttpStatusCode.Unauthorized, anonymous.StatusCode);
+        Assert.Equal("--token-key", system.ClientArgs[0]);
+        Assert.Equal(32, Convert.FromBase64String(system.ClientArgs[1]).Length);
+    }
+
+    [Fact]
+    public void Repeat_and_dashboard_are_runner_options()
+    {
+        var defaults = BenchOptions.Parse(["--postgres", "Host=db"])!;
+        var chosen = BenchOptions.Parse(["--postgres", "Host=db", "--repeat", "5", "--dashboard", "on"])!;
+
+        Assert.Equal((3, false), (defaults.Repeat, defaults.Dashboard));
+        Assert.Equal((5, true), (chosen.Repeat, chosen.Dashboard));
+        Assert.False(BenchOptions.Parse(["--postgres", "Host=db", "--dashboard", "off"])!.Dashboard);
+        Assert.Null(BenchOptions.Parse(["--postgres", "Host=db", "--repeat", "0"]));
+        Assert.Null(BenchOptions.Parse(["--postgres", "Host=db", "--repeat", "three"]));
+        Assert.Null(BenchOptions.Parse(["--postgres", "Host=db", "--dashboard", "yes"]));
+    }
+
+    [Fact]
+    public void A_repeated_row_is_its_median_run_and_the_table_shows_the_spread_and_how_it_was_run()
+    {
+        var machine = new MachineFacts("test", DateTimeOffset.UnixEpoch, 2, 24, "cpu", "os", ".NET", "10.4.2", "10.0.3", "15", "abc");
+        ScenarioResult Run(double formsPerSecond, double p99, bool passed = true) => new("durable-single", "Durable", [],
+            new System.Text.Json.Nodes.JsonObject
+            {
+                ["acceptedPerSecond"] = formsPerSecond, ["sendingSeconds"] = 121_502 / formsPerSecond,
+                ["acceptanceLatencyMs"] = new System.Text.Json.Nodes.JsonObject { ["p50"] = 5.0, ["p99"] = p99, ["max"] = 90.0 },
+            },
+            new CpuFigures(1, new Dictionary<string, double>(), new Dictionary<string, double>()), new Dictionary<string, double>(), passed,
+            passed ? null : "the sender exited with 1", "sender", Dashboard: false);
+
+        var row = ScenarioResult.Median([Run(3_000, 40), Run(2_500, 60), Run(3_500, 30)]);
+
+        // The median run's own figures, not averages: its forms/s with its latency.
+        Assert.Equal(3_000, row.FormsPerSecond);
+        Assert.Equal(40, row.Latency("p99"));
+        Assert.Equal((2_500, 3_500), row.Spread);
+        Assert.Equal(3, row.Runs!.Count);
+        Assert.True(row.Passed);
+        var table = BenchmarksDoc.Tables(machine, [row], "results.json");
+        Assert.Contains("| 1 | Durable | 3,000 (2,500–3,500) |", table);
+        Assert.Contains("| sender · 3 · off |", table);
+
+        // One failed run fails the row, whichever run is the median.
+        var failed = ScenarioResult.Median([Run(3_000, 40), Run(2_500, 60, passed: false), Run(3_500, 30)]);
+        Assert.False(failed.Passed);
+        Assert.Contains("run 2 of 3", failed.Problem);
     }
 
     [Fact]

@@ -4,7 +4,7 @@ using KpuOrleans.TestKit;
 
 namespace KpuOrleans.Bench.Measuring;
 
-/// <summary>The one client of every scenario: the project's simulator as a process, its figures read from its JSON report.</summary>
+/// <summary>The client of the fan-out rows and the cold start: the project's simulator as a process, its figures read from its JSON report.</summary>
 internal static class SimulatorRun
 {
     /// <param name="args">The scenario's arguments, as recorded in the results; the system's own (a token key) are added, not recorded.</param>

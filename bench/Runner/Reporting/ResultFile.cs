@@ -20,8 +20,10 @@ internal static class ResultFile
             writersAuthenticate,
             scenarios = results.Select(r => new
             {
-                r.Id, r.Title, r.Passed, r.Problem, r.SimulatorArgs, r.Extra,
+                r.Id, r.Title, r.Passed, r.Problem, r.Client, r.Dashboard, r.SimulatorArgs, r.Extra,
                 cpu = r.Cpu, simulator = r.Simulator,
+                formsPerSecondSpread = r.Spread is { } spread ? new { min = spread.Min, max = spread.Max } : null,
+                runs = r.Runs,
             }),
         };
         await File.WriteAllTextAsync(path, JsonSerializer.Serialize(document, Json));

@@ -25,7 +25,7 @@ internal sealed class DurableSystem : ISystemUnderTest
     /// measured is the cluster with its limiter in the path, not the limit policy. With <c>--no-auth</c> the same
     /// limits apply; writes without a token are then counted per address, under the raised reader limits.
     /// </summary>
-    private static readonly Dictionary<string, string?> RateLimits = new()
+    internal static readonly IReadOnlyDictionary<string, string?> RateLimits = new Dictionary<string, string?>
     {
         ["RateLimits__ReaderRequestsPerSecond"] = "1000000",
         ["RateLimits__ReaderBurst"] = "1000000",
@@ -46,8 +46,12 @@ internal sealed class DurableSystem : ISystemUnderTest
     private KpuProcess? _silo;
     private KpuProcess? _gateway;
 
-    private DurableSystem(string connectionString, bool writersAuthenticate)
+    /// <summary>Dashboard__Enabled on every process: the dashboard and its collectors, or none of it.</summary>
+    private readonly bool _dashboard;
+
+    private DurableSystem(string connectionString, bool writersAuthenticate, bool dashboard)
     {
+        _dashboard = dashboard;
         ConnectionString = connectionString;
         Address = new Uri($"http://127.0.0.1:{FreePorts.Next()}/");
         _signingKey = writersAuthenticate ? Convert.ToBase64String(RandomNumberGenerator.GetBytes(32)) : null;
@@ -67,9 +71,10 @@ internal sealed class DurableSystem : ISystemUnderTest
 
     /// <summary>A new database, migrated by the real <c>migrate</c> command, then the silo and the gateway.</summary>
     /// <param name="writersAuthenticate">false for <c>--no-auth</c>: <c>Auth__Enabled=false</c>, no key.</param>
-    public static async Task<DurableSystem> StartAsync(string server, string database, bool writersAuthenticate)
+    /// <param name="dashboard">The Orleans dashboard on (<c>--dashboard on</c>); off by default, so its profiler takes nothing.</param>
+    public static async Task<DurableSystem> StartAsync(string server, string database, bool writersAuthenticate, bool dashboard = false)
     {
-        var system = new DurableSystem(await BenchDatabase.CreateAsync(server, database), writersAuthenticate);
+        var system = new DurableSystem(await BenchDatabase.CreateAsync(server, database), writersAuthenticate, dashboard);
         var (exitCode, output) = await KpuProcess.Silo("bench-migrate", system.Environment(), "migrate").RunToEndAsync(TimeSpan.FromMinutes(2));
         if (exitCode != 0) throw new InvalidOperationException($"migrate failed: {output}");
         try
@@ -144,6 +149,7 @@ internal sealed class DurableSystem : ISystemUnderTest
             ["ConnectionStrings__Kpu"] = ConnectionString,
             ["Orleans__ClusterId"] = _clusterId,
             ["Orleans__ServiceId"] = "kpu-bench",
+            ["Dashboard__Enabled"] = _dashboard ? "true" : "false",
         });
         foreach (var (key, value) in extra ?? []) environment[key] = value;
         return environment;

@@ -1,17 +1,36 @@
+using System.Security.Cryptography;
 using KpuOrleans.TestKit;
 
 namespace KpuOrleans.Bench.Systems;
 
-/// <summary>The README's first command: gateway and silo in one process, in memory, at its default settings.</summary>
-internal sealed class EmbeddedSystem(EmbeddedGateway gateway) : ISystemUnderTest
+/// <summary>
+/// The README's first command: gateway and silo in one process, in memory, otherwise at its default settings, but
+/// configured as the durable system is where that decides what a form costs: writers authenticate with a fresh HS256
+/// key (unless <c>--no-auth</c>), under the same raised rate limits (<see cref="DurableSystem.RateLimits"/>), with the
+/// dashboard as <c>--dashboard</c> says. Embedded and durable rows then differ only in the process split and storage.
+/// </summary>
+internal sealed class EmbeddedSystem(EmbeddedGateway gateway, string? signingKey) : ISystemUnderTest
 {
     public Uri Address => gateway.Address;
 
     public IReadOnlyDictionary<string, int> Processes => new Dictionary<string, int> { ["gateway+silo"] = gateway.Process.Id!.Value };
 
-    public static async Task<EmbeddedSystem> StartAsync() =>
-        // EmbeddedGateway speeds the flush up for tests; the benchmark runs the default.
-        new(await EmbeddedGateway.StartAsync("bench-embedded", environment: new Dictionary<string, string?> { ["Tally__FlushInterval"] = null }));
+    public IReadOnlyList<string> ClientArgs => signingKey is null ? [] : ["--token-key", signingKey];
+
+    public static async Task<EmbeddedSystem> StartAsync(bool writersAuthenticate, bool dashboard)
+    {
+        var signingKey = writersAuthenticate ? Convert.ToBase64String(RandomNumberGenerator.GetBytes(32)) : null;
+        var environment = new Dictionary<string, string?>(DurableSystem.RateLimits)
+        {
+            // EmbeddedGateway speeds the flush and the export snapshots up for tests; the benchmark runs the defaults.
+            ["Tally__FlushInterval"] = null,
+            ["Export__SnapshotInterval"] = null,
+            ["Auth__Enabled"] = writersAuthenticate ? "true" : "false",
+            ["Auth__SigningKey"] = signingKey,
+            ["Dashboard__Enabled"] = dashboard ? "true" : "false",
+        };
+        return new(await EmbeddedGateway.StartAsync("bench-embedded", environment: environment), signingKey);
+    }
 
     public ValueTask DisposeAsync() => gateway.DisposeAsync();
 }

@@ -1,0 +1,77 @@
+using System.Globalization;
+using KpuOrleans.Registry;
+
+namespace KpuOrleans.Bench.Sender;
+
+/// <summary>The sender's command line: what to send (the simulator's flood, first forms only), how, and what to check.</summary>
+/// <param name="Dump">Write the requests for wrk (bench/wrk/forms.lua) to this file and send nothing.</param>
+internal sealed record SenderOptions(
+    Uri Target, string[] Regions, long Seed, int Concurrency, int Batch, string? TokenKey, Level? CheckDownTo,
+    TimeSpan Settle, TimeSpan Timeout, string? ReportJson, string? Dump)
+{
+    public const string Usage = """
+        Usage: KpuOrleans.Bench.Sender --target URL [options]
+        Sends the simulator's flood (every TPS and race of the slice, first forms only, its seed and order) as fast as
+        the target takes it, from requests built before the clock starts, then checks every tally against the recount.
+          --target URL          the gateway (or a baseline)
+          --regions CODES       comma-separated region codes (default: the whole province)
+          --seed N              the forms' seed (default 2024)
+          --concurrency N       requests in flight, one keep-alive connection each (default 64)
+          --batch N             forms per request; above 1, POST /api/v1/results/batch (default 1)
+          --token-key BASE64    sign each officer's token with this HS256 key, as the simulator does (default: no tokens)
+          --check-down-to L     province, regency, district, village (default), tps, or none (a target without tallies)
+          --settle SECONDS      how long the check waits for tallies to catch up (default 60)
+          --timeout SECONDS     the most the sending may take; a form not answered by then fails the run (default 600)
+          --report-json FILE    write the figures as JSON (the field names of the simulator's report)
+          --dump FILE           write one line per single-form request, "token<TAB>body", for bench/wrk/forms.lua; send nothing
+        Exit codes: 0 every form accepted and every tally exact, 1 not, 2 usage.
+        """;
+
+    public static SenderOptions? Parse(string[] args)
+    {
+        Uri? target = null;
+        string[] regions = [];
+        long seed = 2024;
+        int concurrency = 64, batch = 1;
+        string? key = null, report = null, dump = null;
+        Level? deepest = Level.Village;
+        double settle = 60, timeout = 600;
+        for (var i = 0; i < args.Length; i += 2)
+        {
+            if (i + 1 >= args.Length) return null;
+            var (name, value) = (args[i], args[i + 1]);
+            var ok = name switch
+            {
+                "--target" => Uri.TryCreate(value.TrimEnd('/') + "/", UriKind.Absolute, out target) && target.Scheme == "http",
+                "--regions" => (regions = value.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries)).Length > 0,
+                "--seed" => long.TryParse(value, NumberStyles.Integer, CultureInfo.InvariantCulture, out seed),
+                "--concurrency" => int.TryParse(value, CultureInfo.InvariantCulture, out concurrency) && concurrency is >= 1 and <= 1024,
+                "--batch" => int.TryParse(value, CultureInfo.InvariantCulture, out batch) && batch is >= 1 and <= 1000,
+                "--token-key" => (key = value).Length > 0,
+                "--check-down-to" => TryLevel(value, out deepest),
+                "--settle" => double.TryParse(value, CultureInfo.InvariantCulture, out settle) && settle >= 0,
+                "--timeout" => double.TryParse(value, CultureInfo.InvariantCulture, out timeout) && timeout > 0,
+                "--report-json" => (report = value).Length > 0,
+                "--dump" => (dump = value).Length > 0,
+                _ => false,
+            };
+            if (!ok) return null;
+        }
+        return target is null ? null
+            : new SenderOptions(target, regions, seed, concurrency, batch, key, deepest, TimeSpan.FromSeconds(settle), TimeSpan.FromSeconds(timeout), report, dump);
+    }
+
+    private static bool TryLevel(string value, out Level? level)
+    {
+        level = value switch
+        {
+            "province" => Level.Province,
+            "regency" => Level.Regency,
+            "district" => Level.District,
+            "village" => Level.Village,
+            "tps" => Level.Tps,
+            _ => null,
+        };
+        return level is not null || value == "none";
+    }
+}
