@@ -121,6 +121,7 @@ internal sealed class Suite(BenchOptions options)
         try
         {
             await using var system = await plan.Start();
+            var transactionsBefore = system is DurableSystem before ? await TransactionsAsync(before) : 0;
             CpuFigures cpu;
             (System.Text.Json.Nodes.JsonObject Report, int ExitCode) run;
             await using (var meter = CpuMeter.Start(system.Processes))
@@ -138,13 +139,38 @@ internal sealed class Suite(BenchOptions options)
                 problem = await LedgerHoldsAsync(durable, run.Report["sent"]!.GetValue<long>());
             cpu = WithViewerClient(cpu, run.Report);
             Console.WriteLine($"CPU seconds over {cpu.WallSeconds:N1} s: {string.Join(", ", cpu.CpuSeconds.Select(c => $"{c.Key} {c.Value:N1}"))}");
-            return new ScenarioResult(plan.Id, plan.Title, args, run.Report, cpu, new Dictionary<string, double>(), problem is null, problem, client, dashboard);
+            var extra = system is DurableSystem durableSystem ? await PerFormAsync(durableSystem, transactionsBefore, cpu) : new Dictionary<string, double>();
+            return new ScenarioResult(plan.Id, plan.Title, args, run.Report, cpu, extra, problem is null, problem, client, dashboard);
         }
         catch (Exception e) when (e is InvalidOperationException or TimeoutException or IOException or Npgsql.NpgsqlException)
         {
             Console.WriteLine($"FAILED: {e.Message}");
             return new ScenarioResult(plan.Id, plan.Title, args, null, null, new Dictionary<string, double>(), false, WithoutMachinePaths(e.Message), client, dashboard);
         }
+    }
+
+    /// <summary>Transactions PostgreSQL has counted in the row's database (committed and rolled back).</summary>
+    private static Task<long> TransactionsAsync(DurableSystem system) => BenchDatabase.CountAsync(system.ConnectionString,
+        "SELECT xact_commit + xact_rollback FROM pg_stat_database WHERE datname = current_database()");
+
+    /// <summary>
+    /// Issue 17's per-form costs: PostgreSQL transactions and silo CPU per form in the ledger. Backends publish their
+    /// counts when idle for a second at most, so the count is read after a pause; the pause and the counting query
+    /// themselves add two transactions.
+    /// </summary>
+    private static async Task<Dictionary<string, double>> PerFormAsync(DurableSystem system, long transactionsBefore, CpuFigures cpu)
+    {
+        await Task.Delay(TimeSpan.FromSeconds(2));
+        var forms = await BenchDatabase.CountAsync(system.ConnectionString, "SELECT count(*) FROM kpu_ledger");
+        var transactions = await TransactionsAsync(system) - transactionsBefore;
+        if (forms == 0) return [];
+        Console.WriteLine($"PostgreSQL: {transactions:N0} transactions for {forms:N0} forms ({(double)transactions / forms:N3} per form)");
+        return new Dictionary<string, double>
+        {
+            ["forms"] = forms,
+            ["transactionsPerForm"] = Math.Round((double)transactions / forms, 4),
+            ["siloCpuMicrosecondsPerForm"] = Math.Round(cpu.CpuSeconds.GetValueOrDefault("silo") * 1e6 / forms, 1),
+        };
     }
 
     /// <summary>wrk checks no tally: that every form it saw accepted is in the ledger is checked here instead.</summary>
