@@ -61,7 +61,7 @@ public sealed class FormCourier : IAsyncDisposable
             await _calls.WaitAsync();
             // A call already out means forms are coming fast: wait for company. Otherwise go at once.
             if (Volatile.Read(ref _callsOut) > 0 && _options.Window > TimeSpan.Zero) await Task.Delay(_options.Window);
-            var batch = new List<Parcel>(Math.Min(_options.MaxBatch, reader.Count));
+            var batch = new List<Parcel>();
             while (batch.Count < _options.MaxBatch && reader.TryRead(out var parcel)) batch.Add(parcel);
             Interlocked.Increment(ref _callsOut);
             _ = CarryAsync(batch);
