@@ -19,6 +19,7 @@ public sealed class FormCourier : IAsyncDisposable
     private readonly Channel<Parcel> _queue = Channel.CreateUnbounded<Parcel>(new UnboundedChannelOptions { SingleReader = true });
     private readonly SemaphoreSlim _calls;
     private int _held;
+    private int _route;
     private int _callsOut;
 
     public FormCourier(IGrainFactory grains, IOptions<IngestOptions> options, ILogger<FormCourier> logger)
@@ -29,6 +30,12 @@ public sealed class FormCourier : IAsyncDisposable
         _calls = new SemaphoreSlim(_options.MaxCallsInFlight);
         _ = Task.Run(DispatchAsync);
     }
+
+    /// <summary>
+    /// Ingest grains the calls take turns at. A client sends every call for one grain through one silo, so a single
+    /// key would put all of a gateway's forms on one silo, and all of them at risk when it dies; each key goes its way.
+    /// </summary>
+    private const int Routes = 16;
 
     public const string Full =
         "The gateway holds as many forms on their way to the cluster as it may; this one was not sent and not accepted. Retry later.";
@@ -75,7 +82,7 @@ public sealed class FormCourier : IAsyncDisposable
             KpuMetrics.IngestBatchSize.Record(batch.Count);
             var submissions = new Submission[batch.Count];
             for (var i = 0; i < batch.Count; i++) submissions[i] = batch[i].Submission;
-            var receipts = await _grains.GetGrain<IIngestGrain>(0).Submit(submissions);
+            var receipts = await _grains.GetGrain<IIngestGrain>((uint)Interlocked.Increment(ref _route) % Routes).Submit(submissions);
             for (var i = 0; i < batch.Count; i++) batch[i].Receipt.TrySetResult(receipts[i]);
         }
         catch (Exception e)
