@@ -19,6 +19,7 @@ public sealed class FormCourier : IAsyncDisposable
     private readonly Channel<Parcel> _queue = Channel.CreateUnbounded<Parcel>(new UnboundedChannelOptions { SingleReader = true });
     private readonly SemaphoreSlim _calls;
     private int _held;
+    private int _queued;
     private int _route;
     private int _callsOut;
 
@@ -52,8 +53,10 @@ public sealed class FormCourier : IAsyncDisposable
             return Task.FromResult(Receipt.Unavailable(Full));
         }
         var parcel = new Parcel(submission);
+        Interlocked.Increment(ref _queued);
         if (!_queue.Writer.TryWrite(parcel))
         {
+            Interlocked.Decrement(ref _queued);
             Interlocked.Decrement(ref _held);
             return Task.FromResult(Receipt.Unavailable(Full));
         }
@@ -66,10 +69,13 @@ public sealed class FormCourier : IAsyncDisposable
         while (await reader.WaitToReadAsync())
         {
             await _calls.WaitAsync();
-            // A call already out means forms are coming fast: wait for company. Otherwise go at once.
-            if (Volatile.Read(ref _callsOut) > 0 && _options.Window > TimeSpan.Zero) await Task.Delay(_options.Window);
+            // A call already out means forms are coming fast: wait for company, unless a full batch is waiting already.
+            // Otherwise go at once.
+            if (Volatile.Read(ref _callsOut) > 0 && _options.Window > TimeSpan.Zero && Volatile.Read(ref _queued) < _options.MaxBatch)
+                await Task.Delay(_options.Window);
             var batch = new List<Parcel>();
             while (batch.Count < _options.MaxBatch && reader.TryRead(out var parcel)) batch.Add(parcel);
+            Interlocked.Add(ref _queued, -batch.Count);
             Interlocked.Increment(ref _callsOut);
             _ = CarryAsync(batch);
         }
