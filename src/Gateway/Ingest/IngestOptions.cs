@@ -15,7 +15,7 @@ public sealed class IngestOptions
     public int MaxBatch { get; set; } = 64;
 
     /// <summary>Calls on their way at once; while all are out, arriving forms gather into the next one.</summary>
-    public int MaxCallsInFlight { get; set; } = 8;
+    public int MaxCallsInFlight { get; set; } = 64;
 
     /// <summary>Forms waiting or on their way at most; one more is a 503 at once (nothing sent).</summary>
     public int MaxQueue { get; set; } = 10_000;
