@@ -2,6 +2,7 @@ using KpuOrleans.Gateway.Api;
 using KpuOrleans.Gateway.Api.Export;
 using KpuOrleans.Gateway.Auth;
 using KpuOrleans.Gateway.Hosting;
+using KpuOrleans.Gateway.Ingest;
 using KpuOrleans.Gateway.Live;
 using KpuOrleans.Gateway.Protection;
 using KpuOrleans.Hosting;
@@ -32,6 +33,7 @@ public static class GatewayApp
         builder.AddKpuSlowClientLimits();
         builder.Services.AddKpuCrossOrigin();
         builder.Services.AddKpuApi();
+        builder.Services.AddKpuFormCourier(builder.Configuration);
         builder.AddKpuExport();
         builder.Services.AddKpuLive(builder.Configuration);
 

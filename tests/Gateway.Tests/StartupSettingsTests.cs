@@ -54,6 +54,20 @@ public class StartupSettingsTests
         Assert.Contains(named, error.Message, StringComparison.Ordinal);
     }
 
+    [Theory]
+    [InlineData("Ingest:Window", "00:00:00.5")]
+    [InlineData("Ingest:Window", "-00:00:00.001")]
+    [InlineData("Ingest:MaxBatch", "0")]
+    [InlineData("Ingest:MaxBatch", "1001")]
+    [InlineData("Ingest:MaxCallsInFlight", "0")]
+    [InlineData("Ingest:MaxQueue", "0")]
+    [InlineData("Ingest:MaxQueue", "2000000")]
+    public void Ingest_settings_out_of_range_are_refused_naming_the_key(string key, string value)
+    {
+        var error = Refused(new() { [key] = value });
+        Assert.Contains(key, error.Message, StringComparison.Ordinal);
+    }
+
     [Fact]
     public void In_a_container_the_embedded_mode_needs_its_opt_in()
     {

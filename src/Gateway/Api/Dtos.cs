@@ -1,6 +1,7 @@
 using System.Runtime.Serialization;
 using KpuOrleans.Certification;
 using KpuOrleans.Forms;
+using KpuOrleans.Ingest;
 using KpuOrleans.Registry;
 using KpuOrleans.Tallies;
 
@@ -12,6 +13,10 @@ public sealed record AcceptanceDto(string Tps, string Contest, long Version, Dat
 {
     public static AcceptanceDto From(AcceptedForm accepted) => new(
         accepted.Form.Tps, accepted.Form.Contest, accepted.Form.Version, accepted.AcceptedAt.UtcDateTime, accepted.Anomalies);
+
+    /// <summary>From the receipt of an accepted (or repeated) form: its TPS holds the same version of the same content.</summary>
+    public static AcceptanceDto From(ResultForm form, Receipt receipt) => new(
+        form.Tps, form.Contest, form.Version, receipt.AcceptedAt.UtcDateTime, receipt.Anomalies ?? []);
 }
 
 public sealed record VotedDto(long Dpt, long Dptb, long Dpk);

@@ -2,7 +2,8 @@ using System.Diagnostics;
 using System.Text.Json;
 using KpuOrleans.Forms;
 using KpuOrleans.Gateway.Auth;
-using KpuOrleans.Ledger;
+using KpuOrleans.Gateway.Ingest;
+using KpuOrleans.Ingest;
 using KpuOrleans.Registry;
 using KpuOrleans.Telemetry;
 using KpuOrleans.Tps;
@@ -23,7 +24,7 @@ public sealed record SubmissionResult(int Status, object Body)
 }
 
 /// <summary>Judges one form: shape and rules here (cheap, no grain hop for a bad form), the rest in its TPS grain.</summary>
-public sealed class FormSubmissions(IGrainFactory grains, RegionRegistry registry, ILogger<FormSubmissions> logger)
+public sealed class FormSubmissions(FormCourier courier, RegionRegistry registry)
 {
     /// <summary>Where writers do not authenticate (Auth:Enabled off), forms are recorded as sent by this.</summary>
     public const string AnonymousSubmitter = "anonymous";
@@ -51,27 +52,12 @@ public sealed class FormSubmissions(IGrainFactory grains, RegionRegistry registr
         if (officer is not null && OfficerScope.Refusal(officer, form, registry) is { } refusal)
             return Problem(Problems.Create(403, "Outside your scope", $"{refusal}; nothing was stored or counted."));
 
-        SubmitOutcome outcome;
-        try
-        {
-            outcome = await grains.GetGrain<ITpsGrain>(form.Tps).Submit(form, officer?.Subject ?? AnonymousSubmitter, RightsOf(officer)).WaitAsync(cancellationToken);
-        }
-        catch (LedgerUnavailableException e)
-        {
-            // Thrown by the grain before any append (its activation could not read the ledger): nothing was written.
-            logger.LogError(e, "Submission of {Tps} {Contest} v{Version} failed before reaching the ledger", form.Tps, form.Contest, form.Version);
-            return Unavailable("The cluster could not take the form right now; it was not accepted. Retry later.");
-        }
-        catch (Exception e) when (e is not OperationCanceledException)
-        {
-            // A call that timed out or lost its silo may have been judged and stored after all; only a resend tells.
-            logger.LogError(e, "Submission of {Tps} {Contest} v{Version} got no answer; whether it was stored is unknown", form.Tps, form.Contest, form.Version);
-            return Problem(Problems.OutcomeUnknown(OutcomeUnknownDetail));
-        }
+        // The courier answers every form, its failures included (a lost call is "outcome unknown", as it was here).
+        var outcome = await courier.SendAsync(new Submission(form, officer?.Subject ?? AnonymousSubmitter, RightsOf(officer))).WaitAsync(cancellationToken);
         return outcome.Status switch
         {
-            SubmitStatus.Accepted => new SubmissionResult(201, AcceptanceDto.From(outcome.Form!)),
-            SubmitStatus.Retry => new SubmissionResult(200, AcceptanceDto.From(outcome.Form!)),
+            SubmitStatus.Accepted => new SubmissionResult(201, AcceptanceDto.From(form, outcome)),
+            SubmitStatus.Retry => new SubmissionResult(200, AcceptanceDto.From(form, outcome)),
             SubmitStatus.Conflict => Problem(Problems.Create(409, "Version conflict", outcome.Detail!,
                 extensions: [new("currentVersion", outcome.CurrentVersion)])),
             SubmitStatus.Certified => Problem(Problems.Create(409, "Certified", outcome.Detail!,
@@ -88,7 +74,7 @@ public sealed class FormSubmissions(IGrainFactory grains, RegionRegistry registr
     private static SubmitterRights RightsOf(Officer? officer) =>
         officer?.Role == OfficerRole.Provinsi ? SubmitterRights.BeyondCorrectionLimit : SubmitterRights.Ordinary;
 
-    private static SubmissionResult CorrectionLimited(SubmitOutcome outcome)
+    private static SubmissionResult CorrectionLimited(Receipt outcome)
     {
         var seconds = CorrectionLimit.Seconds(outcome.RetryAfter!.Value);
         return Problem(Problems.Create(429, "Too many corrections", outcome.Detail!,

@@ -36,6 +36,11 @@ public static class KpuMetrics
         "kpu.ledger.batch.size", "{form}", "Forms written to the ledger in one transaction (group commit)",
         advice: new InstrumentAdvice<int> { HistogramBucketBoundaries = [1, 2, 5, 10, 20, 50, 100, 200, 500] });
 
+    /// <summary>Forms one gateway→silo call carried (the gateway's FormCourier): above 1, the hop is batched.</summary>
+    public static readonly Histogram<int> IngestBatchSize = Meter.CreateHistogram(
+        "kpu.ingest.batch.size", "{form}", "Forms a gateway sent to the silo in one call",
+        advice: new InstrumentAdvice<int> { HistogramBucketBoundaries = [1, 2, 4, 8, 16, 32, 64, 128, 256, 512, 1000] });
+
     public static readonly Histogram<double> LedgerCommitDuration = Meter.CreateHistogram(
         "kpu.ledger.commit.duration", "s", "Time to write and commit one ledger batch",
         advice: new InstrumentAdvice<double> { HistogramBucketBoundaries = LatencyBuckets });

@@ -1,0 +1,11 @@
+namespace KpuOrleans.Ingest;
+
+/// <summary>
+/// Where a gateway's forms enter the silo: a batch of them in one call, each handed to its TPS grain. One per silo
+/// and core (a stateless worker), so a batch never crosses silos twice.
+/// </summary>
+public interface IIngestGrain : IGrainWithIntegerKey
+{
+    /// <returns>One receipt per submission, in their order; one submission's failure is its own receipt, never the batch's.</returns>
+    Task<Receipt[]> Submit(Submission[] submissions);
+}
