@@ -38,7 +38,7 @@ public sealed class IngestGrain(ILogger<IngestGrain> logger) : Grain, IIngestGra
             {
                 var left = Budget - Stopwatch.GetElapsedTime(started);
                 if (left < TimeSpan.Zero) left = TimeSpan.Zero;
-                var outcome = await GrainFactory.GetGrain<ITpsGrain>(form.Tps).Submit(form, submission.SubmittedBy, submission.Rights).WaitAsync(left);
+                var outcome = await GrainFactory.GetGrain<ITpsGrain>(form.Tps).SubmitJudged(form, submission.SubmittedBy, submission.Rights).WaitAsync(left);
                 return Receipt.Of(outcome);
             }
             catch (LedgerUnavailableException e)
