@@ -75,7 +75,7 @@ public sealed class IngestGate : IIncomingGrainCallFilter
                 Interlocked.Decrement(ref _held);
             }
         }
-        else if (context.InterfaceMethod?.DeclaringType == typeof(ITpsGrain) && context.InterfaceMethod.Name == nameof(ITpsGrain.Submit)
+        else if (context.InterfaceMethod?.DeclaringType == typeof(ITpsGrain) && context.InterfaceMethod.Name == nameof(ITpsGrain.SubmitJudged)
             && Faults.TryGetValue(context.TargetId.Key.ToString()!, out var fault))
         {
             throw fault;

@@ -1,3 +1,4 @@
+using System.Collections.Concurrent;
 using KpuOrleans.Registry;
 using KpuOrleans.Tallies;
 
@@ -22,6 +23,13 @@ public sealed class GrainUpstream(IGrainFactory grains, RegionRegistry registry)
 
     public Task TellAsync(RegionInfo child, TallySnapshot[] report) => ParentOf(child).Hear(report);
 
+    /// <summary>
+    /// Every report asks for its parent's reference, and building one (a grain id from the code) showed up in the
+    /// silo's profile: each parent's is built once. Bounded by the registry's regions.
+    /// </summary>
+    private readonly ConcurrentDictionary<string, IRegionGrain> _parents = new(StringComparer.Ordinal);
+
     private IRegionGrain ParentOf(RegionInfo child) =>
-        grains.GetRegionGrain(registry.Get(child.Parent ?? throw new ArgumentException($"{child.Code} has no parent")));
+        _parents.GetOrAdd(child.Parent ?? throw new ArgumentException($"{child.Code} has no parent"),
+            static (parent, state) => state.grains.GetRegionGrain(state.registry.Get(parent)), (grains, registry));
 }
