@@ -22,7 +22,10 @@ public sealed class LedgerOptions
     /// <summary>Transactions in flight at once: while one commits, the next batch gathers.</summary>
     public int Writers { get; set; } = 4;
 
-    /// <summary>TPS reads in flight at once (each one for every TPS waiting, up to <see cref="MaxBatch"/>).</summary>
+    /// <summary>
+    /// Gathered reads in flight at once, of each kind (a TPS's rows; the latest forms below a region), each one for every
+    /// reader waiting, up to <see cref="MaxBatch"/>.
+    /// </summary>
     public int Readers { get; set; } = 2;
 
     /// <summary>Forms waiting for a writer at most; one more is answered unavailable at once (nothing written).</summary>

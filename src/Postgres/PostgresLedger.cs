@@ -33,7 +33,7 @@ public sealed partial class PostgresLedger : ILedger, IAsyncDisposable
         _logger = logger;
         _queue = Channel.CreateBounded<Pending>(new BoundedChannelOptions(Math.Max(1, _options.MaxQueue)) { FullMode = BoundedChannelFullMode.Wait });
         _writers = [.. Enumerable.Range(0, Math.Max(1, _options.Writers)).Select(_ => Task.Run(WriteLoopAsync))];
-        _readers = [.. Enumerable.Range(0, Math.Max(1, _options.Readers)).SelectMany(_ => new[] { Task.Run(ReadLoopAsync), Task.Run(RegionReadLoopAsync) })];
+        _readers = [.. Enumerable.Range(0, Math.Max(1, _options.Readers)).SelectMany(_ => new[] { Task.Run(ReadTpsLoopAsync), Task.Run(ReadRegionLoopAsync) })];
     }
 
     public async Task<IReadOnlyList<AcceptedForm>> ReadRecentAnomaliesAsync(string region, int limit, CancellationToken cancellationToken = default) =>
