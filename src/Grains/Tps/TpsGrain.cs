@@ -217,7 +217,8 @@ public sealed class TpsGrain(
     {
         var before = _history.Contests.ToDictionary(c => c, c => _history.Latest(c));
         await LoadAsync(replace: true);
-        foreach (var contest in before.Keys.Union(_history.Contests))
+        // Only what was held can have been lost: a contest learnt just now (its history read lazily) is news, not loss.
+        foreach (var contest in before.Keys)
         {
             var now = _history.Latest(contest);
             if (SameRow(before.GetValueOrDefault(contest), now)) continue;
