@@ -26,19 +26,22 @@ public sealed class IngestGrain(ILogger<IngestGrain> logger) : Grain, IIngestGra
 
     public const string Unanswered = "The form's TPS did not answer in time: it may or may not be stored. Send the same form again; if it was stored you get 200.";
 
-    public Task<Receipt[]> Submit(Submission[] submissions) => Task.WhenAll(submissions.Select(HandAsync));
+    public async Task<Receipt[]> Submit(Submission[] submissions)
+    {
+        // One budget for the whole batch, whose forms all start now: a timer per form showed in the silo's profile.
+        using var budget = new CancellationTokenSource(Budget);
+        var started = Stopwatch.GetTimestamp();
+        return await Task.WhenAll(submissions.Select(submission => HandAsync(submission, started, budget.Token)));
+    }
 
-    private async Task<Receipt> HandAsync(Submission submission)
+    private async Task<Receipt> HandAsync(Submission submission, long started, CancellationToken budget)
     {
         var form = submission.Form;
-        var started = Stopwatch.GetTimestamp();
         for (var attempt = 0; ; attempt++)
         {
             try
             {
-                var left = Budget - Stopwatch.GetElapsedTime(started);
-                if (left < TimeSpan.Zero) left = TimeSpan.Zero;
-                var outcome = await GrainFactory.GetGrain<ITpsGrain>(form.Tps).SubmitJudged(form, submission.SubmittedBy, submission.Rights).WaitAsync(left);
+                var outcome = await GrainFactory.GetGrain<ITpsGrain>(form.Tps).SubmitJudged(form, submission.SubmittedBy, submission.Rights).WaitAsync(budget);
                 return Receipt.Of(outcome);
             }
             catch (LedgerUnavailableException e)
