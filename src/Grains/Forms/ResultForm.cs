@@ -29,14 +29,19 @@ public sealed record ResultForm(
     [property: Id(7)] long Valid,
     [property: Id(8)] long Invalid,
     [property: Id(9)] string? Reason,
-    [property: Id(10)] string? PhotoSha256)
+    [property: Id(10)] string? PhotoSha256,
+    [property: Id(11)] IReadOnlyList<string>? Photos = null)
 {
+    /// <summary>The pages the form cites: <see cref="Photos"/>, or the one page of <see cref="PhotoSha256"/> (API.md, "Photos").</summary>
+    public IReadOnlyList<string> Pages => Photos ?? (PhotoSha256 is null ? [] : [PhotoSha256]);
+
     /// <summary>Whether a resubmission carries exactly what was accepted, which makes it a retry rather than a conflict.</summary>
     public bool SameContent(ResultForm other) =>
         Tps == other.Tps && Contest == other.Contest && Version == other.Version && Registered == other.Registered
         && Voted == other.Voted && Ballots == other.Ballots && Valid == other.Valid && Invalid == other.Invalid
         && Reason == other.Reason
         && string.Equals(PhotoSha256, other.PhotoSha256, StringComparison.OrdinalIgnoreCase)
+        && Pages.SequenceEqual(other.Pages, StringComparer.OrdinalIgnoreCase)
         && Votes.Count == other.Votes.Count
         && Votes.All(v => other.Votes.TryGetValue(v.Key, out var n) && n == v.Value);
 }

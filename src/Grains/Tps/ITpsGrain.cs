@@ -30,6 +30,13 @@ public interface ITpsGrain : ITallyGrain
     /// </summary>
     Task Reload();
 
+    /// <summary>
+    /// Reads again what the TPS's evidence adds to its tally of <paramref name="contest"/> (which cited photos are stored,
+    /// its open disputes) and reports a change to its village before answering. Called when a photo it cites is stored
+    /// and when a dispute about it is opened or resolved; idempotent.
+    /// </summary>
+    Task EvidenceChanged(string contest);
+
     /// <summary>Every accepted version of the form for <paramref name="contest"/>, oldest first (empty if none).</summary>
     [AlwaysInterleave]
     Task<AcceptedForm[]> GetHistory(string contest);

@@ -213,6 +213,8 @@ public sealed class TpsGrain(
             $"the next fits in {CorrectionLimit.Seconds(wait)} s. KPU Provinsi may correct beyond it. Nothing was stored.");
     }
 
+    public Task EvidenceChanged(string contest) => Task.CompletedTask;
+
     public async Task Reload()
     {
         var before = _history.Contests.ToDictionary(c => c, c => _history.Latest(c));
