@@ -1,3 +1,4 @@
+using KpuOrleans.Evidence;
 using System.Text.Json;
 using KpuOrleans.Forms;
 using KpuOrleans.Gateway.Api;
@@ -50,8 +51,8 @@ public sealed class FormCounter(NpgsqlDataSource database, RegionRegistry regist
         var accepted = Accept(form);
         if (!await FormRows.InsertAsync(connection, accepted, contest, cancellationToken)) return null;
         // What this TPS now adds to each total above it: the new version, less the one it replaces.
-        var change = FormTallies.Of(accepted, contest).Tally;
-        if (current is not null) change = change.Minus(FormTallies.Of(current, contest).Tally);
+        var change = FormTallies.Of(accepted, contest, FormEvidence.None).Tally; // the alternative keeps no photos or disputes
+        if (current is not null) change = change.Minus(FormTallies.Of(current, contest, FormEvidence.None).Tally);
         await RunningTotals.AddAsync(connection, contest, RunningTotals.RowsOf(registry, form.Tps, contest), change,
             accepted.AcceptedAt, cancellationToken);
         await transaction.CommitAsync(cancellationToken);

@@ -1,4 +1,5 @@
 using KpuOrleans.Certification;
+using KpuOrleans.Evidence;
 using KpuOrleans.Ledger;
 using KpuOrleans.Reconciliation;
 using KpuOrleans.Regions;
@@ -34,7 +35,11 @@ public static class SiloBuilderExtensions
         // One set of freezes for the in-memory ledger and register, as PostgreSQL's trigger and kpu_freezes are one.
         services.TryAddSingleton<InMemoryFreezes>();
         services.TryAddSingleton<ILedger, InMemoryLedger>();
+        // The catalogue is kept with the forms, in the same store: a ledger that keeps none is a wiring mistake.
+        services.TryAddSingleton(provider => provider.GetRequiredService<ILedger>() as IPhotoCatalogue
+            ?? throw new InvalidOperationException($"{provider.GetRequiredService<ILedger>().GetType().Name} keeps no photo catalogue: register an IPhotoCatalogue beside it"));
         services.TryAddSingleton<ICertificateRegister, InMemoryCertificateRegister>();
+        services.TryAddSingleton<EvidenceReader>();
         services.TryAddSingleton<IUpstream, GrainUpstream>();
         if (!services.Any(s => s.IsKeyedService && Equals(s.ServiceKey, RegionGrain.StorageName)))
             silo.AddMemoryGrainStorage(RegionGrain.StorageName);

@@ -123,9 +123,13 @@ public sealed partial class PostgresLedger
         var inserted = new HashSet<(string, string, long)>();
         await using (var insert = new NpgsqlCommand($"""
             INSERT INTO kpu_ledger ({Columns})
-            SELECT * FROM unnest(@tps::text[], @contest::text[], @version::int[], @registered::int[], @dpt::int[], @dptb::int[], @dpk::int[],
+            SELECT u.tps, u.contest, u.version, u.registered, u.dpt, u.dptb, u.dpk, u.received, u.used, u.spoiled, u.unused,
+                u.votes, u.valid, u.invalid, u.reason, u.photo, u.anomalies, u.by, u.at, string_to_array(u.pages, ' ')
+            FROM unnest(@tps::text[], @contest::text[], @version::int[], @registered::int[], @dpt::int[], @dptb::int[], @dpk::int[],
                 @received::int[], @used::int[], @spoiled::int[], @unused::int[], @votes::jsonb[], @valid::int[], @invalid::int[],
-                @reason::text[], @photo::text[], @anomalies::jsonb[], @by::text[], @at::timestamptz[])
+                @reason::text[], @photo::text[], @anomalies::jsonb[], @by::text[], @at::timestamptz[], @pages::text[])
+                AS u(tps, contest, version, registered, dpt, dptb, dpk, received, used, spoiled, unused, votes, valid, invalid,
+                     reason, photo, anomalies, by, at, pages)
             ON CONFLICT (tps, contest, version) DO NOTHING
             RETURNING tps, contest, version
             """, connection, transaction))
@@ -147,6 +151,11 @@ public sealed partial class PostgresLedger
             Add("invalid", f => (int)f.Form.Invalid);
             insert.Parameters.Add(new NpgsqlParameter("reason", NpgsqlDbType.Array | NpgsqlDbType.Text) { Value = forms.Select(f => (object?)f.Form.Reason ?? DBNull.Value).ToArray() });
             insert.Parameters.Add(new NpgsqlParameter("photo", NpgsqlDbType.Array | NpgsqlDbType.Text) { Value = forms.Select(f => (object?)f.Form.PhotoSha256 ?? DBNull.Value).ToArray() });
+            // One text per row (arrays of arrays must be rectangular in PostgreSQL): the pages, space-separated.
+            insert.Parameters.Add(new NpgsqlParameter("pages", NpgsqlDbType.Array | NpgsqlDbType.Text)
+            {
+                Value = forms.Select(f => f.Form.Pages.Count == 0 ? DBNull.Value : (object)string.Join(' ', f.Form.Pages)).ToArray(),
+            });
             Add("anomalies", f => JsonSerializer.Serialize(f.Anomalies));
             Add("by", f => f.SubmittedBy);
             Add("at", f => f.AcceptedAt.UtcDateTime);

@@ -19,7 +19,7 @@ public sealed partial class PostgresLedger : ILedger, IAsyncDisposable
 {
     private const string Columns =
         "tps, contest, version, registered, voted_dpt, voted_dptb, voted_dpk, ballots_received, ballots_used, " +
-        "ballots_spoiled, ballots_unused, votes, valid, invalid, reason, photo_sha256, anomalies, submitted_by, accepted_at";
+        "ballots_spoiled, ballots_unused, votes, valid, invalid, reason, photo_sha256, anomalies, submitted_by, accepted_at, photos";
 
     private readonly NpgsqlDataSource _database;
     private readonly LedgerOptions _options;
@@ -164,7 +164,8 @@ public sealed partial class PostgresLedger : ILedger, IAsyncDisposable
             Valid: row.GetInt32(12),
             Invalid: row.GetInt32(13),
             Reason: row.IsDBNull(14) ? null : row.GetString(14),
-            PhotoSha256: row.IsDBNull(15) ? null : row.GetString(15));
+            PhotoSha256: row.IsDBNull(15) ? null : row.GetString(15),
+            Photos: row.IsDBNull(19) ? null : row.GetFieldValue<string[]>(19));
         var anomalies = JsonSerializer.Deserialize<string[]>(row.GetString(16))!;
         return new AcceptedForm(form, new DateTimeOffset(row.GetDateTime(18), TimeSpan.Zero), row.GetString(17), anomalies);
     }

@@ -1,4 +1,5 @@
 using KpuOrleans.Certification;
+using KpuOrleans.Evidence;
 using KpuOrleans.Ledger;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
@@ -19,6 +20,7 @@ public static class PostgresServices
         services.AddSingleton<IValidateOptions<LedgerOptions>, LedgerOptionsCheck>();
         services.AddSingleton<PostgresLedger>();
         services.AddSingleton<ILedger>(provider => provider.GetRequiredService<PostgresLedger>());
+        services.AddSingleton<IPhotoCatalogue>(provider => provider.GetRequiredService<PostgresLedger>());
         services.AddSingleton<ICertificateRegister, PostgresCertificateRegister>();
         return services;
     }

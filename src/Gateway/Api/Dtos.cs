@@ -26,9 +26,11 @@ public sealed record BallotsDto(long Received, long Used, long Spoiled, long Unu
 public sealed record FormDto(
     string Tps, string Contest, long Version, long Registered, VotedDto Voted, BallotsDto Ballots,
     IReadOnlyDictionary<string, long> Votes, long Valid, long Invalid, string? Reason, string? PhotoSha256,
-    DateTime AcceptedAt, string SubmittedBy, IReadOnlyList<string> Anomalies)
+    DateTime AcceptedAt, string SubmittedBy, IReadOnlyList<string> Anomalies, IReadOnlyList<string> Photos,
+    IReadOnlyList<string>? PhotosMissing)
 {
-    public static FormDto From(AcceptedForm accepted, Contest contest)
+    /// <param name="stored">Which pages are stored now; null when that is not known (then <c>photosMissing</c> is null).</param>
+    public static FormDto From(AcceptedForm accepted, Contest contest, IReadOnlySet<string>? stored)
     {
         var form = accepted.Form;
         var votes = contest.Candidates.ToDictionary(c => c.Number, c => form.Votes[c.Number]);
@@ -36,7 +38,8 @@ public sealed record FormDto(
             new VotedDto(form.Voted.Dpt, form.Voted.Dptb, form.Voted.Dpk),
             new BallotsDto(form.Ballots.Received, form.Ballots.Used, form.Ballots.Spoiled, form.Ballots.Unused),
             votes, form.Valid, form.Invalid, form.Reason, form.PhotoSha256,
-            accepted.AcceptedAt.UtcDateTime, accepted.SubmittedBy, accepted.Anomalies);
+            accepted.AcceptedAt.UtcDateTime, accepted.SubmittedBy, accepted.Anomalies, form.Pages,
+            stored is null ? null : [.. form.Pages.Where(page => !stored.Contains(page))]);
     }
 }
 
@@ -63,7 +66,9 @@ public sealed record TallyDto(
     [property: DataMember(Name = "version")] long Version,
     [property: DataMember(Name = "updatedAt")] DateTime? UpdatedAt,
     [property: DataMember(Name = "digest")] string? Digest,
-    [property: DataMember(Name = "certified")] CertifiedDto? Certified)
+    [property: DataMember(Name = "certified")] CertifiedDto? Certified,
+    [property: DataMember(Name = "photoMissing")] int PhotoMissing,
+    [property: DataMember(Name = "disputesOpen")] int DisputesOpen)
 {
     public static TallyDto From(TallySnapshot snapshot, RegionInfo region, Contest contest)
     {
@@ -73,7 +78,8 @@ public sealed record TallyDto(
         return new TallyDto(contest.Id, region.Code, region.Level.ToApiName(), region.Name, votes,
             tally.Valid, tally.Invalid, tally.Voted, region.Registered, tally.RegisteredReported,
             tally.TpsReported, region.TpsCount, tally.Anomalies, tally.Version, snapshot.UpdatedAt?.UtcDateTime, snapshot.Digest,
-            snapshot.Certified is { } seal ? new CertifiedDto(seal.By, seal.At.UtcDateTime, seal.Digest) : null);
+            snapshot.Certified is { } seal ? new CertifiedDto(seal.By, seal.At.UtcDateTime, seal.Digest) : null,
+            tally.PhotoMissing, tally.DisputesOpen);
     }
 }
 

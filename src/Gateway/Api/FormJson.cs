@@ -50,7 +50,9 @@ public sealed class FormJson
         var valid = Number(root, "valid", "valid");
         var invalid = Number(root, "invalid", "invalid");
         var reason = Text(root, "reason", required: false);
-        var photo = Text(root, "photoSha256", required: false);
+        // Hashes are kept in lowercase whatever the client wrote (API.md, "Forms cite their photos").
+        var photo = Text(root, "photoSha256", required: false)?.ToLowerInvariant();
+        var photos = Pages(root);
 
         VotedCounts? votedCounts = voted is { } v
             ? new VotedCounts(Number(v, "dpt", "voted.dpt"), Number(v, "dptb", "voted.dptb"), Number(v, "dpk", "voted.dpk"))
@@ -67,7 +69,7 @@ public sealed class FormJson
         }
 
         if (_shape is not null) return null;
-        return new ResultForm(tps!, contest!, version, registered, votedCounts!, ballotCounts!, votes, valid, invalid, reason, photo);
+        return new ResultForm(tps!, contest!, version, registered, votedCounts!, ballotCounts!, votes, valid, invalid, reason, photo, photos);
     }
 
     private string? Text(JsonElement parent, string name, bool required)
@@ -80,6 +82,25 @@ public sealed class FormJson
         if (value.ValueKind == JsonValueKind.String) return value.GetString();
         Shape(name, $"{name} must be a string");
         return null;
+    }
+
+    private List<string>? Pages(JsonElement root)
+    {
+        if (!root.TryGetProperty("photos", out var value) || value.ValueKind == JsonValueKind.Null) return null;
+        if (value.ValueKind != JsonValueKind.Array)
+        {
+            Shape("photos", "photos must be an array of SHA-256 hashes");
+            return null;
+        }
+        var pages = new List<string>();
+        var index = 0;
+        foreach (var page in value.EnumerateArray())
+        {
+            if (page.ValueKind == JsonValueKind.String) pages.Add(page.GetString()!.ToLowerInvariant());
+            else Shape($"photos[{index}]", $"photos[{index}] must be a string");
+            index++;
+        }
+        return pages;
     }
 
     private JsonElement? Object(JsonElement parent, string name)

@@ -101,11 +101,12 @@ public static class ResultEndpoints
         var paged = limit is not null || before is not null;
         var page = await grains.GetGrain<ITpsGrain>(tps).GetHistoryPage(contest, paged ? size : MaxPage, below);
         if (page.Current is null) return Problems.NotFound($"No form for {contest} has been accepted at TPS {tps} yet.");
-        var forms = page.Versions.Select(h => FormDto.From(h, race));
+        IReadOnlySet<string>? stored = page.PagesStored?.ToHashSet(StringComparer.Ordinal);
+        var forms = page.Versions.Select(h => FormDto.From(h, race, stored));
         var next = page.More
             ? $"/api/v1/tps/{Uri.EscapeDataString(tps)}/results/{Uri.EscapeDataString(contest)}?limit={(paged ? size : MaxPage)}&before={page.Versions[^1].Form.Version}"
             : null;
-        return TypedResults.Ok(new TpsResultsDto(FormDto.From(page.Current, race), [.. paged ? forms : forms.Reverse()], page.More, next));
+        return TypedResults.Ok(new TpsResultsDto(FormDto.From(page.Current, race, stored), [.. paged ? forms : forms.Reverse()], page.More, next));
     }
 
     private static int? PageSize(string? limit) => limit is null ? DefaultPage

@@ -51,11 +51,13 @@ public static class TallyEndpoints
     private static string ETagOf(long version) => $"\"{version:x}\"";
 
     /// <summary>
-    /// What identifies a tally as shown: its version, which grows with every change below, and its certificate, which
-    /// comes and goes without one.
+    /// What identifies a tally as shown: its version, which grows with every change below, and its certificate and
+    /// evidence (Tally.Revision), which change without one.
     /// </summary>
     private static long Identity(TallySnapshot snapshot) =>
-        snapshot.Certified is { } seal ? HashCode.Combine(snapshot.Tally.Version, seal.At) : snapshot.Tally.Version;
+        snapshot.Certified is null && snapshot.Tally.Revision == 0
+            ? snapshot.Tally.Version
+            : HashCode.Combine(snapshot.Tally.Version, snapshot.Tally.Revision, snapshot.Certified?.At);
 
     private static IResult WithETag<T>(HttpContext http, string etag, Func<T> body)
     {

@@ -35,9 +35,30 @@ public static class FormRules
         if (inRange) CheckSums(form, errors, ballotsMatch);
         CheckVersion(form, errors);
         CheckText(form, errors);
-        if (form.PhotoSha256 is { } photo && (photo.Length != 64 || !photo.All(char.IsAsciiHexDigit)))
+        if (form.PhotoSha256 is { } photo && !IsSha256(photo))
             errors.Add(FormErrors.PhotoRule, "photoSha256", "photoSha256 must be 64 hexadecimal characters (the SHA-256 of the form's photo)");
+        if (form.Photos is { } pages) CheckPages(form, pages, errors);
         return errors;
+    }
+
+    public const int MaxPages = 8;
+
+    private static bool IsSha256(string text) => text.Length == 64 && text.All(char.IsAsciiHexDigit);
+
+    /// <summary>API.md, "Forms cite their photos": 1 to 8 pages, each a SHA-256, none twice, and photoSha256 among them.</summary>
+    private static void CheckPages(ResultForm form, IReadOnlyList<string> pages, FormErrors errors)
+    {
+        if (pages.Count is 0 or > MaxPages)
+            errors.Add(FormErrors.PhotoRule, "photos", $"photos must list 1 to {MaxPages} pages, not {pages.Count}");
+        for (var i = 0; i < pages.Count; i++)
+        {
+            if (!IsSha256(pages[i]))
+                errors.Add(FormErrors.PhotoRule, $"photos[{i}]", $"photos[{i}] must be 64 hexadecimal characters (the SHA-256 of a page's photo)");
+        }
+        if (pages.GroupBy(p => p, StringComparer.OrdinalIgnoreCase).FirstOrDefault(g => g.Count() > 1) is { } twice)
+            errors.Add(FormErrors.PhotoRule, "photos", $"page {twice.Key} appears {twice.Count()} times in photos; each page once");
+        if (form.PhotoSha256 is { } one && !pages.Contains(one, StringComparer.OrdinalIgnoreCase))
+            errors.Add(FormErrors.PhotoRule, "photoSha256", "photoSha256 must be one of photos when both are given (it is the one-page form of photos)");
     }
 
     private static RegionInfo? CheckPlace(ResultForm form, RegionRegistry registry, FormErrors errors)
@@ -138,6 +159,7 @@ public static class FormRules
         foreach (var number in form.Votes.Keys) Check($"votes.{number}", number);
         Check("reason", form.Reason);
         Check("photoSha256", form.PhotoSha256);
+        for (var i = 0; i < (form.Photos?.Count ?? 0); i++) Check($"photos[{i}]", form.Photos![i]);
     }
 
     /// <summary>Whether <paramref name="text"/> holds a control character other than tab and newline.</summary>

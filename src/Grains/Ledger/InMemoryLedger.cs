@@ -8,7 +8,7 @@ namespace KpuOrleans.Ledger;
 /// The embedded mode's ledger: the same contract, kept in this process only, so nothing survives a restart. Like
 /// PostgreSQL's, it refuses a correction while its district is frozen or certified (<paramref name="freezes"/>).
 /// </summary>
-public sealed class InMemoryLedger(InMemoryFreezes? freezes = null) : ILedger
+public sealed partial class InMemoryLedger(InMemoryFreezes? freezes = null) : ILedger
 {
     private readonly InMemoryFreezes _freezes = freezes ?? new();
 
@@ -59,6 +59,7 @@ public sealed class InMemoryLedger(InMemoryFreezes? freezes = null) : ILedger
             if (existing is not null) return new AppendResult(false, existing);
             rows.Add(entry);
             _inOrder.Add(entry);
+            Cited(entry.Form);
             // One form per "commit", so that the embedded system's /metrics shows the same instruments as PostgreSQL's.
             KpuMetrics.LedgerBatchSize.Record(1);
             KpuMetrics.LedgerCommitDuration.Record(0);

@@ -1,5 +1,6 @@
 using System.Collections.Concurrent;
 using KpuOrleans.Certification;
+using KpuOrleans.Evidence;
 using KpuOrleans.Ledger;
 using KpuOrleans.Registry;
 using KpuOrleans.Tallies;
@@ -17,6 +18,7 @@ namespace KpuOrleans.Regions;
 /// </summary>
 public abstract class LedgerRegionGrain(
     ILedger ledger,
+    EvidenceReader evidence,
     RegionRegistry registry,
     ICertificateRegister certificates,
     IUpstream upstream,
@@ -29,7 +31,9 @@ public abstract class LedgerRegionGrain(
 
     protected override async Task<IEnumerable<TallySnapshot>> ReadChildrenAsync()
     {
-        var tps = (await ledger.ReadLatestUnderAsync(Region.Code)).Select(form => FormTallies.Of(form, Registry.FindContest(form.Form.Contest)!));
+        var latest = await ledger.ReadLatestUnderAsync(Region.Code);
+        var evidenceOf = await evidence.OfAsync(Region.Code, [.. latest.Select(row => row.Form)]);
+        var tps = latest.Select(row => FormTallies.Of(row, Registry.FindContest(row.Form.Contest)!, evidenceOf(row.Form)));
         return RollUp(Region.Code, tps);
     }
 

@@ -1,4 +1,5 @@
 using KpuOrleans.Certification;
+using KpuOrleans.Evidence;
 using KpuOrleans.Ledger;
 using KpuOrleans.Registry;
 using KpuOrleans.Tallies;
@@ -7,5 +8,5 @@ using Microsoft.Extensions.Options;
 
 namespace KpuOrleans.Regions;
 
-public sealed class RegencyGrain(ILedger ledger, RegionRegistry registry, ICertificateRegister certificates, IUpstream upstream, IOptions<TallyOptions> options, ILogger<RegencyGrain> logger)
-    : LedgerRegionGrain(ledger, registry, certificates, upstream, options, logger), IRegencyGrain;
+public sealed class RegencyGrain(ILedger ledger, EvidenceReader evidence, RegionRegistry registry, ICertificateRegister certificates, IUpstream upstream, IOptions<TallyOptions> options, ILogger<RegencyGrain> logger)
+    : LedgerRegionGrain(ledger, evidence, registry, certificates, upstream, options, logger), IRegencyGrain;

@@ -153,7 +153,7 @@ public abstract class RegionGrain(
             }
             // An equal version is the same content; it is taken only to fill in a digest that state stored before
             // digests existed lacks.
-            if (previous is not null && report.Tally.Version <= previous.Tally.Version
+            if (previous is not null && !report.Tally.IsNewerThan(previous.Tally)
                 && !(report.Tally.Version == previous.Tally.Version && previous.Digest is null && report.Digest is not null)) continue;
 
             _totals[report.Contest] = previous is null ? total.Plus(report.Tally) : total.Plus(report.Tally).Minus(previous.Tally);

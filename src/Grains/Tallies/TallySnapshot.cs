@@ -1,4 +1,5 @@
 using KpuOrleans.Certification;
+using KpuOrleans.Evidence;
 using KpuOrleans.Forms;
 using KpuOrleans.Registry;
 
@@ -19,14 +20,16 @@ public sealed record TallySnapshot(
 
 public static class FormTallies
 {
-    /// <summary>What one TPS contributes to every total above it: its latest accepted form, as a tally.</summary>
-    public static TallySnapshot Of(AcceptedForm latest, Contest contest)
+    /// <summary>What one TPS contributes to every total above it: its latest accepted form, as a tally, with its evidence.</summary>
+    public static TallySnapshot Of(AcceptedForm latest, Contest contest, FormEvidence evidence)
     {
         var form = latest.Form;
         var votes = new long[contest.Candidates.Count];
         for (var i = 0; i < votes.Length; i++) votes[i] = form.Votes[contest.Candidates[i].Number];
+        var flagged = latest.Anomalies.Count > 0 || evidence.PhotoMissing || evidence.Disputes.Open > 0;
         var tally = new Tally(form.Version, votes, form.Valid, form.Invalid, form.Voted.Total, form.Registered,
-            TpsReported: 1, Anomalies: latest.Anomalies.Count > 0 ? 1 : 0);
+            TpsReported: 1, Anomalies: flagged ? 1 : 0, PhotoMissing: evidence.PhotoMissing ? 1 : 0,
+            DisputesOpen: evidence.Disputes.Open, Revision: evidence.Revision);
         return new TallySnapshot(contest.Id, form.Tps, tally, latest.AcceptedAt, TallyDigest.OfForm(form, contest));
     }
 }

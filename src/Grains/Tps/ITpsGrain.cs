@@ -52,8 +52,10 @@ public interface ITpsGrain : ITallyGrain
 /// <param name="Current">The latest accepted version; null when none was accepted.</param>
 /// <param name="Versions">The page, newest first.</param>
 /// <param name="More">Whether versions older than the page's last remain.</param>
+/// <param name="PagesStored">Which of the cited pages of <paramref name="Current"/> and <paramref name="Versions"/> are stored now; null when that could not be asked.</param>
 [GenerateSerializer, Immutable, Alias("kpu.HistoryPage")]
 public sealed record HistoryPage(
     [property: Id(0)] AcceptedForm? Current,
     [property: Id(1)] AcceptedForm[] Versions,
-    [property: Id(2)] bool More);
+    [property: Id(2)] bool More,
+    [property: Id(3)] string[]? PagesStored = null);

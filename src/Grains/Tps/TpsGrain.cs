@@ -1,4 +1,5 @@
 using KpuOrleans.Certification;
+using KpuOrleans.Evidence;
 using KpuOrleans.Forms;
 using KpuOrleans.Ledger;
 using KpuOrleans.Live;
@@ -16,6 +17,8 @@ namespace KpuOrleans.Tps;
 /// </summary>
 public sealed class TpsGrain(
     ILedger ledger,
+    IPhotoCatalogue photos,
+    EvidenceReader evidence,
     RegionRegistry registry,
     IUpstream upstream,
     TimeProvider clock,
@@ -116,10 +119,15 @@ public sealed class TpsGrain(
         // What an insert proves belongs to the generation it was made in; a failover meanwhile makes the next call read.
         if (ledger.Generation == generation) _history.Stored(appended.Stored);
         else _history.Forget();
+        var found = await EvidenceAfterAsync(appended.Stored.Form);
         _flush.MarkChanged(form.Contest);
         if (appended.Stored.Anomalies.Count > 0)
             _ = GrainFactory.GetGrain<IAnomalyLogGrain>(registry.Root.Code).Record(AnomalyLogGrain.Of(appended.Stored));
-        return SubmitOutcome.Accepted(appended.Stored);
+        // The ledger keeps the flags of the numbers; the evidence's are true now and may clear later, so they are
+        // answered, not stored.
+        return SubmitOutcome.Accepted(found.PhotoMissing
+            ? appended.Stored with { Anomalies = [.. appended.Stored.Anomalies, .. found.Flags()] }
+            : appended.Stored);
     }
 
     public async Task<bool> Settle(string contest)
@@ -148,7 +156,22 @@ public sealed class TpsGrain(
         var start = Math.Max(0, end - Math.Max(0, limit));
         var page = history.GetRange(start, end - start);
         page.Reverse();
-        return new HistoryPage(history[^1], [.. page], start > 0);
+        return new HistoryPage(history[^1], [.. page], start > 0, await StoredPagesAsync([history[^1], .. page]));
+    }
+
+    /// <summary>Which of the forms' pages are stored now; null when the catalogue cannot say (the history is still answered).</summary>
+    private async Task<string[]?> StoredPagesAsync(IEnumerable<AcceptedForm> forms)
+    {
+        var pages = forms.SelectMany(f => f.Form.Pages).ToHashSet(StringComparer.Ordinal);
+        if (pages.Count == 0) return [];
+        try
+        {
+            return [.. await photos.StoredAsync(pages)];
+        }
+        catch (LedgerUnavailableException)
+        {
+            return null;
+        }
     }
 
     public async Task<TallySnapshot?> GetTally(string contest)
@@ -213,7 +236,45 @@ public sealed class TpsGrain(
             $"the next fits in {CorrectionLimit.Seconds(wait)} s. KPU Provinsi may correct beyond it. Nothing was stored.");
     }
 
-    public Task EvidenceChanged(string contest) => Task.CompletedTask;
+    /// <summary>
+    /// The evidence of a form just stored: its disputes are those of the TPS and contest (none before a first form),
+    /// and its pages are looked up. The form is durable already, so a catalogue that cannot answer does not fail it:
+    /// its pages count as missing until a photo arrives or a reader re-reads them.
+    /// </summary>
+    private async Task<FormEvidence> EvidenceAfterAsync(ResultForm form)
+    {
+        var disputes = _history.EvidenceOf(form.Contest).Disputes;
+        IReadOnlySet<string> stored = new HashSet<string>();
+        if (form.Pages.Count > 0)
+        {
+            try
+            {
+                stored = await photos.StoredAsync(form.Pages);
+            }
+            catch (LedgerUnavailableException e)
+            {
+                logger.LogWarning(e, "TPS {Tps} {Contest} v{Version}: could not ask which of its pages are stored; they count as missing", _tps.Code, form.Contest, form.Version);
+            }
+        }
+        var found = FormEvidence.Of(form, stored, disputes);
+        _history.Learnt(form.Contest, found);
+        return found;
+    }
+
+    public async Task EvidenceChanged(string contest)
+    {
+        if (_tps.FindContest(contest) is null) return;
+        await KnowAsync(contest);
+        if (_history.Latest(contest) is not { } latest) return;
+        var of = await evidence.OfAsync(_tps.Code, [latest.Form]);
+        // A newer form learnt its own evidence meanwhile.
+        if (!ReferenceEquals(_history.Latest(contest), latest) || !_history.Learnt(contest, of(latest.Form))) return;
+        _flush.MarkToTell(contest);
+        // Awaited, unlike a form's report: whoever told this TPS (an upload, a dispute) answers only once the village
+        // holds the change, so a caller that saw an error sends again and nothing is left to a reconciliation that
+        // compares versions only.
+        await upstream.SendAsync(_tps, [Snapshot(contest)]);
+    }
 
     public async Task Reload()
     {
@@ -268,7 +329,14 @@ public sealed class TpsGrain(
         // keeps what was held.
         var generation = ledger.Generation;
         var rows = await ledger.ReadTpsAsync(_tps.Code);
+        var latest = rows.GroupBy(r => r.Form.Contest).Select(g => g.MaxBy(r => r.Form.Version)!).ToList();
+        var of = latest.Count == 0 ? null : await evidence.OfAsync(_tps.Code, [.. latest.Select(r => r.Form)]);
         _history.Read(generation, rows, replace);
+        foreach (var row in latest)
+        {
+            // A form stored while the read was on its way learnt its own evidence.
+            if (_history.Latest(row.Form.Contest) is { } now && now.Form.Version == row.Form.Version) _history.Learnt(row.Form.Contest, of!(row.Form));
+        }
     }
 
     /// <summary>Control characters as <c>\uXXXX</c>: a log line stays one line whatever a form held.</summary>

@@ -1,3 +1,4 @@
+using KpuOrleans.Evidence;
 using KpuOrleans.Forms;
 using KpuOrleans.Registry;
 using KpuOrleans.Tallies;
@@ -18,6 +19,9 @@ public sealed class TpsHistory
 
     /// <summary>Each known contest's tally, hashed once per change rather than once per report or read.</summary>
     private readonly Dictionary<string, TallySnapshot> _snapshots = new(StringComparer.Ordinal);
+
+    /// <summary>Each known contest's evidence (stored pages, disputes), learnt with its rows or after a form.</summary>
+    private readonly Dictionary<string, FormEvidence> _evidence = new(StringComparer.Ordinal);
 
     /// <summary>Whether every row of the TPS was read: a contest without rows is then known to have none.</summary>
     private bool _complete;
@@ -44,6 +48,7 @@ public sealed class TpsHistory
     {
         _forms.Clear();
         _snapshots.Clear();
+        _evidence.Clear();
         _complete = false;
     }
 
@@ -87,12 +92,23 @@ public sealed class TpsHistory
         _complete = true;
     }
 
+    public FormEvidence EvidenceOf(string contest) => _evidence.GetValueOrDefault(contest, FormEvidence.None);
+
+    /// <returns>Whether it differs from what was held.</returns>
+    public bool Learnt(string contest, FormEvidence evidence)
+    {
+        if (_evidence.TryGetValue(contest, out var held) && held == evidence) return false;
+        _evidence[contest] = evidence;
+        _snapshots.Remove(contest);
+        return true;
+    }
+
     /// <summary>What the TPS contributes to <paramref name="ballot"/> now: its latest form, or nothing yet.</summary>
     public TallySnapshot Snapshot(string tps, Contest ballot)
     {
         if (_snapshots.TryGetValue(ballot.Id, out var snapshot)) return snapshot;
         snapshot = Latest(ballot.Id) is { } latest
-            ? FormTallies.Of(latest, ballot)
+            ? FormTallies.Of(latest, ballot, EvidenceOf(ballot.Id))
             : new TallySnapshot(ballot.Id, tps, Tally.Zero(ballot.Candidates.Count), null);
         _snapshots[ballot.Id] = snapshot;
         return snapshot;

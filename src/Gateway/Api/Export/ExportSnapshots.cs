@@ -80,7 +80,7 @@ public sealed class ExportSnapshots(IExportSource source, IOptions<ExportOptions
         await using (var writer = new StreamWriter(buffer, new UTF8Encoding(false), 64 * 1024, leaveOpen: true))
         {
             var votes = string.Join(",", race.Candidates.Select(c => $"votes_{c.Number}"));
-            await writer.WriteAsync($"tps,version,registered,voted_dpt,voted_dptb,voted_dpk,ballots_received,ballots_used,ballots_spoiled,ballots_unused,{votes},valid,invalid,accepted_at,digest\n");
+            await writer.WriteAsync($"tps,version,registered,voted_dpt,voted_dptb,voted_dpk,ballots_received,ballots_used,ballots_spoiled,ballots_unused,{votes},valid,invalid,accepted_at,digest,photos\n");
             var line = new StringBuilder(160);
             await foreach (var row in source.ReadLatestAsync(race.Id, CancellationToken.None))
             {
@@ -93,7 +93,8 @@ public sealed class ExportSnapshots(IExportSource source, IOptions<ExportOptions
                 foreach (var candidate in race.Candidates) line.Append(f.Votes[candidate.Number]).Append(',');
                 line.Append(f.Valid).Append(',').Append(f.Invalid).Append(',')
                     .Append(row.AcceptedAt.UtcDateTime.ToString("yyyy-MM-dd'T'HH:mm:ss.fffffff'Z'", CultureInfo.InvariantCulture)).Append(',')
-                    .Append(TallyDigest.OfForm(f, race)).Append('\n');
+                    .Append(TallyDigest.OfForm(f, race)).Append(',')
+                    .AppendJoin(' ', f.Pages).Append('\n');
                 await writer.WriteAsync(line);
             }
         }
