@@ -1,5 +1,5 @@
-using KpuOrleans.Evidence;
 using System.Text.Json;
+using KpuOrleans.Evidence;
 using KpuOrleans.Forms;
 using KpuOrleans.Gateway.Api;
 using KpuOrleans.Registry;
