@@ -35,6 +35,7 @@ public static class SiloBuilderExtensions
         services.TryAddSingleton<InMemoryFreezes>();
         services.TryAddSingleton<ILedger, InMemoryLedger>();
         services.TryAddSingleton<ICertificateRegister, InMemoryCertificateRegister>();
+        services.TryAddSingleton<KpuOrleans.Evidence.IDisputeRegister, KpuOrleans.Evidence.InMemoryDisputeRegister>();
         services.TryAddSingleton<IUpstream, GrainUpstream>();
         if (!services.Any(s => s.IsKeyedService && Equals(s.ServiceKey, RegionGrain.StorageName)))
             silo.AddMemoryGrainStorage(RegionGrain.StorageName);

@@ -20,6 +20,7 @@ public static class PostgresServices
         services.AddSingleton<PostgresLedger>();
         services.AddSingleton<ILedger>(provider => provider.GetRequiredService<PostgresLedger>());
         services.AddSingleton<ICertificateRegister, PostgresCertificateRegister>();
+        services.AddSingleton<Evidence.IDisputeRegister, PostgresDisputeRegister>();
         return services;
     }
 
