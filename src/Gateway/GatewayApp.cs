@@ -29,6 +29,7 @@ public static class GatewayApp
         builder.AddKpuWriterAuth();
         builder.AddKpuTrustedProxies();
         builder.AddKpuRateLimits();
+        builder.AddKpuDisputes();
         builder.AddKpuOpenFileBudget();
         builder.AddKpuSlowClientLimits();
         builder.Services.AddKpuCrossOrigin();

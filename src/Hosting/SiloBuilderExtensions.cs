@@ -39,6 +39,7 @@ public static class SiloBuilderExtensions
         services.TryAddSingleton(provider => provider.GetRequiredService<ILedger>() as IPhotoCatalogue
             ?? throw new InvalidOperationException($"{provider.GetRequiredService<ILedger>().GetType().Name} keeps no photo catalogue: register an IPhotoCatalogue beside it"));
         services.TryAddSingleton<ICertificateRegister, InMemoryCertificateRegister>();
+        services.TryAddSingleton<IDisputeRegister, InMemoryDisputeRegister>();
         services.TryAddSingleton<EvidenceReader>();
         services.TryAddSingleton<IUpstream, GrainUpstream>();
         if (!services.Any(s => s.IsKeyedService && Equals(s.ServiceKey, RegionGrain.StorageName)))

@@ -22,6 +22,7 @@ public static class PostgresServices
         services.AddSingleton<ILedger>(provider => provider.GetRequiredService<PostgresLedger>());
         services.AddSingleton<IPhotoCatalogue>(provider => provider.GetRequiredService<PostgresLedger>());
         services.AddSingleton<ICertificateRegister, PostgresCertificateRegister>();
+        services.AddSingleton<Evidence.IDisputeRegister, PostgresDisputeRegister>();
         return services;
     }
 

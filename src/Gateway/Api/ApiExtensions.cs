@@ -32,6 +32,7 @@ public static class ApiExtensions
         api.MapExport();
         api.MapAnomalies();
         api.MapCertification();
+        api.MapDisputes();
         return app;
     }
 

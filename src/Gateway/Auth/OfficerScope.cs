@@ -30,6 +30,18 @@ public static class OfficerScope
         LevelRefusal(officer, registry) ?? (CertificationRules.MayWithdraw(officer.Region, region) ? null
             : $"{region.Code} is outside the token's region {officer.Region}");
 
+    /// <returns>
+    /// Null when the officer may resolve a dispute about <paramref name="tps"/>: a district officer (ppk) or above whose
+    /// region contains it; KPPS and PPS sit too close to the form to judge a dispute of it.
+    /// </returns>
+    public static string? ResolveRefusal(Officer officer, string tps, RegionRegistry registry)
+    {
+        if (LevelRefusal(officer, registry) is { } refusal) return refusal;
+        if (officer.Role is OfficerRole.Kpps or OfficerRole.Pps)
+            return "a dispute is resolved by an officer of the TPS's district or above (ppk, kabkota or provinsi)";
+        return Contains(officer.Region, tps) ? null : $"TPS {tps} is outside the token's region {officer.Region}";
+    }
+
     private static string? LevelRefusal(Officer officer, RegionRegistry registry)
     {
         if (registry.Find(officer.Region) is not { } scope) return $"the token's region '{officer.Region}' is not in the registry";

@@ -31,12 +31,18 @@ public sealed class WriterBuckets : PartitionedRateLimiter<HttpContext>
 
     /// <param name="writerOf">The writer a request counts against; null for requests this table does not limit.</param>
     public WriterBuckets(int perSecond, int burst, int size, TimeProvider clock, Func<HttpContext, string?> writerOf)
+        : this(perSecond, TimeSpan.FromSeconds(1), burst, size, clock, writerOf)
+    {
+    }
+
+    /// <summary>A table refilled with <paramref name="perPeriod"/> tokens every <paramref name="period"/> (disputes: per hour, by address).</summary>
+    public WriterBuckets(int perPeriod, TimeSpan period, int burst, int size, TimeProvider clock, Func<HttpContext, string?> writerOf)
     {
         _buckets = new Bucket[size];
-        _perPeriod = perSecond;
+        _perPeriod = perPeriod;
         _burst = burst;
         _clock = clock;
-        _period = clock.TimestampFrequency; // one second, as the options' "per second" says
+        _period = (long)(period.TotalSeconds * clock.TimestampFrequency);
         _writerOf = writerOf;
     }
 
@@ -75,7 +81,7 @@ public sealed class WriterBuckets : PartitionedRateLimiter<HttpContext>
             }
             // As System.Threading.RateLimiting's token bucket says it: whole refill periods, at least one.
             var periodsNeeded = Math.Max((permits - bucket.Tokens) / _perPeriod, 1);
-            return new Lease(false, TimeSpan.FromSeconds(periodsNeeded));
+            return new Lease(false, _clock.GetElapsedTime(0, periodsNeeded * _period));
         }
     }
 
