@@ -1,3 +1,4 @@
+using KpuOrleans.Evidence;
 using KpuOrleans.Forms;
 using KpuOrleans.Registry;
 using KpuOrleans.Tallies;
@@ -15,7 +16,8 @@ public sealed class Recount
     private readonly Dictionary<(string Contest, string Region), string> _digests = new();
     private readonly RegionRegistry _registry;
 
-    public Recount(RegionRegistry registry, IEnumerable<AcceptedForm> accepted)
+    /// <param name="evidence">What each latest form's evidence adds (photos stored, disputes); none when null.</param>
+    public Recount(RegionRegistry registry, IEnumerable<AcceptedForm> accepted, Func<ResultForm, FormEvidence>? evidence = null)
     {
         _registry = registry;
         var latest = accepted
@@ -24,7 +26,7 @@ public sealed class Recount
         foreach (var form in latest)
         {
             var contest = registry.FindContest(form.Form.Contest)!;
-            var tally = OfForm(form, contest);
+            var tally = OfForm(form, contest, evidence?.Invoke(form.Form) ?? FormEvidence.None);
             _digests[(contest.Id, form.Form.Tps)] = TallyDigest.OfForm(form.Form, contest);
             for (var region = registry.Get(form.Form.Tps); region is not null; region = region.Parent is null ? null : registry.Get(region.Parent))
             {
@@ -56,7 +58,7 @@ public sealed class Recount
             ? tally
             : Tally.Zero(_registry.FindContest(contest)!.Candidates.Count);
 
-    private static Tally OfForm(AcceptedForm accepted, Contest contest)
+    private static Tally OfForm(AcceptedForm accepted, Contest contest, FormEvidence evidence)
     {
         var form = accepted.Form;
         return new Tally(
@@ -67,7 +69,10 @@ public sealed class Recount
             form.Voted.Dpt + form.Voted.Dptb + form.Voted.Dpk,
             form.Registered,
             1,
-            accepted.Anomalies.Count > 0 ? 1 : 0);
+            accepted.Anomalies.Count > 0 || evidence.PhotoMissing || evidence.Disputes.Open > 0 ? 1 : 0,
+            evidence.PhotoMissing ? 1 : 0,
+            evidence.Disputes.Open,
+            evidence.PagesStored + evidence.Disputes.Events);
     }
 
     private static Tally Add(Tally a, Tally b) => new(
@@ -78,5 +83,8 @@ public sealed class Recount
         a.Voted + b.Voted,
         a.RegisteredReported + b.RegisteredReported,
         a.TpsReported + b.TpsReported,
-        a.Anomalies + b.Anomalies);
+        a.Anomalies + b.Anomalies,
+        a.PhotoMissing + b.PhotoMissing,
+        a.DisputesOpen + b.DisputesOpen,
+        a.Revision + b.Revision);
 }

@@ -1,5 +1,6 @@
 using System.Collections.Concurrent;
 using KpuOrleans.Certification;
+using KpuOrleans.Evidence;
 using KpuOrleans.Ledger;
 
 namespace KpuOrleans.Grains.Tests.Cluster;
@@ -25,6 +26,9 @@ public sealed class ClusterProbe
     public InMemoryLedger Ledger { get; }
 
     public InMemoryCertificateRegister Certificates { get; }
+
+    /// <summary>Disputes, shared by the silos as PostgreSQL's register is.</summary>
+    public InMemoryDisputeRegister Disputes { get; } = new();
 
     /// <summary>Arrival time of every report the province received.</summary>
     public ConcurrentQueue<DateTime> ProvinceReports { get; } = new();

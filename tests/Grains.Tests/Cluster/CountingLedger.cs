@@ -1,10 +1,11 @@
+using KpuOrleans.Evidence;
 using KpuOrleans.Forms;
 using KpuOrleans.Ledger;
 
 namespace KpuOrleans.Grains.Tests.Cluster;
 
-/// <summary>The cluster's ledger, counting the reads of TPS rows that the silos make.</summary>
-public sealed class CountingLedger(ClusterProbe probe) : ILedger
+/// <summary>The cluster's ledger (and the photo catalogue kept with it), counting the reads of TPS rows that the silos make.</summary>
+public sealed class CountingLedger(ClusterProbe probe) : ILedger, IPhotoCatalogue
 {
     private readonly InMemoryLedger _ledger = probe.Ledger;
 
@@ -27,4 +28,11 @@ public sealed class CountingLedger(ClusterProbe probe) : ILedger
 
     public Task<IReadOnlyList<VersionSum>> ReadVersionSumsAsync(CancellationToken cancellationToken = default) =>
         _ledger.ReadVersionSumsAsync(cancellationToken);
+
+    public Task<bool> RecordAsync(PhotoRecord photo, CancellationToken cancellationToken = default) => _ledger.RecordAsync(photo, cancellationToken);
+
+    public Task<IReadOnlySet<string>> StoredAsync(IReadOnlyCollection<string> sha256s, CancellationToken cancellationToken = default) =>
+        _ledger.StoredAsync(sha256s, cancellationToken);
+
+    public Task<IReadOnlyList<FormKey>> CitersAsync(string sha256, CancellationToken cancellationToken = default) => _ledger.CitersAsync(sha256, cancellationToken);
 }

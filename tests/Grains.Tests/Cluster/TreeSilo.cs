@@ -1,4 +1,5 @@
 using KpuOrleans.Certification;
+using KpuOrleans.Evidence;
 using KpuOrleans.Ledger;
 using KpuOrleans.Regions;
 using KpuOrleans.Registry;
@@ -17,6 +18,7 @@ public class TreeSilo : ISiloConfigurator
         silo.Services.AddSingleton(probe.Freezes);
         silo.Services.AddSingleton<ILedger>(new CountingLedger(probe));
         silo.Services.AddSingleton<ICertificateRegister>(probe.Certificates);
+        silo.Services.AddSingleton<IDisputeRegister>(probe.Disputes);
         silo.AddIncomingGrainCallFilter(async call =>
         {
             if (call.Grain is ProvinceGrain && call.InterfaceMethod.Name == nameof(IRegionGrain.Report))
