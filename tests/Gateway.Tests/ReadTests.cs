@@ -69,7 +69,7 @@ public class ReadTests(GatewayHost host) : IClassFixture<GatewayHost>
 
         Assert.Equal(
             ["contest", "region", "level", "name", "votes", "valid", "invalid", "voted", "registered", "registeredReported",
-             "tpsReported", "tpsExpected", "anomalies", "version", "updatedAt", "digest", "certified"],
+             "tpsReported", "tpsExpected", "anomalies", "version", "updatedAt", "digest", "certified", "photoMissing", "disputesOpen"],
             tally.EnumerateObject().Select(p => p.Name));
         Assert.Equal("Kota Surabaya", tally.GetProperty("name").GetString());
         Assert.Equal("regency", tally.GetProperty("level").GetString());

@@ -1,3 +1,4 @@
+using KpuOrleans.Evidence;
 using KpuOrleans.Forms;
 using KpuOrleans.Ledger;
 
@@ -7,7 +8,7 @@ namespace KpuOrleans.Gateway.Tests;
 /// A ledger whose reads work (an empty one) and whose appends end as <paramref name="append"/> says: unreachable,
 /// stalled, and so on; the storage tests give each failure to a real gateway through it.
 /// </summary>
-public class WritelessLedger(Func<Task<AppendResult>> append) : ILedger
+public class WritelessLedger(Func<Task<AppendResult>> append) : ILedger, IPhotoCatalogue
 {
     private readonly InMemoryLedger _empty = new();
 
@@ -27,4 +28,11 @@ public class WritelessLedger(Func<Task<AppendResult>> append) : ILedger
 
     public Task<IReadOnlyList<VersionSum>> ReadVersionSumsAsync(CancellationToken cancellationToken = default) =>
         _empty.ReadVersionSumsAsync(cancellationToken);
+
+    public Task<bool> RecordAsync(PhotoRecord photo, CancellationToken cancellationToken = default) => _empty.RecordAsync(photo, cancellationToken);
+
+    public Task<IReadOnlySet<string>> StoredAsync(IReadOnlyCollection<string> sha256s, CancellationToken cancellationToken = default) =>
+        _empty.StoredAsync(sha256s, cancellationToken);
+
+    public Task<IReadOnlyList<FormKey>> CitersAsync(string sha256, CancellationToken cancellationToken = default) => _empty.CitersAsync(sha256, cancellationToken);
 }

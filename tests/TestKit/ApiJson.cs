@@ -5,8 +5,15 @@ namespace KpuOrleans.TestKit;
 
 public static class ApiJson
 {
-    /// <summary>A form as an outside client writes it, straight from API.md.</summary>
-    public static JsonObject Form(ResultForm form) => new()
+    /// <summary>A form as an outside client writes it, straight from API.md (<c>photos</c> only when it cites pages that way).</summary>
+    public static JsonObject Form(ResultForm form)
+    {
+        var json = Fields(form);
+        if (form.Photos is { } pages) json["photos"] = new JsonArray([.. pages.Select(p => (JsonNode?)p)]);
+        return json;
+    }
+
+    private static JsonObject Fields(ResultForm form) => new()
     {
         ["tps"] = form.Tps,
         ["contest"] = form.Contest,

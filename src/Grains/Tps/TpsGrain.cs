@@ -71,7 +71,7 @@ public sealed class TpsGrain(
         var mustRead = _history.Knows(form.Contest) ? Judge(form) is not null : form.Version != 1;
         if (mustRead && !await TryReloadAsync())
             return SubmitOutcome.Unavailable("The result ledger is unavailable; nothing was accepted. Retry later.");
-        if (_history.Knows(form.Contest) && Judge(form) is { } judged) return judged;
+        if (_history.Knows(form.Contest) && Judge(form) is { } judged) return WithEvidence(judged);
         if (form.Version > 1 && rights != SubmitterRights.BeyondCorrectionLimit && OverLimit(form) is { } limited) return limited;
         if (CertificationRules.IsHeldBackByFreeze(form) && await FreezeAboveAsync(form.Contest) is { } freeze)
             return SubmitOutcome.Certified(form.Version - 1, CertificationRules.CorrectionRefused(freeze));
@@ -114,20 +114,16 @@ public sealed class TpsGrain(
         {
             // Someone else's write won (e.g. an earlier attempt whose answer was lost): judge against the ledger.
             await LoadAsync(replace: false);
-            return Judge(form) ?? throw new InvalidOperationException($"ledger holds {form.Tps} {form.Contest} v{form.Version} but it was not loaded");
+            return WithEvidence(Judge(form) ?? throw new InvalidOperationException($"ledger holds {form.Tps} {form.Contest} v{form.Version} but it was not loaded"));
         }
         // What an insert proves belongs to the generation it was made in; a failover meanwhile makes the next call read.
         if (ledger.Generation == generation) _history.Stored(appended.Stored);
         else _history.Forget();
-        var found = await EvidenceAfterAsync(appended.Stored.Form);
+        await LearnEvidenceAsync(appended.Stored.Form);
         _flush.MarkChanged(form.Contest);
         if (appended.Stored.Anomalies.Count > 0)
             _ = GrainFactory.GetGrain<IAnomalyLogGrain>(registry.Root.Code).Record(AnomalyLogGrain.Of(appended.Stored));
-        // The ledger keeps the flags of the numbers; the evidence's are true now and may clear later, so they are
-        // answered, not stored.
-        return SubmitOutcome.Accepted(found.PhotoMissing
-            ? appended.Stored with { Anomalies = [.. appended.Stored.Anomalies, .. found.Flags()] }
-            : appended.Stored);
+        return WithEvidence(SubmitOutcome.Accepted(appended.Stored));
     }
 
     public async Task<bool> Settle(string contest)
@@ -241,7 +237,7 @@ public sealed class TpsGrain(
     /// and its pages are looked up. The form is durable already, so a catalogue that cannot answer does not fail it:
     /// its pages count as missing until a photo arrives or a reader re-reads them.
     /// </summary>
-    private async Task<FormEvidence> EvidenceAfterAsync(ResultForm form)
+    private async Task LearnEvidenceAsync(ResultForm form)
     {
         var disputes = _history.EvidenceOf(form.Contest).Disputes;
         IReadOnlySet<string> stored = new HashSet<string>();
@@ -256,9 +252,18 @@ public sealed class TpsGrain(
                 logger.LogWarning(e, "TPS {Tps} {Contest} v{Version}: could not ask which of its pages are stored; they count as missing", _tps.Code, form.Contest, form.Version);
             }
         }
-        var found = FormEvidence.Of(form, stored, disputes);
-        _history.Learnt(form.Contest, found);
-        return found;
+        _history.Learnt(form.Contest, FormEvidence.Of(form, stored, disputes));
+    }
+
+    /// <summary>
+    /// The ledger keeps the flags of the numbers; the evidence's are true now and may clear later, so they are
+    /// answered with the latest version (a first answer and its retries alike), never stored.
+    /// </summary>
+    private SubmitOutcome WithEvidence(SubmitOutcome outcome)
+    {
+        if (outcome.Form is not { } answered || !ReferenceEquals(_history.Latest(answered.Form.Contest), answered)) return outcome;
+        var flags = _history.EvidenceOf(answered.Form.Contest).Flags().ToList();
+        return flags.Count == 0 ? outcome : outcome with { Form = answered with { Anomalies = [.. answered.Anomalies, .. flags] } };
     }
 
     public async Task EvidenceChanged(string contest)

@@ -9,6 +9,13 @@ using Microsoft.Extensions.Options;
 
 namespace KpuOrleans.Gateway.Api.Export;
 
+/// <summary>What an export file lists: the forms (<c>{contest}.csv</c>) or the pages they cite (<c>{contest}/photos.csv</c>).</summary>
+public enum ExportSheet
+{
+    Forms,
+    Photos,
+}
+
 /// <summary>One contest's CSV as generated at one moment, shared by every download until the next.</summary>
 /// <param name="ETag">Strong: a hash of the bytes, so equal content keeps its tag across regenerations and gateways.</param>
 /// <param name="LastModified">When this content was first generated (an unchanged regeneration keeps the older time).</param>
@@ -27,13 +34,14 @@ public sealed class ExportSnapshots(IExportSource source, IOptions<ExportOptions
     private readonly Dictionary<string, Task<ExportSnapshot>> _current = [];
     private readonly Dictionary<string, ExportSnapshot> _lastGood = [];
 
-    public async Task<ExportSnapshot> GetAsync(Contest race)
+    public async Task<ExportSnapshot> GetAsync(Contest race, ExportSheet sheet = ExportSheet.Forms)
     {
         Task<ExportSnapshot> snapshot;
+        var key = sheet == ExportSheet.Forms ? race.Id : $"{race.Id}/{sheet}";
         lock (_gate)
         {
-            if (!_current.TryGetValue(race.Id, out snapshot!) || IsStale(snapshot))
-                _current[race.Id] = snapshot = RegenerateAsync(race);
+            if (!_current.TryGetValue(key, out snapshot!) || IsStale(snapshot))
+                _current[key] = snapshot = RegenerateAsync(race, sheet, key);
         }
         return await snapshot;
     }
@@ -42,21 +50,21 @@ public sealed class ExportSnapshots(IExportSource source, IOptions<ExportOptions
     private bool IsStale(Task<ExportSnapshot> snapshot) =>
         snapshot.IsCompleted && (!snapshot.IsCompletedSuccessfully || clock.GetUtcNow() - snapshot.Result.GeneratedAt >= options.Value.SnapshotInterval);
 
-    private async Task<ExportSnapshot> RegenerateAsync(Contest race)
+    private async Task<ExportSnapshot> RegenerateAsync(Contest race, ExportSheet sheet, string key)
     {
         await Task.Yield(); // out of the lock before the scan starts
         var generatedAt = clock.GetUtcNow();
         byte[] content;
         try
         {
-            content = await GenerateAsync(race);
+            content = sheet == ExportSheet.Forms ? await GenerateAsync(race) : await GeneratePhotosAsync(race);
             KpuMetrics.ExportSnapshots.Add(1, new KeyValuePair<string, object?>("contest", race.Id));
         }
         catch (Exception e) when (e is not OperationCanceledException)
         {
             lock (_gate)
             {
-                if (_lastGood.TryGetValue(race.Id, out var previous))
+                if (_lastGood.TryGetValue(key, out var previous))
                 {
                     logger.LogWarning(e, "Export {Contest}: the ledger could not be read; serving the snapshot of {GeneratedAt:O}", race.Id, previous.GeneratedAt);
                     return previous;
@@ -67,8 +75,8 @@ public sealed class ExportSnapshots(IExportSource source, IOptions<ExportOptions
         var etag = $"\"{Convert.ToHexStringLower(SHA256.HashData(content).AsSpan(0, 16))}\"";
         lock (_gate)
         {
-            var lastModified = _lastGood.TryGetValue(race.Id, out var previous) && previous.ETag == etag ? previous.LastModified : generatedAt;
-            return _lastGood[race.Id] = new ExportSnapshot(content, etag, lastModified, generatedAt);
+            var lastModified = _lastGood.TryGetValue(key, out var previous) && previous.ETag == etag ? previous.LastModified : generatedAt;
+            return _lastGood[key] = new ExportSnapshot(content, etag, lastModified, generatedAt);
         }
     }
 
@@ -80,7 +88,7 @@ public sealed class ExportSnapshots(IExportSource source, IOptions<ExportOptions
         await using (var writer = new StreamWriter(buffer, new UTF8Encoding(false), 64 * 1024, leaveOpen: true))
         {
             var votes = string.Join(",", race.Candidates.Select(c => $"votes_{c.Number}"));
-            await writer.WriteAsync($"tps,version,registered,voted_dpt,voted_dptb,voted_dpk,ballots_received,ballots_used,ballots_spoiled,ballots_unused,{votes},valid,invalid,accepted_at,digest,photos\n");
+            await writer.WriteAsync($"tps,version,registered,voted_dpt,voted_dptb,voted_dpk,ballots_received,ballots_used,ballots_spoiled,ballots_unused,{votes},valid,invalid,accepted_at,digest\n");
             var line = new StringBuilder(160);
             await foreach (var row in source.ReadLatestAsync(race.Id, CancellationToken.None))
             {
@@ -93,9 +101,27 @@ public sealed class ExportSnapshots(IExportSource source, IOptions<ExportOptions
                 foreach (var candidate in race.Candidates) line.Append(f.Votes[candidate.Number]).Append(',');
                 line.Append(f.Valid).Append(',').Append(f.Invalid).Append(',')
                     .Append(row.AcceptedAt.UtcDateTime.ToString("yyyy-MM-dd'T'HH:mm:ss.fffffff'Z'", CultureInfo.InvariantCulture)).Append(',')
-                    .Append(TallyDigest.OfForm(f, race)).Append(',')
-                    .AppendJoin(' ', f.Pages).Append('\n');
+                    .Append(TallyDigest.OfForm(f, race)).Append('\n');
                 await writer.WriteAsync(line);
+            }
+        }
+        return buffer.ToArray();
+    }
+
+    /// <summary>
+    /// The pages each TPS's latest form cites, apart from the forms' file: its columns stay as outside readers know
+    /// them (the digest last).
+    /// </summary>
+    private async Task<byte[]> GeneratePhotosAsync(Contest race)
+    {
+        using var buffer = new MemoryStream();
+        await using (var writer = new StreamWriter(buffer, new UTF8Encoding(false), 64 * 1024, leaveOpen: true))
+        {
+            await writer.WriteAsync("tps,version,photos\n");
+            await foreach (var row in source.ReadLatestAsync(race.Id, CancellationToken.None))
+            {
+                if (row.Form.Pages.Count == 0) continue;
+                await writer.WriteAsync($"{row.Form.Tps},{row.Form.Version},{string.Join(' ', row.Form.Pages)}\n");
             }
         }
         return buffer.ToArray();
