@@ -1,5 +1,8 @@
 using KpuOrleans.Gateway.Api;
 using KpuOrleans.Gateway.Auth;
+using KpuOrleans.Hosting;
+using KpuOrleans.TestKit;
+using Microsoft.AspNetCore.Hosting;
 
 namespace KpuOrleans.Gateway.Tests;
 
@@ -49,5 +52,25 @@ public class ReporterKeyTests
         var problems = new DisputeOptions { PerAddressPerHour = perHour, AddressKey = key }.Problems().ToList();
         Assert.Contains(problems, p => p.Contains(named, StringComparison.Ordinal));
         Assert.Empty(new DisputeOptions { AddressKey = Configured }.Problems());
+    }
+
+    [Theory]
+    [Trait(Lanes.Category, Lanes.Slow)]
+    [InlineData("Disputes:PerAddressPerHour", "0")]
+    [InlineData("Disputes:AddressKey", "c2hvcnQ=")]
+    public void The_gateway_does_not_start_with_a_bad_dispute_setting_and_names_it(string key, string value)
+    {
+        using var host = new ConfiguredHost(key, value);
+        var refused = Assert.Throws<SettingsRefusedException>(() => host.Server);
+        Assert.Contains(key, refused.Message, StringComparison.Ordinal);
+    }
+
+    private sealed class ConfiguredHost(string key, string value) : GatewayHost
+    {
+        protected override void ConfigureWebHost(IWebHostBuilder builder)
+        {
+            base.ConfigureWebHost(builder);
+            builder.UseSetting(key, value);
+        }
     }
 }
