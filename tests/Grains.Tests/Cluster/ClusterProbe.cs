@@ -26,6 +26,9 @@ public sealed class ClusterProbe
 
     public InMemoryCertificateRegister Certificates { get; }
 
+    /// <summary>One register for both silos, as PostgreSQL is one for a cluster.</summary>
+    public Evidence.InMemoryDisputeRegister Disputes { get; } = new();
+
     /// <summary>Arrival time of every report the province received.</summary>
     public ConcurrentQueue<DateTime> ProvinceReports { get; } = new();
 

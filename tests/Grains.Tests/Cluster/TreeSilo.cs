@@ -17,6 +17,7 @@ public class TreeSilo : ISiloConfigurator
         silo.Services.AddSingleton(probe.Freezes);
         silo.Services.AddSingleton<ILedger>(new CountingLedger(probe));
         silo.Services.AddSingleton<ICertificateRegister>(probe.Certificates);
+        silo.Services.AddSingleton<Evidence.IDisputeRegister>(probe.Disputes);
         silo.AddIncomingGrainCallFilter(async call =>
         {
             if (call.Grain is ProvinceGrain && call.InterfaceMethod.Name == nameof(IRegionGrain.Report))
