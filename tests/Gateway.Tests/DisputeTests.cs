@@ -250,10 +250,9 @@ public partial class DisputeTests(GatewayHost host) : IClassFixture<GatewayHost>
     /// <summary>As if the connection came from <paramref name="from"/>: the test server has no sockets to say it.</summary>
     private async Task<Answer> SendAsync(HttpRequestMessage request, string from)
     {
-        _ = _client;
         using var client = new HttpClient(host.Server.CreateHandler(http => http.Connection.RemoteIpAddress = IPAddress.Parse(from)))
         {
-            BaseAddress = host.Server.BaseAddress,
+            BaseAddress = _client.BaseAddress,
         };
         using var response = await client.SendAsync(request);
         return new Answer(response.StatusCode, await GatewayHost.ReadBodyAsync(response), response.Content.Headers.ContentType?.MediaType,
