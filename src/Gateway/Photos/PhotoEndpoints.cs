@@ -11,9 +11,9 @@ public static class PhotoEndpoints
     /// </summary>
     public static IEndpointRouteBuilder MapPhotos(this IEndpointRouteBuilder api)
     {
+        // No Accepts(): routing would answer another Content-Type itself, with a 415 that names nothing.
         api.MapPut("/photos/{sha256}", (HttpContext http, string sha256, PhotoUploads uploads, WriterAccess access, CancellationToken cancellationToken) =>
                 uploads.PutAsync(http, sha256, access, cancellationToken))
-            .Accepts<Stream>(PhotoFormats.Jpeg, PhotoFormats.Png, PhotoFormats.WebP)
             .Produces<PhotoDto>(201).Produces<PhotoDto>(200)
             .ProducesProblem(400).ProducesProblem(413).ProducesProblem(415).ProducesProblem(422).ProducesProblem(429).ProducesProblem(503)
             .RequireWriter(api).AsWrite();
