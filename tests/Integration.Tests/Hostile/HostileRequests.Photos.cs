@@ -20,9 +20,10 @@ public sealed partial class HostileRequests
     {
         var image = Png(random, random.Next(1, 64), random.Next(1, 64));
         var put = new HostileRequest(index, "photo", "", HttpMethod.Put, Photos + Sha256(image), image, Kpps(form), "image/png");
-        return random.Next(14) switch
+        return random.Next(15) switch
         {
             0 => put with { Kind = "honest" },
+            14 => put with { Kind = "retry", Body = Retried, Path = Photos + Sha256(Retried) },
             1 => put with { Kind = "name", Path = Photos + Pick(random, PhotoNames) },
             2 => put with { Kind = "no-token", Authorization = null },
             3 => put with { Kind = "bad-token", Authorization = Pick(random, ["Bearer x.y.z", "Bearer " + Kpps(form)[7..^3], "Basic a3BwczpwdzE=", "Bearer"]) },
@@ -40,6 +41,9 @@ public sealed partial class HostileRequests
             _ => put with { Kind = "method", Method = Pick(random, [HttpMethod.Post, HttpMethod.Delete, HttpMethod.Patch]) },
         };
     }
+
+    /// <summary>One honest photo sent again and again, as a phone on a bad network does: 201 once, then 200.</summary>
+    private static readonly byte[] Retried = Png(new Random(7), 32, 24);
 
     /// <summary>The body under its own hash, so that only the check the kind is about can refuse it.</summary>
     private static HostileRequest Named(HostileRequest request) => request with { Path = Photos + Sha256(request.Body!) };
@@ -89,7 +93,7 @@ public sealed partial class HostileRequests
     private static byte[] PngClaiming(Random random, int width, int height) =>
         [.. PngSignature, .. Chunk("IHDR", Header(width, height)), .. Chunk("IDAT", RandomBytes(random, 64)), .. Chunk("IEND", [])];
 
-    private static readonly byte[] PngSignature = [0x89, (byte)'P', (byte)'N', (byte)'G', 0x0D, 0x0A, 0x1A, 0x0A];
+    private static ReadOnlySpan<byte> PngSignature => [0x89, (byte)'P', (byte)'N', (byte)'G', 0x0D, 0x0A, 0x1A, 0x0A];
 
     private static byte[] Header(int width, int height)
     {

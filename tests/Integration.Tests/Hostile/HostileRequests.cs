@@ -32,6 +32,8 @@ public sealed partial class HostileRequests(IReadOnlyList<ResultForm> accepted, 
         if (index % 2_500 == 1_234) return OverBatchLimit(index, chunked: index % 5_000 > 2_500);
         if (index % 5_000 == 4_321) return FullBatch(index, random);
         if (index % 2_500 == 2_468) return OverPhotoLimit(index, chunked: index % 5_000 > 2_500);
+        // Photos at fixed indices, so that every other index draws what it drew before photos existed.
+        if (index % 14 == 7) return Photo(index, random, accepted[random.Next(accepted.Count)]);
         var form = accepted[random.Next(accepted.Count)];
         return random.Next(100) switch
         {
@@ -40,8 +42,7 @@ public sealed partial class HostileRequests(IReadOnlyList<ResultForm> accepted, 
             < 58 => Correction(index, random, form),
             < 73 => Garbage(index, random, form),
             < 85 => BatchOf(index, random),
-            < 93 => Read(index, random, form),
-            _ => Photo(index, random, form),
+            _ => Read(index, random, form),
         };
     }
 
