@@ -24,6 +24,9 @@ public static class PhotoImages
     public const int ThumbnailSide = 480;
     private const int ThumbnailQuality = 80;
 
+    /// <summary>The outcome of a decode that found no memory for its pixels.</summary>
+    public const string OutOfMemory = "busy";
+
     private static readonly SKSamplingOptions Smooth = new(SKFilterMode.Linear, SKMipmapMode.Linear);
 
     public static PhotoDecoding Decode(ReadOnlySpan<byte> bytes)
@@ -39,7 +42,9 @@ public static class PhotoImages
         var fit = Math.Min(1f, (float)ThumbnailSide / Math.Max(info.Width, info.Height));
         var scaled = codec.GetScaledDimensions(fit);
         var target = new SKImageInfo(scaled.Width, scaled.Height, SKImageInfo.PlatformColorType, SKAlphaType.Premul);
-        using var pixels = new SKBitmap(target);
+        using var pixels = new SKBitmap();
+        // Memory the process cannot have now is the gateway's trouble, not the photo's: a 503 to retry, not a 422.
+        if (!pixels.TryAllocPixels(target)) return PhotoDecoding.Refused(OutOfMemory, "The gateway cannot decode this photo now; nothing was stored.");
         var result = codec.GetPixels(target, pixels.GetPixels());
         if (result != SKCodecResult.Success)
             return PhotoDecoding.Refused("undecodable", $"The image cannot be decoded whole ({result}): it is truncated or corrupt.");

@@ -60,15 +60,10 @@ public sealed class PhotoUploads(IPhotoStore store, IGrainFactory grains, Decode
         PhotoDecoding decoding;
         using (var slot = await decodes.EnterAsync(cancellationToken))
         {
-            if (slot is null)
-            {
-                PhotoMetrics.Count("busy");
-                http.Response.Headers.RetryAfter = ResultEndpoints.RetryAfterSeconds;
-                return Problems.Result(Problems.Create(503, "Too many photos at once",
-                    "This gateway is decoding as many photos as it may; nothing was stored. Send it again after Retry-After."));
-            }
+            if (slot is null) return Busy(http, "This gateway is decoding as many photos as it may; nothing was stored. Send it again after Retry-After.");
             decoding = PhotoImages.Decode(body.Bytes.Span);
         }
+        if (decoding.Outcome == PhotoImages.OutOfMemory) return Busy(http, decoding.Refusal!);
         if (decoding.Refusal is { } refusal) return Refuse(decoding.Outcome!, 422, "Not a whole, decodable photo", refusal, "body");
 
         await store.PutAsync(PhotoName.ThumbnailKey(name), PhotoFormats.Jpeg, decoding.Thumbnail, cancellationToken);
@@ -91,6 +86,13 @@ public sealed class PhotoUploads(IPhotoStore store, IGrainFactory grains, Decode
     private Task TellClusterAsync(PhotoRecord photo) => grains.GetGrain<IPhotoGrain>(photo.Sha256).Stored(photo);
 
     private static PhotoDto Dto(PhotoRecord photo) => new(photo.Sha256, photo.ContentType, photo.Bytes, photo.Width, photo.Height);
+
+    private static IResult Busy(HttpContext http, string detail)
+    {
+        PhotoMetrics.Count("busy");
+        http.Response.Headers.RetryAfter = ResultEndpoints.RetryAfterSeconds;
+        return Problems.Result(Problems.Create(503, "Too many photos at once", detail));
+    }
 
     private IResult TooLarge() => Refuse("too-large", 413, "Photo too large",
         $"A photo is at most {options.MaxBytes:N0} bytes (Photos:MaxBytes); nothing was stored.", null);
