@@ -74,6 +74,7 @@ public static class AppFacts
         .. OptionKeys(typeof(WriterAuthOptions), WriterAuthOptions.Section),
         .. OptionKeys(typeof(RateLimitOptions), RateLimitOptions.Section),
         .. OptionKeys(typeof(KpuOrleans.Gateway.Api.Export.ExportOptions), KpuOrleans.Gateway.Api.Export.ExportOptions.Section),
+        .. OptionKeys(typeof(KpuOrleans.Gateway.Photos.PhotoOptions), KpuOrleans.Gateway.Photos.PhotoOptions.Section),
         $"ConnectionStrings__{KpuOrleans.Gateway.Api.Export.PostgresExportSource.ReplicaConnectionStringName}",
         TrustedNetworksKey,
     ];

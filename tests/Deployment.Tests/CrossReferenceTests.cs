@@ -509,7 +509,8 @@ public class DocumentedKeysTests
 
         // And the other way round for the gateway's sections, whose keys the list takes from the gateway's code: a
         // documented key there is one the gateway reads (a misspelt one in a ConfigMap would be silently ignored).
-        string[] sections = [WriterAuthOptions.Section, RateLimitOptions.Section, TrustedProxies.Key.Split(':')[0], KpuOrleans.Gateway.Api.Export.ExportOptions.Section];
+        string[] sections = [WriterAuthOptions.Section, RateLimitOptions.Section, TrustedProxies.Key.Split(':')[0], KpuOrleans.Gateway.Api.Export.ExportOptions.Section,
+            KpuOrleans.Gateway.Photos.PhotoOptions.Section];
         var unknown = documented.Where(d => !d.IsPrefix && sections.Any(s => d.Key.StartsWith(s + "__", StringComparison.Ordinal))
             && !AppFacts.EnvironmentKeys.Contains(d.Key)).Select(d => d.Key).ToList();
         Assert.True(unknown.Count == 0, $"the README's Configuration table documents keys the gateway does not read: {string.Join(", ", unknown)}");

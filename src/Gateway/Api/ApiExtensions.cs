@@ -1,3 +1,4 @@
+using KpuOrleans.Gateway.Photos;
 using KpuOrleans.Gateway.Protection;
 using KpuOrleans.Ledger;
 using Microsoft.AspNetCore.Diagnostics;
@@ -33,6 +34,7 @@ public static class ApiExtensions
         api.MapAnomalies();
         api.MapCertification();
         api.MapDisputes();
+        api.MapPhotos();
         return app;
     }
 

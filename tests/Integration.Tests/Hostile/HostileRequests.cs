@@ -13,7 +13,7 @@ namespace KpuOrleans.Integration.Tests.Hostile;
 /// next one together with a usable reason (except with a KPPS token, which may not send corrections), and its TPS is
 /// never another real TPS, so the only acceptable outcomes are a retry, a conflict or a rejection: never a new row.
 /// <para>This part picks each index's category from the seed and holds the helpers they share; each category builds its
-/// requests in a part of its own (mutations, tokens and corrections, garbage, batches, reads).</para>
+/// requests in a part of its own (mutations, tokens and corrections, garbage, batches, reads, photos).</para>
 /// </summary>
 public sealed partial class HostileRequests(IReadOnlyList<ResultForm> accepted, RegionRegistry registry, OfficerTokens officers, byte[] signingKey, int seed)
 {
@@ -31,6 +31,9 @@ public sealed partial class HostileRequests(IReadOnlyList<ResultForm> accepted, 
         // The heaviest bodies (8 MiB, a batch of 1,000 forms judged) only at a few fixed indices.
         if (index % 2_500 == 1_234) return OverBatchLimit(index, chunked: index % 5_000 > 2_500);
         if (index % 5_000 == 4_321) return FullBatch(index, random);
+        if (index % 2_500 == 2_468) return OverPhotoLimit(index, chunked: index % 5_000 > 2_500);
+        // Photos at fixed indices, so that every other index draws what it drew before photos existed.
+        if (index % 14 == 7) return Photo(index, random, accepted[random.Next(accepted.Count)]);
         var form = accepted[random.Next(accepted.Count)];
         return random.Next(100) switch
         {
