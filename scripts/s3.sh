@@ -2,7 +2,7 @@
 # Disposable S3-compatible object store for KpuOrleans development and tests (the photos' production store speaks
 # the S3 API; see README "Photos").
 #
-# Usage: scripts/s3.sh start|stop|restart|kill|status|url
+# Usage: scripts/s3.sh start|stop|restart|kill|status|url|install
 #
 #   start    install the server under .s3/ when missing, start it on 127.0.0.1 (nothing if it already runs) and
 #            print its endpoint on stdout (everything else goes to stderr)
@@ -11,6 +11,7 @@
 #   kill     SIGKILL (crash simulation); fine if nothing is running
 #   status   exit 0 when the server is running and answering
 #   url      print the endpoint
+#   install  only install the server under .s3/server (CI does it before the tests, which start their own)
 #
 # Environment:
 #   KPU_S3_PORT  TCP port (default 54380)
@@ -196,8 +197,9 @@ main() {
     kill)    cmd_kill ;;
     status)  cmd_status ;;
     url)     printf '%s\n' "$ENDPOINT" ;;
+    install) ensure_server ;;
     *)
-      echo "usage: $0 start|stop|restart|kill|status|url" >&2
+      echo "usage: $0 start|stop|restart|kill|status|url|install" >&2
       exit 2 ;;
   esac
 }
