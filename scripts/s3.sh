@@ -53,19 +53,31 @@ esac
 
 # ---------------------------------------------------------------- install ---
 
+ensure_node() {
+  command -v node >/dev/null 2>&1 && command -v npm >/dev/null 2>&1 && return
+  [ "$(id -u)" -eq 0 ] || die "Node.js and npm not found (the build needs them too); install Debian's 'nodejs' and 'npm' or run this script as root once"
+  log "Node.js/npm not found; installing Debian's nodejs and npm with apt-get"
+  apt-get update >&2
+  DEBIAN_FRONTEND=noninteractive apt-get install -y nodejs npm >&2
+}
+
 ensure_server() {
-  command -v node >/dev/null 2>&1 || die "Node.js not found (the build needs it too); install Debian's 'nodejs' and 'npm'"
-  command -v npm >/dev/null 2>&1 || die "npm not found; install Debian's 'npm'"
+  ensure_node
   mkdir -p "$SERVER_DIR"
+  # Two scripts starting servers on different ports share one installation: one installs, the other waits.
+  exec 8>"$BASE_DIR/.install.lock"
+  if command -v flock >/dev/null 2>&1; then flock 8; fi
   # Reinstall when the pinned manifest changed since the last install.
   if [ -x "$SERVER_DIR/node_modules/.bin/s3rver" ] \
     && cmp -s "$SCRIPT_DIR/s3/package-lock.json" "$SERVER_DIR/package-lock.json"; then
+    exec 8>&-
     return
   fi
   log "installing s3rver (pinned by scripts/s3/package-lock.json) into $SERVER_DIR"
   cp "$SCRIPT_DIR/s3/package.json" "$SCRIPT_DIR/s3/package-lock.json" "$SERVER_DIR/"
-  (cd "$SERVER_DIR" && npm ci --no-audit --no-fund --loglevel=error >&2) || die "npm ci failed in $SERVER_DIR"
+  (cd "$SERVER_DIR" && npm ci --no-audit --no-fund --loglevel=error >&2 8>&-) || die "npm ci failed in $SERVER_DIR"
   [ -x "$SERVER_DIR/node_modules/.bin/s3rver" ] || die "npm ci finished but s3rver is missing"
+  exec 8>&-
 }
 
 # ---------------------------------------------------------------- process ---
