@@ -4,6 +4,7 @@ using KpuOrleans.Gateway.Auth;
 using KpuOrleans.Gateway.Hosting;
 using KpuOrleans.Gateway.Ingest;
 using KpuOrleans.Gateway.Live;
+using KpuOrleans.Gateway.Photos;
 using KpuOrleans.Gateway.Protection;
 using KpuOrleans.Hosting;
 using KpuOrleans.Hosting.Operations;
@@ -36,6 +37,7 @@ public static class GatewayApp
         builder.Services.AddKpuFormCourier(builder.Configuration);
         builder.AddKpuExport();
         builder.Services.AddKpuLive(builder.Configuration);
+        builder.Services.AddPhotos(builder.Configuration);
 
         var app = builder.Build();
         app.UseKpuTrustedProxies(); // first: everything after sees the client's own address

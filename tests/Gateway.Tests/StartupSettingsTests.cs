@@ -68,6 +68,21 @@ public class StartupSettingsTests
         Assert.Contains(key, error.Message, StringComparison.Ordinal);
     }
 
+    [Theory]
+    [InlineData("Photos:Store", "dropbox", "Photos:Store")]
+    [InlineData("Photos:Store", "folder", "Photos:Folder")]
+    [InlineData("Photos:MaxBytes", "0", "Photos:MaxBytes")]
+    [InlineData("Photos:MaxBytes", "100000000", "Photos:MaxBytes")]
+    [InlineData("Photos:MemoryLimitBytes", "1000", "Photos:MemoryLimitBytes")]
+    [InlineData("Photos:MaxConcurrentDecodes", "0", "Photos:MaxConcurrentDecodes")]
+    [InlineData("Photos:MaxConcurrentDecodes", "1000", "Photos:MaxConcurrentDecodes")]
+    [InlineData("Photos:MaxQueuedDecodes", "-1", "Photos:MaxQueuedDecodes")]
+    public void Photo_settings_out_of_range_are_refused_naming_the_key(string key, string value, string named)
+    {
+        var error = Refused(new() { [key] = value });
+        Assert.Contains(named, error.Message, StringComparison.Ordinal);
+    }
+
     [Fact]
     public void In_a_container_the_embedded_mode_needs_its_opt_in()
     {

@@ -1,3 +1,4 @@
+using KpuOrleans.Gateway.Photos;
 using KpuOrleans.Gateway.Protection;
 using KpuOrleans.Ledger;
 using Microsoft.AspNetCore.Diagnostics;
@@ -32,6 +33,7 @@ public static class ApiExtensions
         api.MapExport();
         api.MapAnomalies();
         api.MapCertification();
+        api.MapPhotos();
         return app;
     }
 
