@@ -28,7 +28,8 @@ public sealed class S3PhotoGatewayTests(ITestOutputHelper output)
         var s3 = S3Server.Gateway;
         await s3.StartAsync();
         var bucket = S3Server.NewBucket("gateway");
-        await using var cluster = new LocalCluster(CrashCollection.Postgres, silos: 1, baseEnvironment: s3.GatewayEnvironment(bucket));
+        // PostgreSQL is never stopped here: the shared server will do.
+        await using var cluster = new LocalCluster(PostgresServer.Shared, silos: 1, baseEnvironment: s3.GatewayEnvironment(bucket));
         await cluster.CreateDatabaseAsync();
         await cluster.StartAsync();
         var token = OfficerToken.Mint(LocalCluster.SigningKey, "kpps-photos", Tps, "kpps", TimeSpan.FromHours(1));
