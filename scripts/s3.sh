@@ -89,13 +89,19 @@ server_pid() {
   printf '%s' "$pid"
 }
 
+# 0 when the process is alive (not a zombie).
+pid_alive() {
+  local st
+  [ -r "/proc/$1/status" ] || return 1
+  st="$(sed -n 's/^State:[[:space:]]*\([A-Z]\).*/\1/p' "/proc/$1/status" 2>/dev/null)"
+  [ -n "$st" ] && [ "$st" != "Z" ] && [ "$st" != "X" ]
+}
+
 # 0 when the pid file names a live server of ours (not a zombie, not a recycled pid).
 is_running() {
-  local pid st
+  local pid
   pid="$(server_pid)" || return 1
-  [ -r "/proc/$pid/status" ] || return 1
-  st="$(sed -n 's/^State:[[:space:]]*\([A-Z]\).*/\1/p' "/proc/$pid/status" 2>/dev/null)"
-  [ -n "$st" ] && [ "$st" != "Z" ] && [ "$st" != "X" ] || return 1
+  pid_alive "$pid" || return 1
   tr '\0' ' ' <"/proc/$pid/cmdline" 2>/dev/null | grep -q -- "s3rver.* -d $DATA_DIR " || return 1
 }
 
@@ -145,10 +151,11 @@ cmd_start() {
   # process group, so a test runner's Ctrl-C does not take it down half-way.
   setsid "$SERVER_DIR/node_modules/.bin/s3rver" -d "$DATA_DIR" -a 127.0.0.1 -p "$PORT" --no-vhost-buckets --silent \
     </dev/null >>"$LOG_FILE" 2>&1 9>&- &
-  echo $! >"$PID_FILE"
-  local i
+  local pid=$! i
+  echo "$pid" >"$PID_FILE"
   for i in $(seq 1 120); do
-    if ! is_running; then
+    # By its pid alone: until the child has exec'd the server, its command line is still this script's.
+    if ! pid_alive "$pid"; then
       tail -n 30 "$LOG_FILE" >&2 || true
       die "s3rver exited during start-up"
     fi
