@@ -57,6 +57,12 @@ public static class AppFacts
     // Gateways only: the reverse proxies whose X-Forwarded-* headers count.
     public static readonly string TrustedNetworksKey = EnvironmentKey(TrustedProxies.Key);
 
+    public const string PhotoStoreKey = "Photos__Store";
+    public static readonly string PhotoS3Section = EnvironmentKey(KpuOrleans.Gateway.Photos.S3PhotoStoreOptions.Section);
+    public static readonly string PhotoServiceUrlKey = $"{PhotoS3Section}__{nameof(KpuOrleans.Gateway.Photos.S3PhotoStoreOptions.ServiceUrl)}";
+    public static readonly string PhotoAccessKeyKey = $"{PhotoS3Section}__{nameof(KpuOrleans.Gateway.Photos.S3PhotoStoreOptions.AccessKey)}";
+    public static readonly string PhotoSecretKeyKey = $"{PhotoS3Section}__{nameof(KpuOrleans.Gateway.Photos.S3PhotoStoreOptions.SecretKey)}";
+
     public static readonly string[] EnvironmentKeys =
     [
         ConnectionStringKey,
@@ -77,6 +83,9 @@ public static class AppFacts
         .. OptionKeys(typeof(KpuOrleans.Gateway.Photos.PhotoOptions), KpuOrleans.Gateway.Photos.PhotoOptions.Section),
         $"ConnectionStrings__{KpuOrleans.Gateway.Api.Export.PostgresExportSource.ReplicaConnectionStringName}",
         TrustedNetworksKey,
+        // Gateways only: where photos are kept (README, "Photos").
+        PhotoStoreKey,
+        .. OptionKeys(typeof(KpuOrleans.Gateway.Photos.S3PhotoStoreOptions), PhotoS3Section),
     ];
 
     /// <summary>The environment variable for a configuration key (<c>Proxy:TrustedNetworks</c> → <c>Proxy__TrustedNetworks</c>).</summary>
@@ -111,11 +120,13 @@ public static class Names
     public const string Gateway = "kpu-gateway";
     public const string Migrate = "kpu-migrate";
     public const string Postgres = "kpu-postgres";
+    public const string Minio = "kpu-minio";
+    public const string PhotosSecret = "kpu-photos";
 
     public const string NameLabel = "app.kubernetes.io/name";
     public const string ComponentLabel = "app.kubernetes.io/component";
     public const string AppName = "kpu-orleans";
-    public static readonly string[] Components = ["silo", "gateway", "postgres", "migrate"];
+    public static readonly string[] Components = ["silo", "gateway", "postgres", "migrate", "object-store"];
 
     /// <summary>
     /// The Secrets (and their keys) the app pods use that production creates out of band (kubectl create secret), so
@@ -126,5 +137,6 @@ public static class Names
         [OwnerDatabaseSecret] = [AppFacts.ConnectionStringKey],
         [AppDatabaseSecret] = [AppFacts.ConnectionStringKey],
         [AuthSecret] = [AppFacts.SigningKeyKey],
+        [PhotosSecret] = [AppFacts.PhotoAccessKeyKey, AppFacts.PhotoSecretKeyKey],
     };
 }

@@ -349,6 +349,14 @@ public class CrossReferenceTests
             Assert.True(Allowed(migrate, postgres, 5432));
             Assert.False(Allowed(outside, postgres, 5432));
         }
+        if (rendered.Pods.Any(p => p.Owner.Name == Names.Minio))
+        {
+            var minio = rendered.PodsOf(Names.Minio);
+            Assert.True(Allowed(gateway, minio, 9000));
+            Assert.False(Allowed(silo, minio, 9000));
+            Assert.False(Allowed(migrate, minio, 9000));
+            Assert.False(Allowed(outside, minio, 9000));
+        }
     }
 
     [Fact]
@@ -501,7 +509,7 @@ public class DocumentedKeysTests
         var table = readme[readme.IndexOf("## Configuration", StringComparison.Ordinal)..];
         table = table[..table.IndexOf("\n## ", 1, StringComparison.Ordinal)];
         // A row such as `Logging__LogLevel__<category>` documents every key with that prefix.
-        var documented = System.Text.RegularExpressions.Regex.Matches(table, "`([A-Za-z_]+(?:__[A-Za-z_.]+)*)(__<[a-z]+>)?`")
+        var documented = System.Text.RegularExpressions.Regex.Matches(table, "`([A-Za-z_]+(?:__[A-Za-z0-9_.]+)*)(__<[a-z]+>)?`")
             .Select(m => (Key: m.Groups[1].Value, IsPrefix: m.Groups[2].Success)).ToList();
         var missing = AppFacts.EnvironmentKeys
             .Where(key => !documented.Any(d => d.IsPrefix ? key.StartsWith(d.Key + "__", StringComparison.Ordinal) : key == d.Key)).ToList();

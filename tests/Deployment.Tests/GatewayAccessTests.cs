@@ -164,7 +164,8 @@ public class GatewayAccessTests
         System.Net.IPNetwork.Parse("fc00::/7"),
     ];
 
-    static bool IsSecretKey(string key) => key is AppFacts.SigningKeyKey or AppFacts.ConnectionStringKey;
+    static bool IsSecretKey(string key) =>
+        key is AppFacts.SigningKeyKey or AppFacts.ConnectionStringKey || key == AppFacts.PhotoAccessKeyKey || key == AppFacts.PhotoSecretKeyKey;
 
     /// <summary>The names of every variable a container gets (env, and the ConfigMaps and Secrets it takes whole).</summary>
     static IEnumerable<string> Keys(Rendered rendered, V1Container container) =>

@@ -25,7 +25,8 @@ public static class PhotoServices
                 services.AddSingleton<IPhotoStore>(Folder(options.Folder!));
                 break;
             case PhotoOptions.S3Store:
-                throw new SettingsRefusedException($"{PhotoOptions.Section}:Store '{PhotoOptions.S3Store}' is not built into this gateway yet.");
+                services.AddKpuS3PhotoStore(configuration);
+                break;
         }
         return services;
     }
