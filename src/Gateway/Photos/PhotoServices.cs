@@ -28,7 +28,25 @@ public static class PhotoServices
                 services.AddKpuS3PhotoStore(configuration);
                 break;
         }
+        if (options.Store == PhotoOptions.MemoryStore) services.AddHostedService<MemoryStoreWarning>();
         return services;
+    }
+
+    /// <summary>
+    /// Photos in one gateway's memory are lost when it stops, while the cluster's catalogue (PostgreSQL) still records
+    /// them as stored: allowed, for tests and rehearsals that upload none, but said loudly at every start.
+    /// </summary>
+    private sealed class MemoryStoreWarning(DeploymentMode mode, ILogger<MemoryStoreWarning> logger) : IHostedService
+    {
+        public Task StartAsync(CancellationToken cancellationToken)
+        {
+            if (mode.IsClustered)
+                logger.LogError("Photos: this durable cluster keeps photos in this gateway's memory ({Key}=memory): they are lost when it stops " +
+                    "and other gateways cannot serve them. Set {Key}=s3 (or folder on a shared volume).", "Photos:Store", "Photos:Store");
+            return Task.CompletedTask;
+        }
+
+        public Task StopAsync(CancellationToken cancellationToken) => Task.CompletedTask;
     }
 
     private static FolderPhotoStore Folder(string folder)
