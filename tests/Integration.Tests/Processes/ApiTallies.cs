@@ -22,6 +22,8 @@ public static class ApiTallies
             tally.GetProperty("voted").GetInt64(),
             tally.GetProperty("registeredReported").GetInt64(),
             tally.GetProperty("tpsReported").GetInt32(),
-            tally.GetProperty("anomalies").GetInt32()), null, tally.GetProperty("digest").GetString());
+            tally.GetProperty("anomalies").GetInt32(),
+            tally.GetProperty("photoMissing").GetInt32(),
+            tally.GetProperty("disputesOpen").GetInt32()), null, tally.GetProperty("digest").GetString());
     }
 }

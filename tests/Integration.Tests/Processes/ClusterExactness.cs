@@ -1,4 +1,5 @@
 using System.Diagnostics;
+using KpuOrleans.Evidence;
 using KpuOrleans.Forms;
 using KpuOrleans.Postgres;
 using KpuOrleans.TestKit;
@@ -30,7 +31,14 @@ public static class ClusterExactness
         // Whatever else happened, the ledger is the truth; every node must come to equal its recount.
         var accepted = new List<AcceptedForm>();
         foreach (var regency in slice) accepted.AddRange(await ledger.ReadLatestUnderAsync(regency));
-        var recount = new Recount(Jatim.Registry, accepted);
+        // With each form's evidence as the database says it: pages stored (the catalogue) and disputes open.
+        var stored = await ledger.StoredAsync([.. accepted.SelectMany(f => f.Form.Pages).Distinct()]);
+        var disputes = new Dictionary<FormKey, DisputeCounts>();
+        var register = new PostgresDisputeRegister(database);
+        foreach (var regency in slice)
+            foreach (var (key, counts) in await register.CountsUnderAsync(regency)) disputes[key] = counts;
+        var recount = new Recount(Jatim.Registry, accepted,
+            form => FormEvidence.Of(form, stored, disputes.GetValueOrDefault(new FormKey(form.Tps, form.Contest), DisputeCounts.None)));
         foreach (var gateway in cluster.GatewayAddresses)
         {
             await Exactness.ConvergesAsync(Exactness.Nodes(Jatim.Registry, slice), recount,
