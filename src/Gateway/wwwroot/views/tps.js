@@ -3,6 +3,7 @@ import { h } from '../dom.js';
 import { fmtNumber, fmtTime } from '../format.js';
 import { ruleLabel, t } from '../i18n.js';
 import { candidateLabel } from './candidates.js';
+import { pagesOf, pagesView } from './photos.js';
 
 function formSection(...content) {
   return h('section', { className: 'form', 'aria-labelledby': 'form-heading' }, h('h3', { id: 'form-heading' }, t('form')), ...content);
@@ -38,6 +39,24 @@ function fields(form, race) {
   return dl;
 }
 
+// The photographed pages of the version shown, beside its numbers; a page not stored yet is a placeholder saying so.
+function photosSection(pages) {
+  const missing = pages.filter((p) => p.missing).length;
+  return h('section', { className: 'photos', 'aria-labelledby': 'photos-heading', 'data-testid': 'tps-photos' },
+    h('h3', { id: 'photos-heading' }, t('photos')),
+    pages.length ? pagesView(pages, 'photo-pages') : h('p', { className: 'empty', 'data-testid': 'photos-none' }, t('photosNone')),
+    missing ? h('p', { className: 'hint', 'data-testid': 'photos-missing-note' }, t('photosMissingNote', { missing, count: pages.length })) : null);
+}
+
+// Each version's own pages, folded away: a long history stays short until someone looks.
+function versionPhotos(version) {
+  const pages = pagesOf(version);
+  if (!pages.length) return null;
+  return h('details', { className: 'version-photos', 'data-testid': 'history-photos' },
+    h('summary', null, t('historyPhotos', { count: pages.length })),
+    pagesView(pages, 'history-pages'));
+}
+
 function versions(history) {
   const list = h('ol', { className: 'history', 'data-testid': 'history' });
   for (const version of [...history].sort((a, b) => a.version - b.version)) {
@@ -45,20 +64,29 @@ function versions(history) {
       h('strong', null, t('historyItem', { version: version.version })), ' · ',
       h('time', { datetime: version.acceptedAt }, fmtTime(version.acceptedAt)), ' · ',
       version.reason ? t('historyReason', { reason: version.reason }) : t('historyFirst'), ' · ',
-      t('historyTotals', { valid: fmtNumber(version.valid), invalid: fmtNumber(version.invalid) })));
+      t('historyTotals', { valid: fmtNumber(version.valid), invalid: fmtNumber(version.invalid) }),
+      versionPhotos(version)));
   }
   return list;
 }
 
-// tps is what api.tpsForm() answered: { status: 404 } before the first form, else { current, history }.
-export function renderTpsForm(section, race, tps) {
+// The current form's pages: its own entry in the history carries which are missing now.
+export function currentPages(tps) {
+  const own = (tps.history || []).find((v) => v.version === tps.current.version);
+  return pagesOf(own && Array.isArray(own.photos) ? own : tps.current);
+}
+
+// tps is what api.tpsForm() answered: { status: 404 } before the first form, else { current, history }. dispute is the
+// report form, an element kept across redraws (moved, not rebuilt, so what is typed in it stays).
+export function renderTpsForm(section, race, tps, dispute) {
   section.replaceChildren();
   if (!tps || tps.status === 404) {
     section.append(formSection(h('p', { className: 'empty', 'data-testid': 'tps-no-form' }, t('noForm'))));
     return;
   }
   section.append(
-    formSection(fields(tps.current, race)),
+    h('div', { className: 'tps-evidence', 'data-testid': 'tps-evidence' }, formSection(fields(tps.current, race)), photosSection(currentPages(tps))),
+    dispute || null,
     h('section', { className: 'history-section', 'aria-labelledby': 'history-heading' },
       h('h3', { id: 'history-heading' }, t('history')), versions(tps.history)));
 }
