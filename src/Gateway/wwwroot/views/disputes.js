@@ -40,10 +40,11 @@ export function showDisputes(code) {
     regionName = null;
     reports = [];
   }
+  // The name arrives on its own: only the heading changes, so that a resolution being typed below is left alone.
   api.region(region).then((r) => {
     if (r && region === r.code) {
       regionName = r.name;
-      renderDisputes();
+      renderHeading();
     }
   }).catch(() => {});
   loadDisputes();
@@ -75,9 +76,13 @@ function renderStatus() {
   else el.textContent = '';
 }
 
-export function renderDisputes() {
+function renderHeading() {
   const label = regionName ? regionName + ' (' + region + ')' : region;
   els.disputesHeading.textContent = t('disputesTitle', { region: label });
+}
+
+export function renderDisputes() {
+  renderHeading();
   renderStatus();
   const list = els.disputeList;
   list.replaceChildren(...reports.map(reportItem));
