@@ -71,7 +71,7 @@ function viewerParts() {
   parts.dialog = h('dialog', { className: 'viewer', 'aria-labelledby': 'viewer-title', 'data-testid': 'photo-viewer' },
     h('div', { className: 'viewer-bar' },
       parts.title,
-      h('div', { className: 'viewer-tools', role: 'toolbar', 'aria-controls': 'viewer-stage' },
+      h('div', { className: 'viewer-tools' },
         parts.prev, parts.next, parts.zoomOut, parts.zoomIn, parts.fit, parts.actual, parts.close)),
     parts.stage,
     h('div', { className: 'viewer-foot' }, parts.status, parts.original));
