@@ -9,7 +9,7 @@ function formSection(...content) {
   return h('section', { className: 'form', 'aria-labelledby': 'form-heading' }, h('h3', { id: 'form-heading' }, t('form')), ...content);
 }
 
-function fields(form, race) {
+function fields(form, race, pages) {
   const dl = h('dl', { className: 'form-fields', 'data-testid': 'tps-form', 'data-version': form.version });
   const field = (label, value, name, isNumber) => dl.append(h('div', { className: 'field', 'data-field': name },
     h('dt', null, label), h('dd', { 'data-value': isNumber ? String(value) : null }, isNumber ? fmtNumber(value) : value)));
@@ -32,7 +32,8 @@ function fields(form, race) {
   number(t('formValid'), form.valid, 'valid');
   number(t('formInvalid'), form.invalid, 'invalid');
   text(t('formReason'), form.reason, 'reason');
-  text(t('formPhoto'), form.photoSha256, 'photoSha256');
+  // Every page's name, so that anyone can check a downloaded photo against it (a photo's name is its hash).
+  text(t('formPhoto'), pages.length ? pages.map((p) => p.sha).join(' ') : form.photoSha256, 'photoSha256');
   field(t('formAcceptedAt'), fmtTime(form.acceptedAt), 'acceptedAt', false);
   text(t('formSubmittedBy'), form.submittedBy, 'submittedBy');
   field(t('formAnomalies'), form.anomalies && form.anomalies.length ? form.anomalies.map(ruleLabel).join(', ') : t('none'), 'anomalies', false);
@@ -84,8 +85,9 @@ export function renderTpsForm(section, race, tps, dispute) {
     section.append(formSection(h('p', { className: 'empty', 'data-testid': 'tps-no-form' }, t('noForm'))));
     return;
   }
+  const pages = currentPages(tps);
   section.append(
-    h('div', { className: 'tps-evidence', 'data-testid': 'tps-evidence' }, formSection(fields(tps.current, race)), photosSection(currentPages(tps))),
+    h('div', { className: 'tps-evidence', 'data-testid': 'tps-evidence' }, formSection(fields(tps.current, race, pages)), photosSection(pages)),
     dispute || null,
     h('section', { className: 'history-section', 'aria-labelledby': 'history-heading' },
       h('h3', { id: 'history-heading' }, t('history')), versions(tps.history)));
