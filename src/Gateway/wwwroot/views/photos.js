@@ -81,7 +81,11 @@ function viewerParts() {
     parts.stage.replaceChildren();
     const opener = parts.opener;
     parts.opener = null;
-    if (opener && opener.isConnected) opener.focus();
+    if (!opener) return;
+    // A live update may have redrawn the thumbnails meanwhile: focus goes back to the same page's new one.
+    const target = opener.isConnected ? opener
+      : document.querySelector('[data-testid="photo-thumb"][data-sha="' + CSS.escape(opener.dataset.sha || '') + '"]');
+    if (target) target.focus();
   });
   document.body.append(parts.dialog);
   viewer = parts;
