@@ -49,3 +49,29 @@ export async function tpsForm(contest, code, version) {
 }
 
 export async function anomalies(limit) { return bodyOf(await getJson('/api/v1/anomalies?limit=' + limit)); }
+
+// The form's photos (API.md, "Photos of the form"): content-addressed, so a URL never changes what it shows.
+export function photoUrl(sha256) { return '/api/v1/photos/' + part(sha256); }
+export function thumbUrl(sha256) { return photoUrl(sha256) + '/thumb'; }
+
+// Writes answer { status, body, retryAfter } whatever the status: each caller words every outcome itself.
+async function sendJson(method, url, payload, token) {
+  const headers = { Accept: 'application/json, application/problem+json', 'Content-Type': 'application/json' };
+  if (token) headers.Authorization = 'Bearer ' + token;
+  const response = await fetch(url, { method, headers, body: JSON.stringify(payload), cache: 'no-store' });
+  let body = null;
+  try { body = await response.json(); } catch { body = null; }
+  const header = Number(response.headers.get('Retry-After'));
+  const retryAfter = Number.isFinite(header) && header > 0 ? header : (body && Number(body.retryAfter)) || null;
+  return { status: response.status, body, retryAfter };
+}
+
+export function openDispute(report) { return sendJson('POST', '/api/v1/disputes', report); }
+
+export function resolveDispute(id, resolution, token) {
+  return sendJson('POST', '/api/v1/disputes/' + part(String(id)) + '/resolve', resolution, token);
+}
+
+export async function disputes(region, status, limit) {
+  return bodyOf(await getJson('/api/v1/disputes?region=' + part(region) + '&status=' + part(status) + '&limit=' + limit));
+}

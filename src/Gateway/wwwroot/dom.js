@@ -14,6 +14,11 @@ export const els = {
   panelOperator: $('panel-operator'),
   anomalyList: $('anomaly-list'),
   anomalyEmpty: $('anomaly-empty'),
+  disputesHeading: $('disputes-heading'),
+  disputeList: $('dispute-list'),
+  disputesStatus: $('disputes-status'),
+  disputesRefresh: $('disputes-refresh'),
+  officerToken: $('officer-token'),
 };
 
 // Builds an element: h('a', { href: '/', 'data-testid': 'x', onclick: fn }, 'text', child, ...)

@@ -9,12 +9,15 @@ import { onTally, showRegion } from './results.js';
 import { go, readUrl, startRouter, writeUrl } from './router.js';
 import { state } from './state.js';
 import { renderContestOptions, wireContestSelect } from './views/contests.js';
+import { renderDisputes, wireDisputes } from './views/disputes.js';
 import { onAnomaly, renderAnomalies } from './views/operator.js';
 import { showView, updateTitle, wireTabs } from './views/panels.js';
+import { relabelViewer } from './views/photos.js';
 import { renderResults } from './views/region.js';
 
 async function show(target, focus) {
   if (target.view === 'operator') {
+    state.operatorRegion = target.region;
     showView('operator', focus);
     // Keep the results subscriptions of the last region: switching back is then instant and live.
     return;
@@ -32,11 +35,14 @@ function applyLanguage(lang) {
   renderContestOptions();
   if (state.page) renderResults(false);
   renderAnomalies();
+  renderDisputes();
+  relabelViewer();
   updateTitle();
 }
 
 async function init() {
   wireTabs();
+  wireDisputes();
   els.langToggle.addEventListener('click', () => applyLanguage(language() === 'en' ? 'id' : 'en'));
   wireContestSelect();
   startRouter(show);

@@ -7,6 +7,7 @@ import { setDesired } from './live.js';
 import { accept, ancestorCodes, covers, key, state, tallies } from './state.js';
 import { selectContest } from './views/contests.js';
 import { renderResults, renderTps, updateChild, updateTally } from './views/region.js';
+import { currentPages } from './views/tps.js';
 
 export async function showRegion(contest, code, focus) {
   const token = ++state.renderToken;
@@ -55,13 +56,23 @@ export async function showRegion(contest, code, focus) {
   }
 }
 
-// A TPS's form is reloaded when its tally moves past the version on screen; one reload at a time, and the last
-// one catches up with any change that arrived while it ran.
+// A TPS's form is reloaded when its tally moves past the version on screen, or when its tally's photo-missing flag
+// disagrees with the pages on screen (a page arrived: the numbers and the version stay, the placeholder goes). One
+// reload at a time; the last one catches up with any change that arrived while it ran.
+function photoMissingShown(tps) {
+  return !!(tps && tps.current) && currentPages(tps).some((p) => p.missing);
+}
+
+function stale(tally, tps) {
+  if (tally.version !== tps.version) return true;
+  return typeof tally.photoMissing === 'number' && (tally.photoMissing > 0) !== photoMissingShown(tps);
+}
+
 let tpsReload = null;
 function refreshTpsForm(tally) {
   const page = state.page;
   if (!page || !page.tps || !page.info || page.info.level !== 'tps') return;
-  if (tally.contest !== page.contest || tally.region !== page.region || tally.version === page.tps.version) return;
+  if (tally.contest !== page.contest || tally.region !== page.region || !stale(tally, page.tps)) return;
   if (tpsReload) return;
   const token = state.renderToken;
   tpsReload = api.tpsForm(page.contest, page.region, tally.version).then((tps) => {
@@ -70,8 +81,9 @@ function refreshTpsForm(tally) {
     renderTps();
   }).catch(() => { /* the next change tries again */ }).finally(() => {
     tpsReload = null;
+    // Only a tally newer than the one this reload answered is followed: the two reads may disagree for a moment.
     const latest = tallies.get(key(page.contest, page.region));
-    if (token === state.renderToken && latest && page.tps && latest.version !== page.tps.version) refreshTpsForm(latest);
+    if (token === state.renderToken && latest && latest !== tally && page.tps && stale(latest, page.tps)) refreshTpsForm(latest);
   });
 }
 

@@ -1,4 +1,5 @@
-// The URL is the page's state: /?contest=…&region=… for a results view, /?view=operator for the operator list.
+// The URL is the page's state: /?contest=…&region=… for a results view, /?view=operator&region=… for the operator
+// lists (the region whose disputes it lists; /?view=operator alone is the province).
 // Every move goes through go(), which writes the URL and hands the target to the view switcher given to startRouter().
 import { h } from './dom.js';
 import { DEFAULT_CONTEST, HOME_REGION, state } from './state.js';
@@ -7,6 +8,10 @@ let show = null; // (target, focus) => Promise, from main.js
 
 function urlFor(contest, region) {
   return '/?contest=' + encodeURIComponent(contest) + '&region=' + encodeURIComponent(region);
+}
+
+function operatorUrl(region) {
+  return '/?view=operator' + (region && region !== HOME_REGION ? '&region=' + encodeURIComponent(region) : '');
 }
 
 export function readUrl() {
@@ -19,7 +24,7 @@ export function readUrl() {
 }
 
 export function writeUrl(target, replace) {
-  const url = target.view === 'operator' ? '/?view=operator' : urlFor(target.contest, target.region);
+  const url = target.view === 'operator' ? operatorUrl(target.region) : urlFor(target.contest, target.region);
   const entry = { view: target.view, contest: target.contest, region: target.region };
   if (replace) history.replaceState(entry, '', url);
   else if (location.pathname + location.search !== url) history.pushState(entry, '', url);

@@ -7,6 +7,7 @@ export const state = {
   view: 'results',
   contests: [],
   contestById: new Map(),
+  operatorRegion: HOME_REGION, // the region whose disputes the operator tab lists
   page: null, // what the results panel shows: { contest, region, info, race, ancestors, children, tps, error, notCovered }
   renderToken: 0, // bumped per navigation, so that a slow answer for a page left behind is dropped
 };

@@ -53,6 +53,27 @@ public sealed class GatewayServer : IAsyncDisposable
         return body;
     }
 
+    /// <summary>Uploads a photo under its own hash, as a phone does (API.md, "Uploading a photo"); returns the status.</summary>
+    public async Task<int> PutPhotoAsync(byte[] image, string contentType = "image/png")
+    {
+        using var content = new ByteArrayContent(image);
+        content.Headers.ContentType = new System.Net.Http.Headers.MediaTypeHeaderValue(contentType);
+        using var response = await Http.PutAsync($"/api/v1/photos/{TestPng.Sha256(image)}", content);
+        return (int)response.StatusCode;
+    }
+
+    /// <summary>Submits a form citing its photographed pages (<c>photos</c>), which must be accepted as new (201).</summary>
+    public async Task<JsonElement> AcceptWithPhotosAsync(ResultForm form, IReadOnlyList<string> photos)
+    {
+        var json = ApiJson.Form(form);
+        json["photos"] = new JsonArray(photos.Select(p => (JsonNode?)p).ToArray());
+        using var content = new StringContent(json.ToJsonString(), Encoding.UTF8, "application/json");
+        using var response = await Http.PostAsync("/api/v1/results", content);
+        var text = await response.Content.ReadAsStringAsync();
+        Assert.True(response.StatusCode == System.Net.HttpStatusCode.Created, $"POST {form.Tps} with photos: expected 201, got {(int)response.StatusCode}: {text}");
+        return JsonDocument.Parse(text).RootElement.Clone();
+    }
+
     /// <summary>Certifies a region as its officer does (API.md, "Certification"); the embedded gateway takes no token.</summary>
     public async Task<(int Status, JsonNode? Body)> CertifyAsync(string contest, string code)
     {

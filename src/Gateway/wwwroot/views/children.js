@@ -20,28 +20,72 @@ function leadingOf(tally, race) {
   return tie ? { tie: true, votes: best.votes } : best;
 }
 
+// The filter outlives a navigation: someone chasing missing photos keeps it on while drilling down.
+let onlyPhotoMissing = false;
+
+// A child's evidence to check: TPS whose form cites a page not stored yet, and open "differs from the photo" reports.
+function evidenceBadges(tally, isTps) {
+  const badges = [];
+  const missing = tally.photoMissing || 0;
+  const disputes = tally.disputesOpen || 0;
+  if (missing > 0) {
+    badges.push(h('span', { className: 'badge badge-photo', 'data-testid': 'child-photo-missing' },
+      isTps ? t('badgePhotoMissing') : t('badgePhotoMissingCount', { n: fmtNumber(missing) })));
+  }
+  if (disputes > 0) {
+    badges.push(h('span', { className: 'badge badge-dispute', 'data-testid': 'child-disputes' }, t('badgeDisputes', { n: fmtNumber(disputes) })));
+  }
+  return badges.length ? badges : [t('none')];
+}
+
 export function childrenView(info, race, children) {
   const rows = new Map();
-  const level = t('children_' + CHILD_LEVEL[info.level]);
+  const childLevel = CHILD_LEVEL[info.level];
+  const level = t('children_' + childLevel);
   const body = h('tbody');
   for (const child of children) {
     const leading = h('td', { 'data-testid': 'child-leading' });
     const reported = h('td', { className: 'num', 'data-testid': 'child-reported' });
     const turnout = h('td', { className: 'num', 'data-testid': 'child-turnout' });
-    const row = h('tr', { 'data-testid': 'child-row', 'data-code': child.code },
+    const evidence = h('td', { className: 'evidence', 'data-testid': 'child-evidence' });
+    const row = h('tr', { 'data-testid': 'child-row', 'data-code': child.code, 'data-photo-missing': '0' },
       h('th', { scope: 'row' }, navLink(race.id, child.code, child.name, { 'data-testid': 'child-link', 'data-code': child.code })),
-      leading, reported, turnout);
-    rows.set(child.code, { row, leading, reported, turnout });
+      leading, reported, turnout, evidence);
+    rows.set(child.code, { row, leading, reported, turnout, evidence, missing: 0 });
     body.append(row);
   }
+  const filterBox = h('input', { type: 'checkbox', id: 'filter-photo-missing', 'data-testid': 'filter-photo-missing', checked: onlyPhotoMissing });
+  const shown = h('span', { className: 'filter-count', role: 'status', 'data-testid': 'filter-count' });
+  const empty = h('p', { className: 'empty', 'data-testid': 'filter-empty', hidden: true }, t('filterEmpty'));
   const table = h('table', { className: 'children', 'data-testid': 'children' },
     h('caption', null, t('childrenCaption', { level, name: info.name })),
     h('thead', null, h('tr', null,
       h('th', { scope: 'col' }, t('colRegion')), h('th', { scope: 'col' }, t('colLeading')),
-      h('th', { scope: 'col', className: 'num' }, t('colReported')), h('th', { scope: 'col', className: 'num' }, t('colTurnout')))),
+      h('th', { scope: 'col', className: 'num' }, t('colReported')), h('th', { scope: 'col', className: 'num' }, t('colTurnout')),
+      h('th', { scope: 'col' }, t('colEvidence')))),
     body);
   const element = h('section', { className: 'children-section', 'aria-label': level },
-    h('h3', null, level), h('div', { className: 'table-wrap', tabindex: '0', role: 'region', 'aria-label': level }, table));
+    h('h3', null, level),
+    h('div', { className: 'table-filter' },
+      filterBox, ' ', h('label', { for: 'filter-photo-missing' }, t(childLevel === 'tps' ? 'filterPhotoMissingTps' : 'filterPhotoMissing')), ' ', shown),
+    h('div', { className: 'table-wrap', tabindex: '0', role: 'region', 'aria-label': level }, table),
+    empty);
+
+  function applyFilter() {
+    let visible = 0;
+    for (const parts of rows.values()) {
+      parts.row.hidden = onlyPhotoMissing && !(parts.missing > 0);
+      if (!parts.row.hidden) visible++;
+    }
+    empty.hidden = !onlyPhotoMissing || visible > 0;
+    shown.textContent = onlyPhotoMissing ? t('filterCount', { shown: fmtNumber(visible), total: fmtNumber(rows.size) }) : '';
+    element.dataset.filter = onlyPhotoMissing ? 'photo-missing' : 'all';
+  }
+  filterBox.addEventListener('change', () => {
+    onlyPhotoMissing = filterBox.checked;
+    applyFilter();
+  });
+  applyFilter();
 
   function update(code, tally) {
     const parts = rows.get(code);
@@ -61,6 +105,11 @@ export function childrenView(info, race, children) {
     parts.reported.dataset.reported = String(tally.tpsReported);
     parts.turnout.textContent = fmtPercent(tally.voted, tally.registeredReported);
     parts.row.dataset.version = String(tally.version);
+    parts.missing = tally.photoMissing || 0;
+    parts.row.dataset.photoMissing = String(parts.missing);
+    parts.row.dataset.disputes = String(tally.disputesOpen || 0);
+    parts.evidence.replaceChildren(...evidenceBadges(tally, childLevel === 'tps'));
+    if (onlyPhotoMissing) applyFilter();
   }
   return { element, update };
 }

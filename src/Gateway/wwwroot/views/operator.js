@@ -1,11 +1,13 @@
-// The operator panel: the latest anomalies, newest first, from GET /api/v1/anomalies and then live from the hub.
+// The operator panel: the open disputes of the region in view (views/disputes.js), then the latest anomalies, newest
+// first, from GET /api/v1/anomalies and then live from the hub.
 import * as api from '../api.js';
-import { $, els, h } from '../dom.js';
+import { els, h } from '../dom.js';
 import { fmtTime } from '../format.js';
 import { ruleLabel, t } from '../i18n.js';
 import { wantAnomalies } from '../live.js';
 import { navLink } from '../router.js';
 import { state } from '../state.js';
+import { showDisputes } from './disputes.js';
 
 let wanted = false; // nothing is loaded or subscribed until the panel is first shown
 let anomalies = [];
@@ -67,7 +69,8 @@ export function showOperator(focus) {
     wantAnomalies(onSubscribed);
   }
   renderAnomalies();
-  if (focus) $('operator-heading').focus();
+  showDisputes(state.operatorRegion);
+  if (focus) els.disputesHeading.focus();
 }
 
 function villageLabel(code, name) { return t('anomalyVillage', { name }) + ' (' + code + ')'; }

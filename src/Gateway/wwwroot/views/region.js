@@ -9,6 +9,7 @@ import { DEFAULT_CONTEST, HOME_REGION, covers, key, state, tallies } from '../st
 import { candidatesView } from './candidates.js';
 import { certificationView } from './certification.js';
 import { childrenView } from './children.js';
+import { disputeView } from './dispute.js';
 import { updateTitle } from './panels.js';
 import { summaryView } from './summary.js';
 import { renderTpsForm } from './tps.js';
@@ -81,11 +82,12 @@ function renderFigures(page) {
   const { info, race } = page;
   ui = {
     certification: certificationView(page.contest), summary: summaryView(), candidates: candidatesView(race),
-    children: null, tpsSection: null,
+    children: null, tpsSection: null, dispute: null,
   };
   els.resultsView.append(ui.certification.element, ui.summary.element, ui.candidates.element);
   if (info.level === 'tps') {
     ui.tpsSection = h('div', { className: 'tps-detail' });
+    ui.dispute = disputeView(page);
     els.resultsView.append(ui.tpsSection);
     renderTps();
   } else if (page.children.length) {
@@ -97,7 +99,9 @@ function renderFigures(page) {
 }
 
 export function renderTps() {
-  if (ui && ui.tpsSection) renderTpsForm(ui.tpsSection, state.page.race, state.page.tps);
+  if (!ui || !ui.tpsSection) return;
+  ui.dispute.update(state.page.tps);
+  renderTpsForm(ui.tpsSection, state.page.race, state.page.tps, ui.dispute.element);
 }
 
 export function updateTally() {

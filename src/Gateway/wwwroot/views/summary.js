@@ -15,6 +15,11 @@ function setNumber(el, n) {
   el.dataset.value = String(n);
 }
 
+function setCount(el, n) {
+  if (typeof n === 'number') setNumber(el, n);
+  else { el.textContent = t('none'); delete el.dataset.value; }
+}
+
 export function summaryView() {
   const valid = stat(t('valid'), 'tally-valid');
   const invalid = stat(t('invalid'), 'tally-invalid');
@@ -22,6 +27,8 @@ export function summaryView() {
   const turnoutDetail = h('span', { className: 'stat-detail', 'data-testid': 'turnout-detail' });
   const turnout = stat(t('turnout'), 'tally-turnout', turnoutDetail);
   const anomalies = stat(t('anomalies'), 'tally-anomalies');
+  const photoMissing = stat(t('photoMissingStat'), 'tally-photo-missing');
+  const disputesOpen = stat(t('disputesOpenStat'), 'tally-disputes-open');
   const updated = stat(t('updated'), 'tally-updated');
   updated.item.classList.add('stat-wide');
 
@@ -35,7 +42,7 @@ export function summaryView() {
   const element = h('section', { className: 'summary', 'aria-labelledby': 'summary-heading', 'data-testid': 'summary' },
     h('h3', { id: 'summary-heading', className: 'visually-hidden' }, t('summary')),
     reporting,
-    h('dl', { className: 'stats' }, valid.item, invalid.item, voted.item, turnout.item, anomalies.item, updated.item));
+    h('dl', { className: 'stats' }, valid.item, invalid.item, voted.item, turnout.item, anomalies.item, photoMissing.item, disputesOpen.item, updated.item));
 
   function update(tally) {
     setNumber(valid.value, tally.valid);
@@ -45,6 +52,9 @@ export function summaryView() {
     turnoutDetail.textContent = tally.registeredReported
       ? t('turnoutDetail', { voted: fmtNumber(tally.voted), registered: fmtNumber(tally.registeredReported) }) : '';
     setNumber(anomalies.value, tally.anomalies);
+    // Evidence counts: absent from a gateway that predates photos, shown then as "—".
+    setCount(photoMissing.value, tally.photoMissing);
+    setCount(disputesOpen.value, tally.disputesOpen);
     updated.value.textContent = tally.updatedAt ? fmtTime(tally.updatedAt) : t('noData');
     progress.max = Math.max(tally.tpsExpected, 1);
     progress.value = tally.tpsReported;

@@ -3,12 +3,13 @@ import { h } from '../dom.js';
 import { fmtNumber, fmtTime } from '../format.js';
 import { ruleLabel, t } from '../i18n.js';
 import { candidateLabel } from './candidates.js';
+import { pagesOf, pagesView } from './photos.js';
 
 function formSection(...content) {
   return h('section', { className: 'form', 'aria-labelledby': 'form-heading' }, h('h3', { id: 'form-heading' }, t('form')), ...content);
 }
 
-function fields(form, race) {
+function fields(form, race, pages) {
   const dl = h('dl', { className: 'form-fields', 'data-testid': 'tps-form', 'data-version': form.version });
   const field = (label, value, name, isNumber) => dl.append(h('div', { className: 'field', 'data-field': name },
     h('dt', null, label), h('dd', { 'data-value': isNumber ? String(value) : null }, isNumber ? fmtNumber(value) : value)));
@@ -31,11 +32,30 @@ function fields(form, race) {
   number(t('formValid'), form.valid, 'valid');
   number(t('formInvalid'), form.invalid, 'invalid');
   text(t('formReason'), form.reason, 'reason');
-  text(t('formPhoto'), form.photoSha256, 'photoSha256');
+  // Every page's name, so that anyone can check a downloaded photo against it (a photo's name is its hash).
+  text(t('formPhoto'), pages.length ? pages.map((p) => p.sha).join(' ') : form.photoSha256, 'photoSha256');
   field(t('formAcceptedAt'), fmtTime(form.acceptedAt), 'acceptedAt', false);
   text(t('formSubmittedBy'), form.submittedBy, 'submittedBy');
   field(t('formAnomalies'), form.anomalies && form.anomalies.length ? form.anomalies.map(ruleLabel).join(', ') : t('none'), 'anomalies', false);
   return dl;
+}
+
+// The photographed pages of the version shown, beside its numbers; a page not stored yet is a placeholder saying so.
+function photosSection(pages) {
+  const missing = pages.filter((p) => p.missing).length;
+  return h('section', { className: 'photos', 'aria-labelledby': 'photos-heading', 'data-testid': 'tps-photos' },
+    h('h3', { id: 'photos-heading' }, t('photos')),
+    pages.length ? pagesView(pages, 'photo-pages') : h('p', { className: 'empty', 'data-testid': 'photos-none' }, t('photosNone')),
+    missing ? h('p', { className: 'hint', 'data-testid': 'photos-missing-note' }, t('photosMissingNote', { missing, count: pages.length })) : null);
+}
+
+// Each version's own pages, folded away: a long history stays short until someone looks.
+function versionPhotos(version) {
+  const pages = pagesOf(version);
+  if (!pages.length) return null;
+  return h('details', { className: 'version-photos', 'data-testid': 'history-photos' },
+    h('summary', null, t('historyPhotos', { count: pages.length })),
+    pagesView(pages, 'history-pages'));
 }
 
 function versions(history) {
@@ -45,20 +65,30 @@ function versions(history) {
       h('strong', null, t('historyItem', { version: version.version })), ' · ',
       h('time', { datetime: version.acceptedAt }, fmtTime(version.acceptedAt)), ' · ',
       version.reason ? t('historyReason', { reason: version.reason }) : t('historyFirst'), ' · ',
-      t('historyTotals', { valid: fmtNumber(version.valid), invalid: fmtNumber(version.invalid) })));
+      t('historyTotals', { valid: fmtNumber(version.valid), invalid: fmtNumber(version.invalid) }),
+      versionPhotos(version)));
   }
   return list;
 }
 
-// tps is what api.tpsForm() answered: { status: 404 } before the first form, else { current, history }.
-export function renderTpsForm(section, race, tps) {
+// The current form's pages: its own entry in the history carries which are missing now.
+export function currentPages(tps) {
+  const own = (tps.history || []).find((v) => v.version === tps.current.version);
+  return pagesOf(own && Array.isArray(own.photos) ? own : tps.current);
+}
+
+// tps is what api.tpsForm() answered: { status: 404 } before the first form, else { current, history }. dispute is the
+// report form, an element kept across redraws (moved, not rebuilt, so what is typed in it stays).
+export function renderTpsForm(section, race, tps, dispute) {
   section.replaceChildren();
   if (!tps || tps.status === 404) {
     section.append(formSection(h('p', { className: 'empty', 'data-testid': 'tps-no-form' }, t('noForm'))));
     return;
   }
+  const pages = currentPages(tps);
   section.append(
-    formSection(fields(tps.current, race)),
+    h('div', { className: 'tps-evidence', 'data-testid': 'tps-evidence' }, formSection(fields(tps.current, race, pages)), photosSection(pages)),
+    dispute || null,
     h('section', { className: 'history-section', 'aria-labelledby': 'history-heading' },
       h('h3', { id: 'history-heading' }, t('history')), versions(tps.history)));
 }
