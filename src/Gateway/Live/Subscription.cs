@@ -114,9 +114,13 @@ public sealed class Subscription(RegionInfo region, Contest contest, ILogger log
         ThreadPool.UnsafeQueueUserWorkItem(static subscription => subscription.FanOut(), this, preferLocal: false);
     }
 
-    /// <summary>A newer version, or the same version with its certificate changed (certifying changes no number).</summary>
+    /// <summary>
+    /// Newer numbers or evidence (Tally.IsNewerThan), or the same with its certificate changed (certifying changes no
+    /// number).
+    /// </summary>
     public static bool IsNewer(TallySnapshot tally, TallySnapshot than) =>
-        tally.Tally.Version > than.Tally.Version || (tally.Tally.Version == than.Tally.Version && !Equals(tally.Certified, than.Certified));
+        tally.Tally.IsNewerThan(than.Tally)
+        || (tally.Tally.Version == than.Tally.Version && tally.Tally.Revision == than.Tally.Revision && !Equals(tally.Certified, than.Certified));
 
     private void FanOut()
     {
