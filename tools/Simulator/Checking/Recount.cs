@@ -18,7 +18,7 @@ internal sealed class Recount
     }
 
     /// <param name="races">Each race's latest accepted version, and what its evidence looks like at the end.</param>
-    public Recount(RegionRegistry registry, IEnumerable<(Acceptance Latest, RaceEvidence Evidence)> races)
+    private Recount(RegionRegistry registry, IEnumerable<(Acceptance Latest, RaceEvidence Evidence)> races)
     {
         foreach (var (accepted, evidence) in races)
         {
