@@ -71,10 +71,11 @@ public static class VerifierApp
             var downloaded = await DownloadAsync(api, folder, contests, parallel, output, cancellationToken);
             // Exactly what was downloaded: contests.json lists every contest, the folder holds the chosen ones.
             var evidence = folder.Load([.. downloaded.Select(c => c.Id)]);
-            var numbers = Check(evidence, output, offline: false);
             using var http = new HttpClient { BaseAddress = api, Timeout = TimeSpan.FromMinutes(2) };
             var report = await new PhotoCheck(http, parallel).RunAsync(evidence, photos, cancellationToken);
+            // Notes first, as the numbers' own: the last line stays the numbers' summary unless photos were checked.
             foreach (var note in report.Notes) output.WriteLine(note);
+            var numbers = Check(evidence, output, offline: false);
             foreach (var problem in report.Problems) output.WriteLine(problem);
             if (report.Cited > 0 || report.Problems.Count > 0) output.WriteLine(report.Summary);
             return report.Clean ? numbers : Math.Max(numbers, VerificationReport.Differs);
