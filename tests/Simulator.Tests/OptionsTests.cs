@@ -54,6 +54,15 @@ public partial class OptionsTests
     }
 
     [Fact]
+    public void A_rehearsal_photographs_a_tenth_of_the_forms_a_third_of_them_late_and_disputes_one_tps_in_500()
+    {
+        var parsed = OptionsParser.Parse(["night", .. Rehearsal.RehearsalNight.RehearsalEvidence]);
+
+        Assert.Null(parsed.Error);
+        Assert.Equal(new Photos.PhotoPlan(0.1, 1, 0.3, 0.002), parsed.Options!.PhotoPlan);
+    }
+
+    [Fact]
     public void More_stalled_viewers_than_viewers_is_an_error_naming_both()
     {
         var parsed = OptionsParser.Parse(["--subscribers", "2", "--stalled-subscribers", "3"]);
