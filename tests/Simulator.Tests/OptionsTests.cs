@@ -41,6 +41,28 @@ public partial class OptionsTests
     }
 
     [Fact]
+    public void Photos_are_off_by_default_and_every_photo_option_is_read()
+    {
+        var defaults = OptionsParser.Parse(["night"]).Options!;
+        Assert.Equal((0d, 1, 0d, 0d), (defaults.PhotosShare, defaults.PhotoPages, defaults.PhotoLateShare, defaults.DisputeShare));
+        Assert.False(defaults.PhotoPlan.Any);
+
+        var parsed = OptionsParser.Parse(["flood", "--photos", "0.5", "--photo-pages=3", "--photo-late", "0.25", "--dispute-share", "0.01"]);
+
+        Assert.Null(parsed.Error);
+        Assert.Equal(new Photos.PhotoPlan(0.5, 3, 0.25, 0.01), parsed.Options!.PhotoPlan);
+    }
+
+    [Fact]
+    public void A_rehearsal_photographs_a_tenth_of_the_forms_a_third_of_them_late_and_disputes_one_tps_in_500()
+    {
+        var parsed = OptionsParser.Parse(["night", .. Rehearsal.RehearsalNight.RehearsalEvidence]);
+
+        Assert.Null(parsed.Error);
+        Assert.Equal(new Photos.PhotoPlan(0.1, 1, 0.3, 0.002), parsed.Options!.PhotoPlan);
+    }
+
+    [Fact]
     public void More_stalled_viewers_than_viewers_is_an_error_naming_both()
     {
         var parsed = OptionsParser.Parse(["--subscribers", "2", "--stalled-subscribers", "3"]);
@@ -65,6 +87,12 @@ public partial class OptionsTests
     [InlineData("--check-down-to", "kecamatan")]
     [InlineData("--bogus", "1")]
     [InlineData("--seed", "abc")]
+    [InlineData("--photos", "1.5")]
+    [InlineData("--photos", "-0.1")]
+    [InlineData("--photo-pages", "9")]
+    [InlineData("--photo-pages", "0")]
+    [InlineData("--photo-late", "2")]
+    [InlineData("--dispute-share", "x")]
     [InlineData("sprint", "")]
     public void A_wrong_option_is_an_error_naming_it(string option, string value)
     {
@@ -84,7 +112,7 @@ public partial class OptionsTests
         var documented = OptionName().Matches(options).Select(m => m.Value).Distinct().ToList();
 
         Assert.True(OptionsParser.Parse(["--help"]).HelpRequested);
-        Assert.Equal(22, documented.Count);
+        Assert.Equal(26, documented.Count);
         foreach (var option in documented.Where(o => o != "--help"))
         {
             var parsed = OptionsParser.Parse([option, SampleValue(option)]);

@@ -4,6 +4,7 @@ using KpuOrleans.Simulator.Checking;
 using KpuOrleans.Simulator.Display;
 using KpuOrleans.Simulator.Live;
 using KpuOrleans.Simulator.Options;
+using KpuOrleans.Simulator.Photos;
 using KpuOrleans.Simulator.Reporting;
 using KpuOrleans.Simulator.Script;
 using KpuOrleans.Simulator.Sending;
@@ -30,7 +31,7 @@ internal sealed class SimulationRunner(SimulatorOptions options, TextWriter outp
         var slice = Slice(registry, options);
         var stats = new RunStats();
         var script = ElectionScript.Write(registry, slice.SelectMany(r => registry.TpsUnder(r.Code)).DistinctBy(t => t.Code), options.Seed, options.Mix,
-            ArrivalCurve.Pilkada2024, stats.TpsHasReported);
+            ArrivalCurve.Pilkada2024, stats.TpsHasReported, options.PhotoPlan);
         stats.Plan(script.TpsCount, script.Races.Count, script.SubmissionCount);
 
         using var http = new HttpClient(new SocketsHttpHandler { MaxConnectionsPerServer = options.Concurrency + 16 })
@@ -51,11 +52,13 @@ internal sealed class SimulationRunner(SimulatorOptions options, TextWriter outp
             : new FloodQueue(script.Races, options.Seed);
         var officers = OfficerTokens.From(options.TokenKey ?? Environment.GetEnvironmentVariable("Auth__SigningKey"));
         var sender = new Sender(new ResultsClient(http, throttle, officers), queue, stats,
-            new SenderSettings(options.Concurrency, options.Batch, options.Attempts, TimeSpan.FromSeconds(1)));
+            new SenderSettings(options.Concurrency, options.Batch, options.Attempts, TimeSpan.FromSeconds(1)),
+            new PhotoUploader(http, throttle, stats, officers, options.Attempts, TimeSpan.FromSeconds(1)), new DisputeFiler(http, throttle));
 
         using var stopDisplay = new CancellationTokenSource();
         var progress = display.RunAsync(() => Snapshot(stats, queue as NightQueue, viewers), stopDisplay.Token);
         CheckReport check;
+        PhotoPresence? photos = null;
         IReadOnlyList<string> viewerProblems = [];
         Recount recount;
         ViewerClientCost? viewerCost = null;
@@ -67,6 +70,12 @@ internal sealed class SimulationRunner(SimulatorOptions options, TextWriter outp
             await sender.RunAsync(cancellationToken);
             await stopStalling.CancelAsync();
             await stalling;
+
+            if (options.PhotoPlan.Any)
+            {
+                _phase = "checking every cited photo is stored";
+                photos = await new PhotoPresenceCheck(http, throttle).CheckAsync(script.Races, cancellationToken);
+            }
 
             _phase = "checking tallies";
             recount = Recount.Of(registry, script.Races);
@@ -91,7 +100,7 @@ internal sealed class SimulationRunner(SimulatorOptions options, TextWriter outp
             viewers?.ConnectionCount ?? 0, viewers?.MessagesReceived ?? 0, viewerProblems,
             viewers is null ? null : DeliveryAnalysis.Analyse(viewers.Logs, script.Races),
             viewers is not null ? new StalledViewers(viewers.Stalled, viewers.StalledDisconnected, viewers.ReadersDisconnected) : null,
-            viewerCost);
+            viewerCost, photos);
         FinalReport.Write(output, options, SliceName(slice), outcome);
         if (options.ReportJson is { } path) await JsonReport.WriteAsync(path, options, SliceName(slice), outcome, cancellationToken);
         return outcome;

@@ -2,6 +2,7 @@ using KpuOrleans.Verifier.Checking;
 using KpuOrleans.Verifier.Cli;
 using KpuOrleans.Verifier.Download;
 using KpuOrleans.Verifier.Evidence;
+using KpuOrleans.Verifier.Photos;
 
 namespace KpuOrleans.Verifier;
 
@@ -22,7 +23,7 @@ public static class VerifierApp
                     output.WriteLine($"Saved in {Path.GetFullPath(download.Out)}; check it with: check {download.Out}");
                     return VerificationReport.Matches;
                 case CheckCommand { Api: { } api } check:
-                    return await CheckApiAsync(api, check.Contests, check.Parallel, output, cancellationToken);
+                    return await CheckApiAsync(api, check.Contests, check.Parallel, check.Photos, output, cancellationToken);
                 case CheckCommand check:
                     return Check(new EvidenceFolder(check.Folder!), check.Contests, output);
                 default:
@@ -47,23 +48,37 @@ public static class VerifierApp
         }
     }
 
-    private static int Check(EvidenceFolder folder, IReadOnlyList<string>? contests, TextWriter output)
+    private static int Check(EvidenceFolder folder, IReadOnlyList<string>? contests, TextWriter output) =>
+        Check(folder.Load(contests), output, offline: true);
+
+    private static int Check(IReadOnlyList<ContestEvidence> evidence, TextWriter output, bool offline)
     {
-        var report = VerificationReport.Check(folder.Load(contests));
+        var report = VerificationReport.Check(evidence);
         foreach (var note in report.Notes) output.WriteLine(note);
+        if (offline && evidence.Sum(c => c.Rows.Count(r => r.Photos is { Count: > 0 })) is var photographed and > 0)
+            output.WriteLine($"photos: {photographed} forms cite photos; they are checked against the API only (check --api)");
         foreach (var difference in report.Differences) output.WriteLine(difference);
         output.WriteLine(report.Summary);
         return report.ExitCode;
     }
 
-    private static async Task<int> CheckApiAsync(Uri api, IReadOnlyList<string>? contests, int parallel, TextWriter output, CancellationToken cancellationToken)
+    private static async Task<int> CheckApiAsync(Uri api, IReadOnlyList<string>? contests, int parallel, PhotoSelection? photos, TextWriter output,
+        CancellationToken cancellationToken)
     {
         var folder = new EvidenceFolder(Path.Combine(Path.GetTempPath(), $"kpu-verifier-{Guid.NewGuid():N}"));
         try
         {
             var downloaded = await DownloadAsync(api, folder, contests, parallel, output, cancellationToken);
             // Exactly what was downloaded: contests.json lists every contest, the folder holds the chosen ones.
-            return Check(folder, [.. downloaded.Select(c => c.Id)], output);
+            var evidence = folder.Load([.. downloaded.Select(c => c.Id)]);
+            using var http = new HttpClient { BaseAddress = api, Timeout = TimeSpan.FromMinutes(2) };
+            var report = await new PhotoCheck(http, parallel).RunAsync(evidence, photos, cancellationToken);
+            // Notes first, as the numbers' own: the last line stays the numbers' summary unless photos were checked.
+            foreach (var note in report.Notes) output.WriteLine(note);
+            var numbers = Check(evidence, output, offline: false);
+            foreach (var problem in report.Problems) output.WriteLine(problem);
+            if (report.Cited > 0 || report.Problems.Count > 0) output.WriteLine(report.Summary);
+            return report.Clean ? numbers : Math.Max(numbers, VerificationReport.Differs);
         }
         finally
         {

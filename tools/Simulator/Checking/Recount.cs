@@ -13,22 +13,28 @@ internal sealed class Recount
     private readonly Dictionary<(string Contest, string Region), Sum> _sums = new();
 
     public Recount(RegionRegistry registry, IEnumerable<Acceptance> latestPerRace)
+        : this(registry, latestPerRace.Select(a => (a, RaceEvidence.None)))
     {
-        foreach (var accepted in latestPerRace)
+    }
+
+    /// <param name="races">Each race's latest accepted version, and what its evidence looks like at the end.</param>
+    private Recount(RegionRegistry registry, IEnumerable<(Acceptance Latest, RaceEvidence Evidence)> races)
+    {
+        foreach (var (accepted, evidence) in races)
         {
             var form = accepted.Form;
             for (var region = registry.Find(form.Tps); region is not null; region = region.Parent is null ? null : registry.Find(region.Parent))
             {
                 var key = (form.Contest, region.Code);
                 if (!_sums.TryGetValue(key, out var sum)) _sums[key] = sum = new Sum();
-                sum.Add(accepted);
+                sum.Add(accepted, evidence);
             }
         }
     }
 
     /// <summary>From the races of a run: the latest accepted version of each.</summary>
     public static Recount Of(RegionRegistry registry, IEnumerable<TpsRace> races) =>
-        new(registry, races.Select(r => r.Latest).OfType<Acceptance>());
+        new(registry, races.Where(r => r.Latest is not null).Select(r => (r.Latest!, new RaceEvidence(r.PhotoMissing, r.DisputesFiled))));
 
     public TallyFigures Expected(Contest contest, string region) =>
         _sums.TryGetValue((contest.Id, region), out var sum) ? sum.ToFigures(contest) : TallyFigures.Zero(contest);
@@ -37,9 +43,9 @@ internal sealed class Recount
     {
         private readonly Dictionary<string, long> _votes = new(StringComparer.Ordinal);
         private long _valid, _invalid, _voted, _registered, _version;
-        private int _tps, _anomalies;
+        private int _tps, _anomalies, _photoMissing, _disputes;
 
-        public void Add(Acceptance accepted)
+        public void Add(Acceptance accepted, RaceEvidence evidence)
         {
             var form = accepted.Form;
             foreach (var (number, count) in form.Votes) _votes[number] = _votes.GetValueOrDefault(number) + count;
@@ -49,11 +55,24 @@ internal sealed class Recount
             _registered += form.Registered;
             _version += form.Version;
             _tps++;
-            if (accepted.Anomalies.Count > 0) _anomalies++;
+            // A form flagged photo-missing when accepted loses the flag once its pages are stored: what counts is the end.
+            if (accepted.Anomalies.Any(a => a is not (RaceEvidence.PhotoMissingFlag or RaceEvidence.DisputedFlag)) || evidence.PhotoMissing || evidence.Disputes > 0)
+                _anomalies++;
+            if (evidence.PhotoMissing) _photoMissing++;
+            _disputes += evidence.Disputes;
         }
 
         public TallyFigures ToFigures(Contest contest) => new(
             contest.Candidates.ToDictionary(c => c.Number, c => _votes.GetValueOrDefault(c.Number), StringComparer.Ordinal),
-            _valid, _invalid, _voted, _registered, _tps, _anomalies, _version);
+            _valid, _invalid, _voted, _registered, _tps, _anomalies, _version, _photoMissing, _disputes);
     }
+}
+
+/// <summary>A race's evidence at the end of a run: whether its latest form still cites a page not stored, and the disputes open about it.</summary>
+internal sealed record RaceEvidence(bool PhotoMissing, int Disputes)
+{
+    public const string PhotoMissingFlag = "photo-missing";
+    public const string DisputedFlag = "disputed";
+
+    public static readonly RaceEvidence None = new(false, 0);
 }

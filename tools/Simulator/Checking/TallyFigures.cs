@@ -5,10 +5,10 @@ namespace KpuOrleans.Simulator.Checking;
 /// <summary>The additive figures of a tally (API.md "Reading"), as expected from the forms or as the server shows them.</summary>
 internal sealed record TallyFigures(
     IReadOnlyDictionary<string, long> Votes, long Valid, long Invalid, long Voted,
-    long RegisteredReported, int TpsReported, int Anomalies, long Version)
+    long RegisteredReported, int TpsReported, int Anomalies, long Version, int? PhotoMissing = null, int? DisputesOpen = null)
 {
     public static TallyFigures Zero(Contest contest) =>
-        new(contest.Candidates.ToDictionary(c => c.Number, _ => 0L, StringComparer.Ordinal), 0, 0, 0, 0, 0, 0, 0);
+        new(contest.Candidates.ToDictionary(c => c.Number, _ => 0L, StringComparer.Ordinal), 0, 0, 0, 0, 0, 0, 0, 0, 0);
 
     /// <summary>Each figure that differs, as "field: expected X, shown Y"; empty when they agree.</summary>
     public IReadOnlyList<string> DifferencesFrom(TallyFigures shown, Contest contest)
@@ -29,6 +29,9 @@ internal sealed record TallyFigures(
         Compare("tpsReported", TpsReported, shown.TpsReported);
         Compare("anomalies", Anomalies, shown.Anomalies);
         Compare("version", Version, shown.Version);
+        // A gateway from before photos shows neither: nothing to compare.
+        if (PhotoMissing is { } missing && shown.PhotoMissing is { } shownMissing) Compare("photoMissing", missing, shownMissing);
+        if (DisputesOpen is { } open && shown.DisputesOpen is { } shownOpen) Compare("disputesOpen", open, shownOpen);
         return differences;
     }
 }

@@ -40,7 +40,9 @@ internal sealed class ApiTallyReader(HttpClient http, Throttle throttle) : ITall
         var figures = new TallyFigures(votes,
             tally.GetProperty("valid").GetInt64(), tally.GetProperty("invalid").GetInt64(), tally.GetProperty("voted").GetInt64(),
             tally.GetProperty("registeredReported").GetInt64(), tally.GetProperty("tpsReported").GetInt32(),
-            tally.GetProperty("anomalies").GetInt32(), tally.GetProperty("version").GetInt64());
+            tally.GetProperty("anomalies").GetInt32(), tally.GetProperty("version").GetInt64(),
+            tally.TryGetProperty("photoMissing", out var missing) && missing.ValueKind == JsonValueKind.Number ? missing.GetInt32() : null,
+            tally.TryGetProperty("disputesOpen", out var open) && open.ValueKind == JsonValueKind.Number ? open.GetInt32() : null);
         return new ObservedTally(figures, tally.GetProperty("registered").GetInt64(), tally.GetProperty("tpsExpected").GetInt32());
     }
 }

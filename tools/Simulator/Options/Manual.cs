@@ -19,6 +19,13 @@ internal static class Manual
         invalid forms 422; anything else (409, 5xx, no answer, ...) is an error. The end-of-run check reads the
         tally of every race at every checked region and compares each figure with the recount.
 
+        Photos (--photos > 0 or --dispute-share > 0): each page is a synthetic C.Hasil sheet rendered from the form
+        (the same bytes every time, so a retry has the same name), uploaded before the form or, for --photo-late, by a
+        later step. Every upload must be 201 (or found stored: HEAD 200), every dispute 201. At the end every page any
+        accepted version cites must be stored (HEAD 200), and each tally's photoMissing and disputesOpen must equal
+        the recount (photoMissing 0 when every upload went through), as must its anomalies, which count a TPS still
+        photo-missing or disputed. rehearse sends --photos 0.1 --photo-late 0.3 --dispute-share 0.002.
+
         A 429 Too Many Requests (the gateway's rate limits: per writer token, per client address for reads and
         hub connections) is neither an answer nor an error: every request (forms, tally reads, viewers connecting)
         waits the Retry-After (1 s without one, at most 30 s) and goes again, and the report counts how often.

@@ -80,6 +80,25 @@ internal sealed class RunOptions
         "Of the --subscribers viewers, K stop reading their socket for good once a third of the forms is sent (still " +
         "pinging: slow, not dead); left out of delivery and recount figures, and counted when the gateway drops them.");
 
+    public Option<double> Photos { get; } = Number("--photos", "SHARE", new SimulatorOptions().PhotosShare, 0, 1,
+        "Share (0-1) of (TPS, race) forms that cite photos of their C.Hasil sheet: a synthetic PNG per page (about 16 KB) " +
+        "showing the TPS, the race and every number, uploaded with PUT /api/v1/photos/{sha256} by the form's officer " +
+        "(HEAD first, so a stored page is not sent again). The end checks every cited page is stored and the tallies' " +
+        "photoMissing. Default 0: no photos.");
+
+    public Option<int> PhotoPages { get; } = WholeNumber("--photo-pages", "N", new SimulatorOptions().PhotoPages, 1, 8,
+        "Pages per photographed form (1-8): its rows split across them in order, each page with the header.");
+
+    public Option<double> PhotoLate { get; } = Number("--photo-late", "SHARE", new SimulatorOptions().PhotoLateShare, 0, 1,
+        "Share (0-1) of photographed forms whose pages are uploaded after the form (1-30 night minutes later), as a phone " +
+        "on a bad network does: the form is flagged photo-missing until they arrive. The rest go before the form.");
+
+    public Option<double> DisputeShare { get; } = Number("--dispute-share", "SHARE", new SimulatorOptions().DisputeShare, 0, 1,
+        "Share (0-1) of TPS where one race's photo shows one number other than its form's (the field and the race drawn " +
+        "from the seed; such a race always cites photos), and a citizen files POST /api/v1/disputes naming that field " +
+        "once the race's forms are in, so that operators can rehearse. Each dispute comes as from its own address " +
+        "(X-Forwarded-For, which a gateway believes only from loopback or its trusted proxies).");
+
     public Option<double> Settle { get; } = Number("--settle", "SECONDS", new SimulatorOptions().Settle.TotalSeconds, 0, 3600,
         "How long the end-of-run checks wait for tallies to catch up.");
 
@@ -131,8 +150,8 @@ internal sealed class RunOptions
     /// <summary>Everything a night or a flood reads, in the order <c>--help</c> lists it.</summary>
     public IEnumerable<Option> All =>
     [
-        Mode, Target, Regions, Seed, Speed, Concurrency, Batch, Retries, Corrections, Invalid, Subscribers, StalledSubscribers, Settle, Timeout,
-        Attempts, CheckDownTo, ReportJson, TokenKey, Data, Plain, ProgressInterval,
+        Mode, Target, Regions, Seed, Speed, Concurrency, Batch, Retries, Corrections, Invalid, Subscribers, StalledSubscribers, Photos, PhotoPages, PhotoLate,
+        DisputeShare, Settle, Timeout, Attempts, CheckDownTo, ReportJson, TokenKey, Data, Plain, ProgressInterval,
     ];
 
     /// <summary>What <c>certify</c> reads.</summary>
@@ -154,6 +173,10 @@ internal sealed class RunOptions
         InvalidPct = parsed.GetValue(Invalid),
         Subscribers = parsed.GetValue(Subscribers),
         StalledSubscribers = parsed.GetValue(StalledSubscribers),
+        PhotosShare = parsed.GetValue(Photos),
+        PhotoPages = parsed.GetValue(PhotoPages),
+        PhotoLateShare = parsed.GetValue(PhotoLate),
+        DisputeShare = parsed.GetValue(DisputeShare),
         Settle = TimeSpan.FromSeconds(parsed.GetValue(Settle)),
         RequestTimeout = TimeSpan.FromSeconds(parsed.GetValue(Timeout)),
         Attempts = parsed.GetValue(Attempts),

@@ -47,8 +47,22 @@ internal sealed record SimulatorOptions
     /// <summary>The registry folder; null: <c>data/</c> beside the binaries.</summary>
     public string? DataFolder { get; init; }
 
+    /// <summary>Share (0–1) of (TPS, race) pairs whose forms cite photos of their C.Hasil sheet.</summary>
+    public double PhotosShare { get; init; }
+
+    /// <summary>Pages each photographed form cites (1–8).</summary>
+    public int PhotoPages { get; init; } = 1;
+
+    /// <summary>Share (0–1) of photographed forms whose pages are uploaded after the form, as over a bad network.</summary>
+    public double PhotoLateShare { get; init; }
+
+    /// <summary>Share (0–1) of TPS where one race's photo shows a number other than the form's, and a dispute is filed.</summary>
+    public double DisputeShare { get; init; }
+
     public bool Plain { get; init; }
     public TimeSpan ProgressInterval { get; init; } = TimeSpan.FromSeconds(5);
 
     public SubmissionMix Mix => new(RetriesPct, CorrectionsPct, InvalidPct);
+
+    public Photos.PhotoPlan PhotoPlan => new(PhotosShare, PhotoPages, PhotoLateShare, DisputeShare);
 }

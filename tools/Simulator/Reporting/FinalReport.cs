@@ -40,6 +40,8 @@ internal static class FinalReport
         if (outcome.UnresolvedForms > 0)
             output.WriteLine($"Forms never answered after {options.Attempts} attempts (their fate is unknown; the recount leaves them out): {outcome.UnresolvedForms:N0}");
 
+        if (outcome.Photos is { } photos) WritePhotos(output, options, stats, photos);
+
         var check = outcome.Check;
         output.WriteLine(options.CheckDownTo is null
             ? "Tally check: skipped (--check-down-to none)"
@@ -53,6 +55,18 @@ internal static class FinalReport
         output.WriteLine(outcome.ExitCode == SimulationOutcome.Passed
             ? "Result: PASSED"
             : $"Result: FAILED ({string.Join("; ", outcome.Failures)})");
+    }
+
+    private static void WritePhotos(TextWriter output, SimulatorOptions options, Sending.RunStats stats, Checking.PhotoPresence photos)
+    {
+        output.WriteLine($"Photos: {stats.PhotosUploaded:N0} pages uploaded ({stats.PhotoBytes / 1048576.0:N1} MiB, {stats.PhotosUploaded / Math.Max(stats.SendingTime.TotalSeconds, 1e-9):N1}/s " +
+                         $"over the run), {stats.PhotosFound:N0} found already stored (HEAD 200, not sent again), {stats.PhotosHeldBack:N0} held back by a 503 and " +
+                         $"sent again; share {options.PhotosShare:0.###}, {options.PhotoPages} page(s) a form, late share {options.PhotoLateShare:0.###}");
+        output.WriteLine(photos.Clean
+            ? $"Photo check: every one of the {photos.Cited:N0} pages the accepted forms cite is stored (HEAD 200)"
+            : $"Photo check: {photos.Missing.Count:N0} of the {photos.Cited:N0} cited pages are not stored:");
+        foreach (var missing in photos.Missing.Take(MaxListed)) output.WriteLine($"  {missing}");
+        if (options.DisputeShare > 0) output.WriteLine($"Disputes filed (numbers differ from the photo): {stats.DisputesFiled:N0}");
     }
 
     private static void WriteViewers(TextWriter output, SimulationOutcome outcome)

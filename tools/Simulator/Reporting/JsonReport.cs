@@ -43,6 +43,16 @@ internal static class JsonReport
             // Requests answered 429 and sent again; a batch counts once. Not errors, but a row throttled is not a clean measurement.
             throttled = stats.Throttled,
             throttledBy = stats.Throttled == 0 ? null : stats.ThrottledBy.OrderBy(t => t.Key).ToDictionary(t => t.Key.ToString().ToLowerInvariant(), t => t.Value),
+            photos = outcome.Photos is not { } photos ? null : new
+            {
+                cited = photos.Cited,
+                missing = photos.Missing.Count,
+                uploaded = stats.PhotosUploaded,
+                uploadedBytes = stats.PhotoBytes,
+                foundStored = stats.PhotosFound,
+                heldBack = stats.PhotosHeldBack,
+                disputesFiled = stats.DisputesFiled,
+            },
             tallyCheck = options.CheckDownTo is null ? null : new { @checked = outcome.Check.Checked, mismatches = outcome.Check.Mismatches.Count },
             viewers = outcome.Viewers == 0 ? null : new
             {

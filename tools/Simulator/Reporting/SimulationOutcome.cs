@@ -19,7 +19,8 @@ internal sealed record SimulationOutcome(
     IReadOnlyList<string> ViewerProblems,
     DeliveryReport? Delivery,
     StalledViewers? Stalled = null,
-    Viewers.ViewerClientCost? ViewerClient = null)
+    Viewers.ViewerClientCost? ViewerClient = null,
+    PhotoPresence? Photos = null)
 {
     public const int Passed = 0;
     public const int Failed = 1;
@@ -34,6 +35,7 @@ internal sealed record SimulationOutcome(
             var failures = new List<string>();
             if (Stats.ErrorCount > 0) failures.Add($"{Stats.ErrorCount:N0} unexpected answers");
             if (UnresolvedForms > 0) failures.Add($"{UnresolvedForms:N0} forms never answered");
+            if (Photos is { Clean: false } photos) failures.Add($"{photos.Missing.Count:N0} cited photos not stored at the end");
             if (!Check.Clean) failures.Add($"{Check.Mismatches.Count:N0} tallies differ from the recount");
             if (ViewerProblems.Count > 0) failures.Add($"{ViewerProblems.Count:N0} subscriptions did not end on the recount");
             if (Delivery is { Problems.Count: > 0 } delivery) failures.Add($"{delivery.Problems.Count:N0} subscriptions showed more than was accepted");

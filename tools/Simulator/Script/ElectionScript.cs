@@ -1,5 +1,6 @@
 using KpuOrleans.Registry;
 using KpuOrleans.Simulator.Forms;
+using KpuOrleans.Simulator.Photos;
 
 namespace KpuOrleans.Simulator.Script;
 
@@ -25,12 +26,16 @@ internal sealed class ElectionScript
 
     public int TpsCount { get; }
 
-    public int SubmissionCount => Races.Sum(r => r.Steps.Count);
+    /// <summary>Forms to post (photo uploads and disputes are not forms).</summary>
+    public int SubmissionCount => Races.Sum(r => r.Steps.Count(s => s.PostsForm));
 
     /// <param name="onTpsReported">Called once per TPS, when every one of its races has an accepted form.</param>
+    /// <param name="photos">Which forms cite photos, and which disputes are filed; none by default.</param>
     public static ElectionScript Write(
-        RegionRegistry registry, IEnumerable<RegionInfo> tpsList, long seed, SubmissionMix mix, ArrivalCurve curve, Action onTpsReported)
+        RegionRegistry registry, IEnumerable<RegionInfo> tpsList, long seed, SubmissionMix mix, ArrivalCurve curve, Action onTpsReported,
+        PhotoPlan? photos = null)
     {
+        photos ??= PhotoPlan.None;
         var generator = new FormGenerator(new ElectoralProfile(registry, seed));
         var breaker = new FormBreaker(registry, seed);
         var races = new List<TpsRace>();
@@ -40,12 +45,16 @@ internal sealed class ElectionScript
             tpsCount++;
             var progress = new TpsProgress(tps.Contests.Count, onTpsReported);
             var arrival = Arrival(generator.Profile, tps, curve);
-            foreach (var contest in tps.Contests)
+            var disputed = photos.DisputedRace(seed, tps.Code, tps.Contests.Count);
+            for (var i = 0; i < tps.Contests.Count; i++)
             {
+                var contest = tps.Contests[i];
                 var dice = SeededRandom.For(seed, "mix", tps.Code, contest.Id);
                 // The governor's form is usually written first; the regional race's follows within minutes.
                 var offset = contest.Kind == "governor" ? TimeSpan.Zero : TimeSpan.FromMinutes(dice.Between(0, 15));
-                races.Add(new TpsRace(tps, contest, progress, Steps(generator, breaker, tps, contest, mix, dice), arrival + offset));
+                var steps = Steps(generator, breaker, tps, contest, mix, dice);
+                if (disputed == i || photos.Cites(seed, tps.Code, contest.Id)) steps = Photographed(steps, photos, seed, disputed == i);
+                races.Add(new TpsRace(tps, contest, progress, steps, arrival + offset));
             }
         }
         return new ElectionScript(races, tpsCount);
@@ -64,6 +73,47 @@ internal sealed class ElectionScript
         if (dice.Chance(mix.CorrectionsPct))
             steps.Add(new Submission(SubmissionKind.Correction, generator.Correction(first), TimeSpan.FromMinutes(dice.Between(20, 180))));
         return steps;
+    }
+
+    /// <summary>
+    /// The same steps with photos: every form cites its pages (a retry the same ones), late pages go up 1–30 night
+    /// minutes after their form, and on a disputed race the last version's photo shows one number otherwise and a
+    /// citizen reports it 5–60 minutes after the race's last form. The drawing uses streams of its own, so a run with
+    /// photos sends the very forms of a run without.
+    /// </summary>
+    private static List<Submission> Photographed(List<Submission> steps, PhotoPlan plan, long seed, bool disputed)
+    {
+        var last = steps.Last(s => s.Kind is SubmissionKind.First or SubmissionKind.Correction).Form;
+        var change = disputed ? PhotoPlan.Change(seed, last) : null;
+        var dice = SeededRandom.For(seed, "photo-times", last.Tps, last.Contest);
+        var photographed = new List<Submission>(steps.Count + 3);
+        FormPhotos? firstPhotos = null;
+        foreach (var step in steps)
+        {
+            switch (step.Kind)
+            {
+                case SubmissionKind.First or SubmissionKind.Correction:
+                    var photos = new FormPhotos(step.Form, plan.Pages, plan.Late(seed, step.Form), ReferenceEquals(step.Form, last) ? change : null);
+                    if (step.Kind == SubmissionKind.First) firstPhotos = photos;
+                    photographed.Add(step with { Photos = photos });
+                    if (photos.Late)
+                        photographed.Add(new Submission(SubmissionKind.Photos, step.Form, TimeSpan.FromMinutes(dice.Between(1, 30)), photos));
+                    break;
+                case SubmissionKind.Retry:
+                    photographed.Add(step with { Photos = firstPhotos });
+                    break;
+                default:
+                    photographed.Add(step);
+                    break;
+            }
+        }
+        if (change is not null)
+        {
+            var onTheForm = CHasilSheet.Rows(last).Single(r => r.Field == change.Field).Value;
+            photographed.Add(new Submission(SubmissionKind.Dispute, last, TimeSpan.FromMinutes(dice.Between(5, 60)),
+                Dispute: new DisputeReport(change.Field, change.Shown, onTheForm)));
+        }
+        return photographed;
     }
 
     /// <summary>

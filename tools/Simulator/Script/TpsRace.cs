@@ -47,10 +47,21 @@ internal sealed class TpsRace(RegionInfo tps, Contest contest, TpsProgress progr
     public void MarkUnresolved(ResultForm form) => Unresolved = form;
 
     public Acceptance? AcceptedVersion(long version) => _accepted.FirstOrDefault(a => a.Form.Version == version);
+
+    private int _disputes;
+
+    /// <summary>Disputes filed about this race that the gateway holds open (201, or 200 for one already open).</summary>
+    public int DisputesFiled => Volatile.Read(ref _disputes);
+
+    public void DisputeFiled() => Interlocked.Exchange(ref _disputes, 1);
+
+    /// <summary>Whether the latest accepted version cites a page the gateway was never seen to store.</summary>
+    public bool PhotoMissing => Latest?.Photos is { AllStored: false };
 }
 
-/// <summary>A form as the server accepted it: its 201 (or the 200 of a retry that found it).</summary>
-internal sealed record Acceptance(ResultForm Form, DateTimeOffset AcceptedAt, IReadOnlyList<string> Anomalies, DateTime ReceivedAt);
+/// <summary>A form as the server accepted it: its 201 (or the 200 of a retry that found it), and the photos it cites.</summary>
+internal sealed record Acceptance(ResultForm Form, DateTimeOffset AcceptedAt, IReadOnlyList<string> Anomalies, DateTime ReceivedAt,
+    Photos.FormPhotos? Photos = null);
 
 /// <summary>Counts the races of one TPS that have a form accepted; the TPS has reported once all have.</summary>
 internal sealed class TpsProgress(int races, Action onReported)

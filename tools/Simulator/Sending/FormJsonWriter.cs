@@ -52,6 +52,12 @@ internal static class FormJsonWriter
         else writer.WriteString("reason", form.Reason);
         if (form.PhotoSha256 is null) writer.WriteNull("photoSha256");
         else writer.WriteString("photoSha256", form.PhotoSha256);
+        if (form.Photos is { } photos)
+        {
+            writer.WriteStartArray("photos");
+            foreach (var page in photos) writer.WriteStringValue(page);
+            writer.WriteEndArray();
+        }
         writer.WriteEndObject();
     }
 }

@@ -85,5 +85,32 @@ internal sealed class RunStats
         if (_errorSamples.Count < MaxErrorSamples) _errorSamples.Enqueue(sample);
     }
 
+    private long _photosUploaded, _photoBytes, _photosFound, _photosHeldBack, _disputesFiled;
+
+    /// <summary>Pages stored by a PUT answered 201.</summary>
+    public long PhotosUploaded => Interlocked.Read(ref _photosUploaded);
+
+    public long PhotoBytes => Interlocked.Read(ref _photoBytes);
+
+    /// <summary>Pages the gateway already had (HEAD 200, or a PUT answered 200): not sent again.</summary>
+    public long PhotosFound => Interlocked.Read(ref _photosFound);
+
+    /// <summary>Photo requests answered 503 and asked again after the Retry-After (not errors).</summary>
+    public long PhotosHeldBack => Interlocked.Read(ref _photosHeldBack);
+
+    public long DisputesFiled => Interlocked.Read(ref _disputesFiled);
+
+    public void PhotoUploaded(long bytes)
+    {
+        Interlocked.Increment(ref _photosUploaded);
+        Interlocked.Add(ref _photoBytes, bytes);
+    }
+
+    public void PhotoFound() => Interlocked.Increment(ref _photosFound);
+
+    public void PhotoHeldBack() => Interlocked.Increment(ref _photosHeldBack);
+
+    public void DisputeFiled() => Interlocked.Increment(ref _disputesFiled);
+
     public static string StatusLabel(int status) => status == 0 ? "no answer" : status.ToString(System.Globalization.CultureInfo.InvariantCulture);
 }

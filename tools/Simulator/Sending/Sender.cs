@@ -1,3 +1,4 @@
+using KpuOrleans.Simulator.Photos;
 using KpuOrleans.Simulator.Script;
 
 namespace KpuOrleans.Simulator.Sending;
@@ -10,8 +11,10 @@ internal sealed record SenderSettings(int Concurrency, int Batch, int Attempts, 
 /// what API.md prescribes for its kind. Accepted forms are recorded on their race for the final recount; an unanswered
 /// form (no answer, 5xx) is sent again, as a real client would, so that its fate becomes known. A 429 never gets here:
 /// the client waits it out and sends again without spending one of the form's attempts.
+/// A form citing photos has its pages uploaded first (or, late ones, by a later step); a dispute step files its report.
 /// </summary>
-internal sealed class Sender(ResultsClient client, SubmissionQueue queue, RunStats stats, SenderSettings settings)
+internal sealed class Sender(ResultsClient client, SubmissionQueue queue, RunStats stats, SenderSettings settings,
+    PhotoUploader? photos = null, DisputeFiler? disputes = null)
 {
     public async Task RunAsync(CancellationToken cancellationToken)
     {
@@ -22,15 +25,58 @@ internal sealed class Sender(ResultsClient client, SubmissionQueue queue, RunSta
     private async Task WorkAsync(CancellationToken cancellationToken)
     {
         var taken = new List<PendingSubmission>(settings.Batch);
+        var forms = new List<PendingSubmission>(settings.Batch);
         while (await queue.TakeAsync(taken, settings.Batch, cancellationToken))
         {
-            stats.Sending(taken.Count);
-            var reply = settings.Batch > 1
-                ? await client.SubmitBatchAsync([.. taken.Select(p => p.Step.Form)], cancellationToken)
-                : await client.SubmitAsync(taken[0].Step.Form, cancellationToken);
-            for (var i = 0; i < taken.Count; i++) Judge(taken[i], reply.Answers[i], reply.RoundTrip);
+            foreach (var pending in taken)
+            {
+                if (pending.Step.PostsForm) forms.Add(pending);
+                else await EvidenceAsync(pending, cancellationToken);
+            }
+            if (forms.Count > 0) await PostAsync(forms, cancellationToken);
+            forms.Clear();
             taken.Clear();
         }
+    }
+
+    private async Task PostAsync(List<PendingSubmission> forms, CancellationToken cancellationToken)
+    {
+        // Pages go up before their form unless they are late; a retry checks its pages are there (HEAD: nothing re-sent).
+        foreach (var pending in forms)
+        {
+            if (photos is not null && pending.Step.Photos is { } pages && (!pages.Late || pending.Step.Kind == SubmissionKind.Retry))
+                await photos.UploadAsync(pages, cancellationToken);
+        }
+        stats.Sending(forms.Count);
+        var reply = settings.Batch > 1
+            ? await client.SubmitBatchAsync([.. forms.Select(p => p.Step.Sent)], cancellationToken)
+            : await client.SubmitAsync(forms[0].Step.Sent, cancellationToken);
+        for (var i = 0; i < forms.Count; i++)
+        {
+            forms[i].Step.Photos?.Release();
+            Judge(forms[i], reply.Answers[i], reply.RoundTrip);
+        }
+    }
+
+    /// <summary>A late upload of a form's pages, or a citizen's dispute: each done in full here, then the race goes on.</summary>
+    private async Task EvidenceAsync(PendingSubmission pending, CancellationToken cancellationToken)
+    {
+        var (race, step) = (pending.Race, pending.Step);
+        if (step.Kind == SubmissionKind.Photos && photos is not null && step.Photos is { } pages)
+            await photos.UploadAsync(pages, cancellationToken);
+        else if (step.Kind == SubmissionKind.Dispute && disputes is not null && step.Dispute is { } report)
+        {
+            var (status, detail) = await disputes.FileAsync(step.Form.Tps, step.Form.Contest, report, cancellationToken);
+            if (status is 200 or 201)
+            {
+                race.DisputeFiled();
+                stats.DisputeFiled();
+            }
+            else
+                stats.Error($"dispute {RunStats.StatusLabel(status)}",
+                    $"{RunStats.StatusLabel(status)} for the dispute of {step.Form.Tps} {step.Form.Contest} ({report.Field}), expected 201: {detail}");
+        }
+        queue.Advance(race);
     }
 
     private void Judge(PendingSubmission pending, Answer answer, TimeSpan latency)
@@ -38,6 +84,7 @@ internal sealed class Sender(ResultsClient client, SubmissionQueue queue, RunSta
         var (race, step) = (pending.Race, pending.Step);
         stats.Answer(step.Kind, answer.Status, latency);
         var what = $"{step.Kind} v{step.Form.Version} {step.Form.Tps} {step.Form.Contest}";
+        var sent = step.Sent;
 
         if (step.Counts && answer.Status is 0 or >= 500)
         {
@@ -47,7 +94,7 @@ internal sealed class Sender(ResultsClient client, SubmissionQueue queue, RunSta
                 queue.Again(pending, settings.Backoff * pending.Attempt);
                 return;
             }
-            race.MarkUnresolved(step.Form);
+            race.MarkUnresolved(sent);
             queue.Finish(race);
             return;
         }
@@ -59,7 +106,7 @@ internal sealed class Sender(ResultsClient client, SubmissionQueue queue, RunSta
             if (!expected)
                 stats.Error(RunStats.StatusLabel(answer.Status), $"{answer.Status} for {what}, expected {step.ExpectedStatus}");
             CheckBody(race, step, answer.Status, body, what);
-            race.Record(new Acceptance(step.Form, body.AcceptedAt, body.Anomalies, DateTime.UtcNow));
+            race.Record(new Acceptance(sent, body.AcceptedAt, body.Anomalies, DateTime.UtcNow, step.Photos));
             queue.Advance(race);
             return;
         }

@@ -39,7 +39,9 @@ public static class CommandLine
         {
             var folder = parsed.GetValue(line.Folder);
             if ((folder is null) == (api is null)) throw new UsageException("check needs either a FOLDER written by download or --api URL, not both");
-            return new CheckCommand(folder, api, contests, parallel);
+            var photos = parsed.GetValue(line.Photos);
+            if (photos is not null && api is null) throw new UsageException("--photos needs --api URL: photos are checked against the API, not offline");
+            return new CheckCommand(folder, api, contests, parallel, photos);
         }
         return new HelpCommand(parsed); // no command at all
     }
@@ -94,6 +96,15 @@ public static class CommandLine
             CustomParser = result => ParseParallel(result),
         };
 
+        public Option<Photos.PhotoSelection?> Photos { get; } = new("--photos")
+        {
+            HelpName = "all|none|N",
+            Description = "With --api: which photos the exports cite to download and hash against their names: all, none (photos " +
+                          $"not checked), or N drawn at random (the rest asked for with HEAD, so their presence is still checked). " +
+                          $"Default: all when the exports cite at most {KpuOrleans.Verifier.Photos.PhotoSelection.SmallExport:N0}, else a sample of that many.",
+            CustomParser = result => ParsePhotos(result),
+        };
+
         public Argument<string?> Folder { get; } = new("FOLDER")
         {
             Arity = ArgumentArity.ZeroOrOne,
@@ -124,6 +135,7 @@ public static class CommandLine
             Check.Options.Add(Api);
             Check.Options.Add(Contests);
             Check.Options.Add(Parallel);
+            Check.Options.Add(Photos);
             var help = new HelpWithNotes(Root, Manual.Notes);
             Help.Action = help;
             Root.Action = help;
@@ -148,6 +160,14 @@ public static class CommandLine
         var ids = result.Tokens[0].Value.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries);
         if (ids.Length > 0) return ids;
         result.AddError("--contests needs at least one contest id, e.g. PGUB-35");
+        return null;
+    }
+
+    private static Photos.PhotoSelection? ParsePhotos(ArgumentResult result)
+    {
+        var value = result.Tokens[0].Value;
+        if (KpuOrleans.Verifier.Photos.PhotoSelection.Parse(value) is { } selection) return selection;
+        result.AddError($"--photos '{value}' must be all, none or a whole number of photos to download (1 or more)");
         return null;
     }
 

@@ -11,7 +11,7 @@ internal static class Manual
 
         KpuOrleans.Verifier download --api URL --out FOLDER [--contests IDS] [--parallel N]
         KpuOrleans.Verifier check FOLDER [--contests IDS]
-        KpuOrleans.Verifier check --api URL [--contests IDS] [--parallel N]
+        KpuOrleans.Verifier check --api URL [--contests IDS] [--parallel N] [--photos all|none|N]
         (from the repository: dotnet run --project tools/Verifier -- check --api http://localhost:5080)
         """;
 
@@ -22,7 +22,8 @@ internal static class Manual
           {contest}.csv          GET /api/v1/export/{contest}.csv as answered: a header, then one row per TPS with
                                  its latest accepted form: tps,version,registered,voted_dpt,voted_dptb,voted_dpk,
                                  ballots_received,ballots_used,ballots_spoiled,ballots_unused,votes_<n>...,valid,
-                                 invalid,accepted_at,digest. Columns are found by name.
+                                 invalid,accepted_at,digest, and (since photos) photos: the pages the form
+                                 cites, space-separated SHA-256 names. Columns are found by name.
           {contest}.tallies.json A JSON array of every tally object the API published for the contest: its scope's
                                  (GET /api/v1/tally/{contest}/{scope}) and every region's and TPS's below it (each
                                  region's GET .../children), one object per line, in code order, as answered.
@@ -49,11 +50,20 @@ internal static class Manual
              have been corrected since): they are only checked for being well formed (a signer, a time, a digest,
              and a withdrawal with by, at and reason).
 
+          5. With --api, the photos (API.md, "Photos of the form"): every photo a row's photos column cites must be
+             stored (GET or HEAD /api/v1/photos/{sha256} answers 200), and every one downloaded must hash, byte for
+             byte, to its name. --photos says how many are downloaded (the rest are asked for with HEAD). An export
+             without the photos column is from before photos: its photos are skipped, with a note. Offline, photos
+             are not checked (the folder holds no photos), and check says so.
+             A problem is a line "PHOTO <sha256> (cited by CONTEST TPS, ...): missing ..." or "...: the N bytes GET
+             answered hash to <other>, not to their name", then "Photos OK: ..." or "Photos FAILED: ...".
+
         Output: one line per difference, "CONTEST REGION (LEVEL): what differs, published vs recomputed", in code
         order, then "OK: every one of N published tallies and M forms of K contests matches the forms; C certificates
         in force, W withdrawn" or "FAILED: D differences in R regions (...)".
 
         Exit code: 0 when everything matches; 1 when there are differences; 2 when the evidence could not be had or
-        read (a usage error, a missing file, a file not of the shape above, an API that does not answer).
+        read (a usage error, a missing file, a file not of the shape above, an API that does not answer). A cited
+        photo that is missing, or that does not hash to its name, is a difference.
         """;
 }

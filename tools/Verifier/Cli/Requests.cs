@@ -16,6 +16,7 @@ public sealed record DownloadCommand(Uri Api, string Out, IReadOnlyList<string>?
 
 /// <summary>Checks a folder, or (with <paramref name="Api"/>) what the API shows now.</summary>
 /// <param name="Contests">Null: every contest there is.</param>
-public sealed record CheckCommand(string? Folder, Uri? Api, IReadOnlyList<string>? Contests, int Parallel) : Command;
+/// <param name="Photos">Which cited photos to download and hash (with <paramref name="Api"/>); null: as many as the default says.</param>
+public sealed record CheckCommand(string? Folder, Uri? Api, IReadOnlyList<string>? Contests, int Parallel, Photos.PhotoSelection? Photos = null) : Command;
 
 public sealed class UsageException(string message) : Exception(message);

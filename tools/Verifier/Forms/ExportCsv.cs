@@ -19,7 +19,10 @@ public static class ExportCsv
     /// <summary>The header as the server writes it for <paramref name="contest"/>.</summary>
     public static string Header(ContestInfo contest) => string.Join(',', Columns(contest));
 
-    /// <summary>A row as the server writes it (no line ending), e.g. to put a changed row back into a copy.</summary>
+    /// <summary>The optional last column: the pages the form cites, space-separated (API.md, "Forms cite their photos").</summary>
+    public const string PhotosColumn = "photos";
+
+    /// <summary>A row as the server writes it (no line ending), e.g. to put a changed row back into a copy; with its photos column when it has one.</summary>
     public static string Format(FormRow row)
     {
         long[] numbers =
@@ -27,7 +30,8 @@ public static class ExportCsv
             row.Version, row.Registered, row.VotedDpt, row.VotedDptb, row.VotedDpk,
             row.BallotsReceived, row.BallotsUsed, row.BallotsSpoiled, row.BallotsUnused, .. row.Votes, row.Valid, row.Invalid,
         ];
-        return string.Join(',', [row.Tps, .. numbers.Select(n => n.ToString(CultureInfo.InvariantCulture)), row.AcceptedAt, row.Digest]);
+        string[] photos = row.Photos is null ? [] : [string.Join(' ', row.Photos)];
+        return string.Join(',', [row.Tps, .. numbers.Select(n => n.ToString(CultureInfo.InvariantCulture)), row.AcceptedAt, row.Digest, .. photos]);
     }
 
     public static IReadOnlyList<FormRow> Parse(string text, ContestInfo contest, string source) => Read(new StringReader(text), contest, source);
@@ -39,6 +43,7 @@ public static class ExportCsv
     {
         var header = reader.ReadLine() is { } first ? Split(first.TrimStart('\uFEFF')) : throw new EvidenceException($"{source} is empty: it has no header line");
         var at = Locate(header, contest, source);
+        var photosAt = at.TryGetValue(PhotosColumn, out var column) ? column : (int?)null;
         var rows = new List<FormRow>();
         var lineNumber = 1;
         while (reader.ReadLine() is { } line)
@@ -59,7 +64,8 @@ public static class ExportCsv
                 Number("voted_dpt"), Number("voted_dptb"), Number("voted_dpk"),
                 Number("ballots_received"), Number("ballots_used"), Number("ballots_spoiled"), Number("ballots_unused"),
                 [.. contest.Ballot.Select(n => Number($"votes_{n}"))], Number("valid"), Number("invalid"),
-                fields[at["accepted_at"]], fields[at["digest"]], lineNumber));
+                fields[at["accepted_at"]], fields[at["digest"]], lineNumber,
+                photosAt is { } p ? fields[p].Split(' ', StringSplitOptions.RemoveEmptyEntries) : null));
         }
         return rows;
     }

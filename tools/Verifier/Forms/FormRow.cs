@@ -4,7 +4,8 @@ namespace KpuOrleans.Verifier.Forms;
 /// One TPS's latest accepted form of one contest, as a row of the export CSV. <paramref name="Votes"/> are in the
 /// contest's ballot order; <paramref name="Digest"/> is the row's own digest column (what the server says the form
 /// hashes to), which the verifier recomputes rather than believes. <paramref name="Line"/> is the row's line in the
-/// file (1 is the header), 0 for a row not read from a file.
+/// file (1 is the header), 0 for a row not read from a file. <paramref name="Photos"/> are the pages the form cites,
+/// from the export's <c>photos</c> column; null when the export has no such column (one from before photos).
 /// </summary>
 public sealed record FormRow(
     string Tps,
@@ -22,7 +23,8 @@ public sealed record FormRow(
     long Invalid,
     string AcceptedAt,
     string Digest,
-    int Line = 0)
+    int Line = 0,
+    IReadOnlyList<string>? Photos = null)
 {
     /// <summary>Voters who used their right, from every list: the tally's <c>voted</c>.</summary>
     public long Voted => VotedDpt + VotedDptb + VotedDpk;
