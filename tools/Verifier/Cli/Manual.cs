@@ -50,10 +50,11 @@ internal static class Manual
              have been corrected since): they are only checked for being well formed (a signer, a time, a digest,
              and a withdrawal with by, at and reason).
 
-          5. With --api, the photos (API.md, "Photos of the form"): every photo a row's photos column cites must be
+          5. With --api, the photos (API.md, "Photos of the form"): every photo the contest's photo list cites must be
              stored (GET or HEAD /api/v1/photos/{sha256} answers 200), and every one downloaded must hash, byte for
-             byte, to its name. --photos says how many are downloaded (the rest are asked for with HEAD). An export
-             without the photos column is from before photos: its photos are skipped, with a note. Offline, photos
+             byte, to its name. --photos says how many are downloaded (the rest are asked for with HEAD). The list is
+             GET /api/v1/export/{contest}/photos.csv (tps,version,photos), saved as {contest}.photos.csv; a server
+             without it is from before photos: its photos are skipped, with a note. Offline, photos
              are not checked (the folder holds no photos), and check says so.
              A problem is a line "PHOTO <sha256> (cited by CONTEST TPS, ...): missing ..." or "...: the N bytes GET
              answered hash to <other>, not to their name", then "Photos OK: ..." or "Photos FAILED: ...".

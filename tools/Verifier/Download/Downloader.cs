@@ -30,6 +30,8 @@ public sealed class Downloader(PublicApi api, TextWriter progress, int paralleli
             {
                 var export = folder.ExportFile(contest.Id);
                 await api.SaveAsync($"api/v1/export/{Uri.EscapeDataString(contest.Id)}.csv", export, cancellationToken);
+                if (!await api.SaveIfServedAsync($"api/v1/export/{Uri.EscapeDataString(contest.Id)}/photos.csv", folder.PhotosFile(contest.Id), cancellationToken))
+                    progress.WriteLine($"{contest.Id}: the server lists no photos (a server from before photos)");
                 var tallies = await new TallyTree(api, parallelism).ReadAsync(contest, cancellationToken);
                 folder.WriteTallies(contest.Id, tallies);
                 var certificatesPath = $"api/v1/export/{Uri.EscapeDataString(contest.Id)}/certificates.json";

@@ -59,6 +59,18 @@ public sealed class PublicApi(HttpClient http)
         });
     }
 
+    /// <summary><see cref="SaveAsync"/> for a file a server may not have (one from before it existed).</summary>
+    /// <returns>False when the server answered 404; nothing is written then.</returns>
+    public async Task<bool> SaveIfServedAsync(string path, string file, CancellationToken cancellationToken)
+    {
+        using (var probe = await Read(path, () => http.GetAsync(path, HttpCompletionOption.ResponseHeadersRead, cancellationToken)))
+        {
+            if (probe.StatusCode == HttpStatusCode.NotFound) return false;
+        }
+        await SaveAsync(path, file, cancellationToken);
+        return true;
+    }
+
     private async Task<HttpResponseMessage> GetAsync(string path, CancellationToken cancellationToken)
     {
         var waited = TimeSpan.Zero;

@@ -14,6 +14,8 @@ namespace KpuOrleans.Verifier.Evidence;
 /// <item><c>{contest}.certificates.json</c>: <c>GET /api/v1/export/{contest}/certificates.json</c> as answered (every
 /// certificate of the contest, withdrawn ones included). Optional: a folder without it is checked as a contest with
 /// no certificates, and the check says so.</item>
+/// <item><c>{contest}.photos.csv</c>: <c>GET /api/v1/export/{contest}/photos.csv</c> as answered (<c>tps,version,photos</c>:
+/// the pages each TPS's latest form cites). Optional: a folder without it is from a server before photos.</item>
 /// </list>
 /// </summary>
 public sealed record EvidenceFolder(string Path)
@@ -25,6 +27,8 @@ public sealed record EvidenceFolder(string Path)
     public string TalliesFile(string contest) => System.IO.Path.Combine(Path, $"{contest}.tallies.json");
 
     public string CertificatesFile(string contest) => System.IO.Path.Combine(Path, $"{contest}.certificates.json");
+
+    public string PhotosFile(string contest) => System.IO.Path.Combine(Path, $"{contest}.photos.csv");
 
     /// <param name="only">The contests to read, each of which must be there; null: every contest whose files are.</param>
     /// <exception cref="EvidenceException">A file is missing or not of its documented shape.</exception>
@@ -49,7 +53,10 @@ public sealed record EvidenceFolder(string Path)
         var tallies = Existing(TalliesFile(contest.Id), contest);
         var certificates = CertificatesFile(contest.Id);
         using var rows = new StreamReader(export, Encoding.UTF8);
-        return new ContestEvidence(contest, ExportCsv.Read(rows, contest, export), ReadTallies(tallies),
+        var forms = ExportCsv.Read(rows, contest, export);
+        var photos = PhotosFile(contest.Id);
+        if (File.Exists(photos)) forms = PhotoList.Attach(forms, File.ReadAllText(photos, Encoding.UTF8), photos);
+        return new ContestEvidence(contest, forms, ReadTallies(tallies),
             File.Exists(certificates) ? ReadCertificates(certificates) : null);
     }
 

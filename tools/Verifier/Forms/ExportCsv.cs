@@ -19,7 +19,10 @@ public static class ExportCsv
     /// <summary>The header as the server writes it for <paramref name="contest"/>.</summary>
     public static string Header(ContestInfo contest) => string.Join(',', Columns(contest));
 
-    /// <summary>The optional last column: the pages the form cites, space-separated (API.md, "Forms cite their photos").</summary>
+    /// <summary>
+    /// A photos column, read when an export carries one (a copy edited by hand); the server lists pages apart, in
+    /// <c>{contest}.photos.csv</c> (<see cref="PhotoList"/>).
+    /// </summary>
     public const string PhotosColumn = "photos";
 
     /// <summary>A row as the server writes it (no line ending), e.g. to put a changed row back into a copy; with its photos column when it has one.</summary>

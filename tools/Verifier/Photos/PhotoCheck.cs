@@ -42,7 +42,7 @@ public sealed class PhotoCheck(HttpClient http, int parallelism = 16)
         {
             if (contest.Rows.Count > 0 && contest.Rows.All(r => r.Photos is null))
             {
-                notes.Add($"{contest.Contest.Id}: the export has no photos column (an export from before photos): its photos are not checked");
+                notes.Add($"{contest.Contest.Id}: the server lists no photos for it (a server from before photos): its photos are not checked");
                 continue;
             }
             foreach (var row in contest.Rows)
