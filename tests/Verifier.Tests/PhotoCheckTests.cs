@@ -98,7 +98,7 @@ public class PhotoCheckTests
         var none = await CheckAsync(server, PhotoSelection.None, Row("35.78.01.1001.001", Name(Photo("x"))));
 
         Assert.True(skipped.Clean);
-        Assert.Contains("PGUB-35: the export has no photos column (an export from before photos): its photos are not checked", skipped.Notes);
+        Assert.Contains("PGUB-35: the server lists no photos for it (a server from before photos): its photos are not checked", skipped.Notes);
         Assert.True(none.Clean);
         Assert.Contains("photos: 1 cited, not checked (--photos none)", none.Notes);
         Assert.Empty(server.Requests);
