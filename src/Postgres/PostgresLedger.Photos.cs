@@ -41,4 +41,13 @@ public sealed partial class PostgresLedger : IPhotoCatalogue
               AND l.version = (SELECT max(m.version) FROM kpu_ledger m WHERE m.tps = l.tps AND m.contest = l.contest)
             """, command => command.Parameters.AddWithValue("sha256", sha256),
             row => new FormKey(row.GetString(0), row.GetString(1)), cancellationToken);
+
+    public async Task<IReadOnlyList<PhotoMissingSum>> ReadPhotoMissingAsync(CancellationToken cancellationToken = default) =>
+        await QueryAsync("""
+            SELECT contest, left(tps, length(tps) - strpos(reverse(tps), '.')) AS village, count(*)::int
+            FROM (SELECT DISTINCT ON (tps, contest) tps, contest, photos FROM kpu_ledger ORDER BY tps, contest, version DESC) latest
+            WHERE photos IS NOT NULL
+              AND EXISTS (SELECT 1 FROM unnest(photos) AS page WHERE NOT EXISTS (SELECT 1 FROM kpu_photos k WHERE k.sha256 = page))
+            GROUP BY 1, 2
+            """, _ => { }, row => new PhotoMissingSum(row.GetString(0), row.GetString(1), row.GetInt32(2)), cancellationToken);
 }

@@ -35,4 +35,7 @@ public class WritelessLedger(Func<Task<AppendResult>> append) : ILedger, IPhotoC
         _empty.StoredAsync(sha256s, cancellationToken);
 
     public Task<IReadOnlyList<FormKey>> CitersAsync(string sha256, CancellationToken cancellationToken = default) => _empty.CitersAsync(sha256, cancellationToken);
+
+    public Task<IReadOnlyList<PhotoMissingSum>> ReadPhotoMissingAsync(CancellationToken cancellationToken = default) =>
+        _empty.ReadPhotoMissingAsync(cancellationToken);
 }

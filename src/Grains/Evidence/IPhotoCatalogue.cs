@@ -15,4 +15,12 @@ public interface IPhotoCatalogue
 
     /// <summary>Every (TPS, contest) whose latest accepted form cites the photo.</summary>
     Task<IReadOnlyList<FormKey>> CitersAsync(string sha256, CancellationToken cancellationToken = default);
+
+    /// <summary>
+    /// Per contest and village, how many TPS's latest forms cite a page not stored: what the villages' photoMissing must
+    /// be, and by summing, every region's (the reconciliation's yardstick for the evidence).
+    /// </summary>
+    Task<IReadOnlyList<PhotoMissingSum>> ReadPhotoMissingAsync(CancellationToken cancellationToken = default);
 }
+
+public sealed record PhotoMissingSum(string Contest, string Village, int Tps);

@@ -31,6 +31,18 @@ public sealed partial class InMemoryLedger : IPhotoCatalogue
         }
     }
 
+    public Task<IReadOnlyList<PhotoMissingSum>> ReadPhotoMissingAsync(CancellationToken cancellationToken = default)
+    {
+        var latest = Latest();
+        lock (_gate)
+        {
+            return Task.FromResult<IReadOnlyList<PhotoMissingSum>>([.. latest
+                .Where(row => row.Form.Pages.Any(page => !_photos.ContainsKey(page)))
+                .GroupBy(row => (row.Form.Contest, Village: VillageOf(row.Form.Tps).Value))
+                .Select(g => new PhotoMissingSum(g.Key.Contest, g.Key.Village, g.Count()))]);
+        }
+    }
+
     /// <summary>Called under the gate as a row is appended.</summary>
     private void Cited(ResultForm form)
     {

@@ -1,3 +1,4 @@
+using KpuOrleans.Evidence;
 using KpuOrleans.Ledger;
 using KpuOrleans.Regions;
 using KpuOrleans.Registry;
@@ -23,9 +24,16 @@ namespace KpuOrleans.Reconciliation;
 /// starts at each contest's scope and descends only into nodes that lag or are ahead: one grain call per contest per
 /// pass when all is well. Content that differs at an equal version sum is caught where it meets the truth: a
 /// parent told another content for a version it holds rebuilds (RegionGrain.Apply).
+/// <para>
+/// The evidence (photoMissing, disputesOpen) changes without the versions, so the pass compares it too, with what
+/// the store says (the catalogue, the disputes): a node that differs from it at two passes in a row, children checked
+/// first, catches up from its children's source. That heals a region that died before passing an evidence change on.
+/// </para>
 /// </remarks>
 public sealed class ReconcilerGrain(
     ILedger ledger,
+    IPhotoCatalogue photos,
+    IDisputeRegister disputes,
     RegionRegistry registry,
     IOptions<ReconciliationOptions> options,
     ILogger<ReconcilerGrain> logger) : Grain, IReconcilerGrain
@@ -34,6 +42,11 @@ public sealed class ReconcilerGrain(
     private readonly SemaphoreSlim _calls = new(32);
     private Dictionary<(string Contest, string Region), long> _previousTargets = [];
     private Dictionary<(string Contest, string Region), long> _targets = [];
+
+    private Dictionary<(string Contest, string Region), (int PhotoMissing, int DisputesOpen)> _evidenceTargets = [];
+
+    /// <summary>The nodes whose evidence differed from the store's, at this pass and the one before.</summary>
+    private HashSet<(string Contest, string Region)> _evidenceOff = [], _previousEvidenceOff = [];
 
     /// <summary>The versions the nodes visited showed, at this pass and the one before.</summary>
     private Dictionary<(string Contest, string Region), long> _seen = [], _previousSeen = [];
@@ -54,7 +67,9 @@ public sealed class ReconcilerGrain(
     public async Task<string[]> RunPass()
     {
         _targets = await TargetsAsync();
+        _evidenceTargets = await EvidenceTargetsAsync();
         _seen = [];
+        _evidenceOff = [];
         var healed = new List<string>();
         try
         {
@@ -68,6 +83,7 @@ public sealed class ReconcilerGrain(
             // Even a pass cut short (the ledger failing over) leaves what it saw for the next one.
             _previousTargets = _targets;
             _previousSeen = _seen;
+            _previousEvidenceOff = _evidenceOff;
         }
         if (healed.Count > 0) logger.LogWarning("Reconciliation healed {Count} nodes: {Nodes}", healed.Count, string.Join(", ", healed.Take(20)));
         return [.. healed];
@@ -103,7 +119,9 @@ public sealed class ReconcilerGrain(
         lock (_seen) _seen[key] = version;
         var lags = _previousTargets.TryGetValue(key, out var previousTarget) && version < previousTarget;
         var damaged = (_previousSeen.TryGetValue(key, out var seen) && seen > target) || (belowDamage && version > target);
-        if (!lags && !damaged && version <= target) return false;
+        var evidenceOff = (tally.Tally.PhotoMissing, tally.Tally.DisputesOpen) != _evidenceTargets.GetValueOrDefault(key);
+        if (evidenceOff) lock (_evidenceOff) _evidenceOff.Add(key);
+        if (!lags && !damaged && version <= target && !evidenceOff) return false;
 
         // Also below a node that is only ahead for now, so that the next pass knows what its children showed.
         var childLagged = region.Level != Level.Village
@@ -124,6 +142,11 @@ public sealed class ReconcilerGrain(
         {
             await Bounded(async () => { await grain.CatchUp(); return 0; });
             lock (healed) healed.Add($"{contest}/{region.Code}");
+        }
+        else if (evidenceOff && _previousEvidenceOff.Contains(key))
+        {
+            await Bounded(async () => { await grain.CatchUp(); return 0; });
+            lock (healed) healed.Add($"{contest}/{region.Code} (evidence)");
         }
         return lags;
     }
@@ -154,6 +177,24 @@ public sealed class ReconcilerGrain(
         {
             _calls.Release();
         }
+    }
+
+    /// <summary>What every region's evidence must be, per contest, from the catalogue and the disputes.</summary>
+    private async Task<Dictionary<(string, string), (int PhotoMissing, int DisputesOpen)>> EvidenceTargetsAsync()
+    {
+        var targets = new Dictionary<(string, string), (int PhotoMissing, int DisputesOpen)>();
+        void Add(string contest, string? village, int photoMissing, int disputesOpen)
+        {
+            for (var region = village is null ? null : registry.Find(village); region is not null; region = region.Parent is null ? null : registry.Get(region.Parent))
+            {
+                var (missing, open) = targets.GetValueOrDefault((contest, region.Code));
+                targets[(contest, region.Code)] = (missing + photoMissing, open + disputesOpen);
+            }
+        }
+        foreach (var sum in await photos.ReadPhotoMissingAsync()) Add(sum.Contest, sum.Village, sum.Tps, 0);
+        foreach (var (form, counts) in await disputes.CountsUnderAsync(registry.Root.Code))
+            if (counts.Open > 0) Add(form.Contest, registry.Find(form.Tps)?.Parent, 0, counts.Open);
+        return targets;
     }
 
     /// <summary>What every region must reach, per contest: the sum of its villages' ledger version sums.</summary>

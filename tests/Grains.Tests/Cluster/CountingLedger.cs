@@ -35,4 +35,7 @@ public sealed class CountingLedger(ClusterProbe probe) : ILedger, IPhotoCatalogu
         _ledger.StoredAsync(sha256s, cancellationToken);
 
     public Task<IReadOnlyList<FormKey>> CitersAsync(string sha256, CancellationToken cancellationToken = default) => _ledger.CitersAsync(sha256, cancellationToken);
+
+    public Task<IReadOnlyList<PhotoMissingSum>> ReadPhotoMissingAsync(CancellationToken cancellationToken = default) =>
+        _ledger.ReadPhotoMissingAsync(cancellationToken);
 }
