@@ -1,3 +1,4 @@
+using KpuOrleans.Evidence;
 using KpuOrleans.Forms;
 using KpuOrleans.Reconciliation;
 using KpuOrleans.Registry;
@@ -89,7 +90,36 @@ public class ReconcilerGrainTests(QuietReconcilerCluster cluster) : IClassFixtur
         Assert.Empty(await Reconciler.RunPass());
     }
 
-    private async Task<Recount> RecountAsync(string region) => new(Registry, await cluster.Probe.Ledger.ReadLatestUnderAsync(region));
+    [Fact]
+    public async Task A_photo_recorded_but_told_to_no_one_clears_its_flag_at_the_second_pass_up_to_the_province()
+    {
+        var village = Registry.Get("35.77.02.1001");
+        var tps = Registry.Get(village.Children[0]);
+        var page = Convert.ToHexStringLower(System.Security.Cryptography.SHA256.HashData("reconciled page"u8));
+        var outcome = await cluster.Grains.GetGrain<ITpsGrain>(tps.Code).Submit(
+            SampleForms.Valid(tps, Registry.FindContest(Contest)!, new Random(43)) with { Photos = [page] }, "kpps", SubmitterRights.Ordinary);
+        Assert.Equal(SubmitStatus.Accepted, outcome.Status);
+        await AssertPathConvergesAsync(village);
+        Assert.Equal(1, (await cluster.Grains.GetTallyGrain(village).GetTally(Contest))!.Tally.PhotoMissing);
+
+        // Recorded, and then the silo that was to tell the TPS died: no one will tell the tree.
+        await cluster.Probe.Ledger.RecordAsync(new PhotoRecord(page, "image/png", 100, 10, 10, DateTimeOffset.UtcNow));
+        var first = await Reconciler.RunPass();
+        Assert.DoesNotContain(first, healed => healed.Contains("(evidence)"));
+        var second = await Reconciler.RunPass();
+
+        Assert.Contains($"{Contest}/{village.Code} (evidence)", second);
+        await AssertPathConvergesAsync(village);
+        Assert.Equal(0, (await cluster.Grains.GetTallyGrain(Registry.Root).GetTally(Contest))!.Tally.PhotoMissing);
+    }
+
+    /// <summary>The recount of the ledger below a region, each form with its evidence as the store says.</summary>
+    private async Task<Recount> RecountAsync(string region)
+    {
+        var forms = await cluster.Probe.Ledger.ReadLatestUnderAsync(region);
+        var stored = await cluster.Probe.Ledger.StoredAsync([.. forms.SelectMany(f => f.Form.Pages)]);
+        return new(Registry, forms, form => FormEvidence.Of(form, stored, DisputeCounts.None));
+    }
 
     /// <summary>The village and every region above it, each against a recount of the ledger below it.</summary>
     private async Task AssertPathConvergesAsync(RegionInfo village)
