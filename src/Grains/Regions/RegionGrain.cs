@@ -181,6 +181,13 @@ public abstract class RegionGrain(
         {
             var held = ChildrenOf(contest.Id);
             var read = children.Where(c => c.Contest == contest.Id && IsChild(c)).ToDictionary(c => c.Region, StringComparer.Ordinal);
+            // A read made before a photo arrived or a dispute moved is older than the report that told it: at one
+            // version and one content, the evidence of the higher revision stands.
+            foreach (var (code, h) in held)
+            {
+                if (read.TryGetValue(code, out var r) && r.Tally.Version == h.Tally.Version && r.Digest == h.Digest && h.Tally.Revision > r.Tally.Revision)
+                    read[code] = h;
+            }
             if (read.Count == held.Count && read.All(c => held.TryGetValue(c.Key, out var h) && h.Digest == c.Value.Digest && h.Tally.SameCounts(c.Value.Tally)))
                 continue;
             // A child whose last report shows more than its source holds may still hold it: left alone, it would hide
