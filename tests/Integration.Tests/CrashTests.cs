@@ -19,8 +19,7 @@ public class CrashTests(ITestOutputHelper output)
     public async Task Silos_killed_under_load_lose_no_acknowledged_form_and_every_tally_ends_exact()
     {
         await using var cluster = await StartClusterAsync();
-        // Two in five TPS cite a photo, uploaded after the form while silos die; a third of those never arrive.
-        var load = new ElectionLoad(cluster.Http, cluster.GatewayAddress, Jatim.Registry, Slice, seed: 60, cluster.Officers, photoShare: 0.4);
+        var load = new ElectionLoad(cluster.Http, cluster.GatewayAddress, Jatim.Registry, Slice, seed: 60, cluster.Officers);
 
         var running = load.RunAsync(TimeSpan.FromSeconds(60), concurrency: 8);
         var random = new Random(5);
@@ -38,14 +37,7 @@ public class CrashTests(ITestOutputHelper output)
         await running;
 
         Assert.True(kills >= 5, $"only {kills} kills happened during the load");
-        await load.FinishUploadsAsync(TimeSpan.FromMinutes(2));
-        output.WriteLine($"photos stored: {load.PhotosStored.Count:N0}, withheld: {load.PhotosWithheld.Count:N0}");
-        Assert.NotEmpty(load.PhotosStored);
-        Assert.NotEmpty(load.PhotosWithheld);
         await AssertDurableAndExactAsync(cluster, load, lastKill, "the last SIGKILL");
-        // Flags set by a withheld page stay, those whose page arrived cleared: the recount says which, and they agree.
-        var province = await ApiTallies.ReadAsync(cluster.Http, cluster.GatewayAddress, Jatim.Registry, "PGUB-35", "35");
-        Assert.True(province.Tally.PhotoMissing > 0, province.Tally.ToString());
     }
 
     [Fact]
