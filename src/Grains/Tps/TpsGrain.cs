@@ -273,11 +273,12 @@ public sealed class TpsGrain(
         if (_history.Latest(contest) is not { } latest) return;
         var of = await evidence.OfAsync(_tps.Code, [latest.Form]);
         // A newer form learnt its own evidence meanwhile.
-        if (!ReferenceEquals(_history.Latest(contest), latest) || !_history.Learnt(contest, of(latest.Form))) return;
-        _flush.MarkToTell(contest);
-        // Awaited, unlike a form's report: whoever told this TPS (an upload, a dispute) answers only once the village
-        // holds the change, so a caller that saw an error sends again and nothing is left to a reconciliation that
-        // compares versions only.
+        if (!ReferenceEquals(_history.Latest(contest), latest)) return;
+        if (_history.Learnt(contest, of(latest.Form))) _flush.MarkToTell(contest);
+        // Reported even when nothing changed here: an activation that has just read its rows learnt the change in that
+        // read, and the village may still hold what the activation before it reported. Awaited, unlike a form's
+        // report: whoever told this TPS (an upload, a dispute) answers only once the village holds the change, so a
+        // caller that saw an error sends again. The village ignores a report that is not newer.
         await upstream.SendAsync(_tps, [Snapshot(contest)]);
     }
 
