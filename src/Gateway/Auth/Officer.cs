@@ -3,7 +3,7 @@ using KpuOrleans.Registry;
 
 namespace KpuOrleans.Gateway.Auth;
 
-/// <summary>The election officials who write, each at one level of the recap.</summary>
+/// <summary>The election officials, each at one level of the recap; all but KPU RI write forms.</summary>
 public enum OfficerRole
 {
     /// <summary>KPPS: the polling-station committee, one TPS.</summary>
@@ -16,6 +16,8 @@ public enum OfficerRole
     Kabkota,
     /// <summary>KPU Provinsi.</summary>
     Provinsi,
+    /// <summary>KPU RI: the national commission, above the provinces; it reads and operates, it writes no form.</summary>
+    Kpuri,
 }
 
 /// <summary>A writer as its token names it: who (<c>sub</c>), where (<c>region</c>) and as what (<c>role</c>).</summary>
@@ -31,7 +33,8 @@ public sealed record Officer(string Subject, string Region, OfficerRole Role)
         OfficerRole.Pps => Level.Village,
         OfficerRole.Ppk => Level.District,
         OfficerRole.Kabkota => Level.Regency,
-        _ => Level.Province,
+        OfficerRole.Provinsi => Level.Province,
+        _ => Level.Nation,
     };
 
     /// <summary>The officer a validated token names, or null with the reason when a claim is missing or unknown.</summary>
@@ -56,5 +59,6 @@ public sealed record Officer(string Subject, string Region, OfficerRole Role)
         ["ppk"] = OfficerRole.Ppk,
         ["kabkota"] = OfficerRole.Kabkota,
         ["provinsi"] = OfficerRole.Provinsi,
+        ["kpuri"] = OfficerRole.Kpuri,
     };
 }

@@ -14,6 +14,9 @@ public static class OfficerScope
     public static string? Refusal(Officer officer, ResultForm form, RegionRegistry registry)
     {
         if (LevelRefusal(officer, registry) is { } refusal) return refusal;
+        // The national commission oversees the recap; the forms are the recap's own officers' to write.
+        if (officer.Role == OfficerRole.Kpuri)
+            return "KPU RI (role 'kpuri') reads and operates but writes no form: forms are sent by kpps, pps, ppk, kabkota or provinsi officers";
         if (!Contains(officer.Region, form.Tps)) return $"TPS {form.Tps} is outside the token's region {officer.Region}";
         if (form.Version > 1 && officer.Role == OfficerRole.Kpps)
             return $"a correction (version {form.Version}) needs a village officer (pps) or above; a KPPS sends version 1";
@@ -38,7 +41,7 @@ public static class OfficerScope
     {
         if (LevelRefusal(officer, registry) is { } refusal) return refusal;
         if (officer.Role is OfficerRole.Kpps or OfficerRole.Pps)
-            return "a dispute is resolved by an officer of the TPS's district or above (ppk, kabkota or provinsi)";
+            return "a dispute is resolved by an officer of the TPS's district or above (ppk, kabkota, provinsi or kpuri)";
         return Contains(officer.Region, tps) ? null : $"TPS {tps} is outside the token's region {officer.Region}";
     }
 

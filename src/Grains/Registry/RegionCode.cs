@@ -7,7 +7,8 @@ namespace KpuOrleans.Registry;
 /// <c>35.78.01</c> (district), <c>35.78.01.1001</c> (village), <c>35.78.01.1001.001</c> (TPS). Every segment has a
 /// fixed number of digits per level (2, 2, 2, 4, 3), so a code's level is its length and an ancestor is a prefix
 /// ending at a dot. Ancestry is decided on whole segments, never on a bare string prefix: that is the one rule the
-/// places that sliced codes by hand each had to remember.
+/// places that sliced codes by hand each had to remember. Above the provinces stands <see cref="Nation"/>, code
+/// <c>0</c> (as in KPU's Sirekap feed, where <c>0</c> is the national level): every code is within it.
 /// </summary>
 [GenerateSerializer, Immutable, Alias("kpu.RegionCode")]
 public readonly record struct RegionCode
@@ -19,22 +20,28 @@ public readonly record struct RegionCode
 
     private RegionCode(string value) => Value = value;
 
+    public const string NationCode = "0";
+
+    public static RegionCode Nation { get; } = new(NationCode);
+
     [Id(0)]
     public string Value { get; }
 
-    public Level Level => (Level)Array.IndexOf(LengthAt, Value.Length);
+    public Level Level => Value == NationCode ? Level.Nation : (Level)Array.IndexOf(LengthAt, Value.Length);
 
     /// <summary>The region one level up; null for a province.</summary>
-    public RegionCode? Parent => Level == Level.Province ? null : AncestorAt(Level - 1);
+    public RegionCode? Parent => Level <= Level.Province ? null : AncestorAt(Level - 1);
 
     /// <summary>True for this code itself and for every code below it.</summary>
     public bool IsWithin(RegionCode ancestor) =>
-        Value.StartsWith(ancestor.Value, StringComparison.Ordinal)
+        ancestor.Value == NationCode
+        || Value.StartsWith(ancestor.Value, StringComparison.Ordinal)
         && (Value.Length == ancestor.Value.Length || Value[ancestor.Value.Length] == '.');
 
     /// <summary>This code's ancestor at <paramref name="level"/> (itself at its own level).</summary>
     public RegionCode AncestorAt(Level level) =>
-        level <= Level && level >= Level.Province ? new(Value[..LengthAt[(int)level]])
+        level == Level.Nation ? Nation
+        : level <= Level && level >= Level.Province ? new(Value[..LengthAt[(int)level]])
             : throw new ArgumentOutOfRangeException(nameof(level), $"{Value} is a {Level}: it has no ancestor at {level} level");
 
     /// <summary>
@@ -46,8 +53,10 @@ public readonly record struct RegionCode
     /// such code sorts before <c>To</c>, and anything in the range agrees with this code up to its end and then has a
     /// character from '.' up to, not including, '/': a dot. A sibling that shares digits (<c>35.7</c> against
     /// <c>35.78</c>) has a digit there, above '/', and falls outside. The code itself sorts before <c>From</c>.
+    /// Below the nation lies every code: each starts with two digits, from <c>00</c> up to, not including, ':' (the
+    /// character after '9').
     /// </remarks>
-    public (string From, string To) KeysBelow => (Value + ".", Value + "/");
+    public (string From, string To) KeysBelow => Value == NationCode ? ("00", ":") : (Value + ".", Value + "/");
 
     public static RegionCode Parse(string text) =>
         TryParse(text, out var code) ? code
@@ -56,6 +65,11 @@ public readonly record struct RegionCode
     public static bool TryParse([NotNullWhen(true)] string? text, out RegionCode code)
     {
         code = default;
+        if (text == NationCode)
+        {
+            code = Nation;
+            return true;
+        }
         if (text is null || Array.IndexOf(LengthAt, text.Length) < 0) return false;
         var next = 0;
         foreach (var digits in SegmentDigits)

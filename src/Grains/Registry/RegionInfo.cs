@@ -9,7 +9,7 @@ public sealed class RegionInfo(string code, Level level, string name, string? pa
     public string Code { get; } = code;
     public Level Level { get; } = level;
     public string Name { get; } = name;
-    public string? Parent { get; } = parent;
+    public string? Parent { get; internal set; } = parent;
 
     /// <summary>Child codes in code order (empty for a TPS).</summary>
     public IReadOnlyList<string> Children { get; internal set; } = [];

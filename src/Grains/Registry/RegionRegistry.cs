@@ -49,11 +49,15 @@ public sealed class RegionRegistry
         }
     }
 
-    /// <summary>Loads a registry from a folder holding the three files named in <paramref name="files"/>.</summary>
+    /// <summary>
+    /// Loads a registry from its three files. A registry of one province has that province as its root (as the
+    /// province-only system always had); one of several provinces gets the nation (<see cref="RegionCode.NationCode"/>,
+    /// KPU RI) above them.
+    /// </summary>
     public static RegionRegistry Load(RegistryFiles files)
     {
         var regions = new Dictionary<string, RegionInfo>(StringComparer.Ordinal);
-        RegionInfo? root = null;
+        var provinces = new List<RegionInfo>();
         foreach (var row in CsvReader.Read(files.Regions))
         {
             Level level;
@@ -61,17 +65,16 @@ public sealed class RegionRegistry
             catch (FormatException e) { throw row.Error(e.Message); }
             var parent = row["parent_code"];
             // Every code of the tree parses, at its row's level: the rest of the system slices codes by that shape.
-            if (!RegionCode.TryParse(row["code"], out var code) || code.Level != level)
+            if (level == Level.Nation || !RegionCode.TryParse(row["code"], out var code) || code.Level != level)
                 throw row.Error($"'{row["code"]}' is not a {level.ToApiName()} code (dotted digits 2, 2.2, 2.2.2, 2.2.2.4 from province to village)");
-            var region = new RegionInfo(code.Value, level, row["name"], parent.Length == 0 ? null : parent);
+            // A parent's code is kept once: every child points at the parent's own string.
+            var parentCode = parent.Length == 0 ? null : regions.TryGetValue(parent, out var known) ? known.Code : parent;
+            var region = new RegionInfo(code.Value, level, row["name"], parentCode);
             if (!regions.TryAdd(region.Code, region)) throw row.Error($"duplicate region code '{region.Code}'");
-            if (level == Level.Province)
-            {
-                if (root is not null) throw row.Error("a registry holds one province");
-                root = region;
-            }
+            if (level == Level.Province) provinces.Add(region);
         }
-        if (root is null) throw new InvalidDataException($"{Path.GetFileName(files.Regions)}: no province row");
+        if (provinces.Count == 0) throw new InvalidDataException($"{Path.GetFileName(files.Regions)}: no province row");
+        var root = provinces.Count == 1 ? provinces[0] : Nation(regions, provinces);
 
         var dpt = new Dictionary<string, long>(StringComparer.Ordinal);
         foreach (var row in CsvReader.Read(files.Tps))
@@ -84,8 +87,7 @@ public sealed class RegionRegistry
                 throw row.Error($"TPS code '{code}' must be its village code plus '.' and a three-digit number");
             if (!long.TryParse(row["dpt"], NumberStyles.None, CultureInfo.InvariantCulture, out var voters))
                 throw row.Error($"dpt '{row["dpt"]}' is not a whole number");
-            var number = code[(village.Length + 1)..];
-            if (!regions.TryAdd(code, new RegionInfo(code, Level.Tps, $"TPS {number}", village)))
+            if (!regions.TryAdd(code, new RegionInfo(code, Level.Tps, TpsName(code[(village.Length + 1)..]), parent.Code)))
                 throw row.Error($"duplicate TPS code '{code}'");
             dpt[code] = voters;
         }
@@ -96,6 +98,21 @@ public sealed class RegionRegistry
         Summarise(root, regions, dpt);
         return new RegionRegistry(regions, contests, root);
     }
+
+    private static RegionInfo Nation(Dictionary<string, RegionInfo> regions, List<RegionInfo> provinces)
+    {
+        var nation = new RegionInfo(RegionCode.NationCode, Level.Nation, "Indonesia", null);
+        regions.Add(nation.Code, nation);
+        foreach (var province in provinces) province.Parent = nation.Code;
+        return nation;
+    }
+
+    // 435,296 TPS share a few hundred names ("TPS 001" ...): one string each, not one per TPS.
+    private static readonly string[] TpsNames = [.. Enumerable.Range(0, 1000).Select(n => $"TPS {n:000}")];
+
+    private static string TpsName(string number) =>
+        int.TryParse(number, NumberStyles.None, CultureInfo.InvariantCulture, out var n) && n < TpsNames.Length && number.Length == 3
+            ? TpsNames[n] : $"TPS {number}";
 
     private static void LinkChildren(Dictionary<string, RegionInfo> regions)
     {
@@ -111,6 +128,7 @@ public sealed class RegionRegistry
         foreach (var (code, list) in children)
         {
             list.Sort(StringComparer.Ordinal);
+            list.TrimExcess();
             regions[code].Children = list;
         }
     }
@@ -125,7 +143,7 @@ public sealed class RegionRegistry
             var kind = first["kind"];
             var scope = first["scope"];
             if (kind is not ("governor" or "regent" or "mayor")) throw first.Error($"unknown contest kind '{kind}'");
-            if (!regions.TryGetValue(scope, out var scopeRegion) || scopeRegion.Level > Level.Regency)
+            if (!regions.TryGetValue(scope, out var scopeRegion) || scopeRegion.Level is not (Level.Province or Level.Regency))
                 throw first.Error($"contest scope '{scope}' is not a province or regency of the registry");
             var candidates = new List<Candidate>();
             foreach (var row in group.OrderBy(r => int.Parse(r["ballot_number"], CultureInfo.InvariantCulture)))
@@ -179,11 +197,25 @@ public sealed class RegionRegistry
     }
 }
 
-/// <summary>Where the three registry files are; another province's files of the same shape load unchanged.</summary>
+/// <summary>Where the three registry files are; another province's files, or the whole country's, load unchanged.</summary>
 public sealed record RegistryFiles(string Regions, string Tps, string Contests)
 {
-    public static RegistryFiles InFolder(string folder) => new(
-        Path.Combine(folder, "jatim-regions.csv"),
-        Path.Combine(folder, "jatim-tps.csv"),
-        Path.Combine(folder, "jatim-2024-contests.csv"));
+    /// <summary>
+    /// The files of a registry folder, found by the ends of their names (<c>*-regions.csv</c>, <c>*-tps.csv</c>,
+    /// <c>*-contests.csv</c>, one each, as <c>data/</c> holds Jawa Timur's and <c>data/indonesia/</c> the country's).
+    /// </summary>
+    public static RegistryFiles InFolder(string folder)
+    {
+        if (!Directory.Exists(folder)) throw new DirectoryNotFoundException($"registry folder '{folder}' does not exist");
+        return new(One(folder, "-regions.csv"), One(folder, "-tps.csv"), One(folder, "-contests.csv"));
+    }
+
+    private static string One(string folder, string ending)
+    {
+        var found = Directory.GetFiles(folder, "*" + ending);
+        return found.Length == 1 ? found[0]
+            : throw new FileNotFoundException(found.Length == 0
+                ? $"registry folder '{folder}' holds no file named *{ending}"
+                : $"registry folder '{folder}' holds {found.Length} files named *{ending}; keep one");
+    }
 }
