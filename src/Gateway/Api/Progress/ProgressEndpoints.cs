@@ -1,5 +1,6 @@
 using KpuOrleans.Registry;
 using Microsoft.Extensions.DependencyInjection.Extensions;
+using Microsoft.Net.Http.Headers;
 
 namespace KpuOrleans.Gateway.Api.Progress;
 
@@ -14,7 +15,7 @@ public static class ProgressEndpoints
     public static RouteGroupBuilder MapProgress(this RouteGroupBuilder api)
     {
         api.MapGet("/progress/{code}", GetProgress)
-            .Produces<ProgressDto>(200).ProducesProblem(404);
+            .Produces<ProgressDto>(200).Produces(304).ProducesProblem(404);
         return api;
     }
 
@@ -24,6 +25,9 @@ public static class ProgressEndpoints
         if (region.Level == Level.Tps) return Problems.NotFound($"{code} is a TPS: its races' figures are its tallies (GET /api/v1/tally/{{contest}}/{code}).");
         var view = await board.ViewOf(region);
         http.Response.Headers.CacheControl = CachePolicy.Tallies;
-        return TypedResults.Ok(view);
+        http.Response.Headers.ETag = view.ETag;
+        if (http.Request.GetTypedHeaders().IfNoneMatch.Any(tag => tag.Equals(EntityTagHeaderValue.Any) || tag.Tag == view.ETag))
+            return TypedResults.StatusCode(304);
+        return TypedResults.Bytes(view.Json, "application/json; charset=utf-8");
     }
 }
