@@ -40,8 +40,14 @@ public class NationalScopeTests(NationalHost host)
     }
 
     [Fact]
-    public async Task KPU_RI_sends_no_form_alone_or_in_a_batch()
+    public async Task KPU_RI_reads_with_its_token_but_sends_no_form_alone_or_in_a_batch()
     {
+        foreach (var path in new[] { "/api/v1/progress/0", $"/api/v1/tally/{Jakarta}/31", "/api/v1/disputes?region=0" })
+        {
+            var read = await host.SendAsync(HttpMethod.Get, path, KpuRi);
+            Assert.True(read.Status == HttpStatusCode.OK, $"{path}: {read}");
+        }
+
         var jakarta = host.Registry.TpsUnder("31.01.01").Skip(1).First();
         var form = SampleForms.Valid(jakarta, host.Registry.FindContest(Jakarta)!, new Random(3));
 
