@@ -25,7 +25,12 @@ public static class OfficerScope
 
     /// <returns>Null when the officer may certify <paramref name="region"/> (<see cref="CertificationRules.MaySign"/>), at their own level.</returns>
     public static string? CertifyRefusal(Officer officer, RegionInfo region, RegionRegistry registry) =>
-        LevelRefusal(officer, registry) ?? (CertificationRules.MaySign(officer.Region, region) ? null
+        LevelRefusal(officer, registry)
+        // Said on its own: "signed by its own officer" alone would leave KPU RI looking for a region it could sign.
+        ?? (officer.Role == OfficerRole.Kpuri
+            ? $"KPU RI (role 'kpuri') certifies nothing: a certificate of {region.Code} is signed by its own {RoleFor(region.Level)} officer, bottom up to the province"
+            : null)
+        ?? (CertificationRules.MaySign(officer.Region, region) ? null
             : $"a certificate of {region.Code} is signed by its own {RoleFor(region.Level)} officer; the token's region is {officer.Region}");
 
     /// <returns>Null when the officer may withdraw the certificate of <paramref name="region"/> (<see cref="CertificationRules.MayWithdraw"/>).</returns>
