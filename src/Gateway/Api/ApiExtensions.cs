@@ -1,3 +1,4 @@
+using KpuOrleans.Gateway.Api.Progress;
 using KpuOrleans.Gateway.Photos;
 using KpuOrleans.Gateway.Protection;
 using KpuOrleans.Ledger;
@@ -10,6 +11,7 @@ public static class ApiExtensions
     public static IServiceCollection AddKpuApi(this IServiceCollection services)
     {
         services.AddSingleton<FormSubmissions>();
+        services.AddProgress();
         services.AddOpenApi();
         services.AddProblemDetails(options => options.CustomizeProblemDetails = context =>
         {
@@ -35,6 +37,7 @@ public static class ApiExtensions
         api.MapCertification();
         api.MapDisputes();
         api.MapPhotos();
+        api.MapProgress();
         return app;
     }
 
