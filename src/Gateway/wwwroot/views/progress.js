@@ -50,8 +50,8 @@ function setData(el, race) {
 // One race's figures in a cell: TPS reported of expected, its flags, its certificate.
 function fillRace(cell, race, showName) {
   setData(cell, race);
-  cell.replaceChildren(
-    showName ? h('span', { className: 'race-name' }, race.name) : null,
+  const name = showName ? [h('span', { className: 'race-name' }, race.name)] : [];
+  cell.replaceChildren(...name,
     h('span', { className: 'figures', 'data-testid': 'progress-reported' }, ...fraction(race.tpsReported, race.tpsExpected)),
     bar(race.tpsReported, race.tpsExpected),
     h('span', { className: 'flags' }, ...anomalyBadges(race.anomalies, race.disputesOpen || 0), sealOf(race)));
