@@ -116,6 +116,45 @@ public sealed class NationalPageTests(BrowserFixture browsers, NationalGateway n
     }
 
     [Fact]
+    public async Task A_race_certified_up_to_its_regency_shows_certified_on_the_national_page()
+    {
+        // The smallest race of the country: Papua's regency 91.19, 48 TPS in 5 districts.
+        var regency = Registry.Get("91.19");
+        var race = Registry.FindContest("PBUP-91.19")!;
+        var random = new Random(1919);
+        await using var session = await browsers.OpenAsync(national.Gateway, nameof(A_race_certified_up_to_its_regency_shows_certified_on_the_national_page));
+        await session.RunAsync(async page =>
+        {
+            await page.GotoAsync("/");
+            await page.ExpectProgressViewAsync("0", "Indonesia", "nation");
+            var papua = page.ProgressRow("91");
+            var item = papua.Locator($"[data-testid='local-race'][data-contest='{race.Id}']");
+            await Expect(item).ToHaveAttributeAsync("data-certified", "false");
+            await Expect(papua.GetByTestId("local-cell")).ToHaveAttributeAsync("data-certified", "0");
+
+            foreach (var tps in Registry.TpsUnder(regency.Code)) await national.Gateway.AcceptAsync(SampleForms.Valid(tps, race, random));
+            foreach (var district in regency.Children)
+            {
+                var (status, body) = await national.Gateway.CertifyAsync(race.Id, district);
+                Assert.True(status == 201, $"certify {district}: expected 201, got {status}: {body}");
+            }
+            var (regencyStatus, certificate) = await national.Gateway.CertifyAsync(race.Id, regency.Code);
+            Assert.True(regencyStatus == 201, $"certify {regency.Code}: expected 201, got {regencyStatus}: {certificate}");
+
+            // The next snapshot carries it: the race, its province's count, the national count; the governor race is not.
+            await Expect(item).ToHaveAttributeAsync("data-certified", "true");
+            await Expect(item).ToHaveAttributeAsync("data-reported", regency.TpsCount.ToString());
+            await Expect(item.GetByTestId("progress-certified")).ToHaveTextAsync("✓ Tersertifikasi");
+            await Expect(papua.GetByTestId("local-cell")).ToHaveAttributeAsync("data-certified", "1");
+            await Expect(papua.GetByTestId("governor-cell")).ToHaveAttributeAsync("data-certified", "false");
+            await Expect(page.GetByTestId("progress-summary")).ToHaveAttributeAsync("data-certified", "1");
+            await papua.Locator("details.race-list summary").ClickAsync();
+            await Expect(item).ToBeVisibleAsync();
+            await session.ScreenshotAsync("certified");
+        });
+    }
+
+    [Fact]
     public async Task The_national_table_fits_375px_and_works_by_keyboard()
     {
         var jakarta = Registry.Get(Jakarta);

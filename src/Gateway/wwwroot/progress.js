@@ -9,7 +9,7 @@ import { ancestorCodes, state } from './state.js';
 import { selectContest } from './views/contests.js';
 import { renderResults, updateProgress } from './views/region.js';
 
-const PERIOD_MS = 3000;
+const PERIOD_MS = 5000;
 const MAX_PERIOD_MS = 30000;
 
 let timer = null;
