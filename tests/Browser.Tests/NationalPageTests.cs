@@ -41,7 +41,8 @@ public sealed class NationalPageTests(BrowserFixture browsers, NationalGateway n
             await Expect(page.Locator("h1")).ToHaveTextAsync("Hasil Pilkada 2024 Indonesia");
             await Expect(page.GetByTestId("progress-row")).ToHaveCountAsync(38);
             await Expect(page.GetByTestId("progress-summary")).ToHaveAttributeAsync("data-races", "545");
-            await Expect(page.GetByTestId("progress-summary")).ToHaveAttributeAsync("data-reported", "0");
+            // Forms of this class's other tests may be in already (elsewhere than Jakarta and Yogyakarta).
+            var formsBefore = long.Parse((await page.GetByTestId("progress-summary").GetAttributeAsync("data-reported"))!);
             await Expect(page.GetByTestId("breadcrumb").GetByRole(AriaRole.Link)).ToHaveTextAsync(["Indonesia"]);
 
             // Jakarta votes for its governor only; Yogyakarta has no governor race, a race per regency instead.
@@ -70,7 +71,7 @@ public sealed class NationalPageTests(BrowserFixture browsers, NationalGateway n
             await Expect(jakartaGovernor).ToHaveAttributeAsync("data-reported", "1");
             await Expect(jakartaGovernor.GetByTestId("progress-reported")).ToContainTextAsync($"1/{PageSteps.Id(jakarta.TpsCount)}");
             await Expect(yogyaLocal).ToHaveAttributeAsync("data-reported", "1");
-            await Expect(page.GetByTestId("progress-summary")).ToHaveAttributeAsync("data-reported", "2");
+            await Expect(page.GetByTestId("progress-summary")).ToHaveAttributeAsync("data-reported", (formsBefore + 2).ToString());
             await Expect(page.ProgressRow("35").GetByTestId("governor-cell")).ToHaveAttributeAsync("data-reported", "0");
             var yogyaRaceItem = yogyaRow.Locator($"[data-testid='local-race'][data-contest='{yogyaRace.Id}']");
             await Expect(yogyaRaceItem).ToHaveAttributeAsync("data-reported", "1");
