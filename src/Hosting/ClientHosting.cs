@@ -16,7 +16,7 @@ public static class ClientHosting
     public static IHostApplicationBuilder AddKpuClient(this IHostApplicationBuilder builder, string connectionString)
     {
         var cluster = KpuClusterOptions.From(builder.Configuration);
-        builder.Services.AddRegionRegistry(builder.Configuration);
+        builder.Services.AddKpuRegistry(builder.Configuration);
         builder.Services.AddKpuPostgres(builder.Configuration, connectionString);
         builder.Services.AddHealthChecks().AddCheck<ClusterReachableCheck>("cluster", tags: [OperationsExtensions.ReadyTag]);
         builder.UseOrleansClient(client =>

@@ -25,7 +25,7 @@ public static class SiloBuilderExtensions
     public static ISiloBuilder AddKpuGrains(this ISiloBuilder silo)
     {
         var services = silo.Services;
-        services.AddRegionRegistry(silo.Configuration);
+        services.AddKpuRegistry(silo.Configuration);
         services.AddOptions<TallyOptions>().Bind(silo.Configuration.GetSection(TallyOptions.Section)).ValidateOnStart();
         services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<TallyOptions>, TallyOptionsValidation>());
         services.AddOptions<ReconciliationOptions>().Bind(silo.Configuration.GetSection(ReconciliationOptions.Section));

@@ -43,6 +43,25 @@ public class StartupSettingsTests
         Assert.Contains("empty", error.Message, StringComparison.Ordinal);
     }
 
+    [Fact]
+    public void A_registry_folder_that_is_missing_or_holds_no_registry_is_refused_naming_the_key()
+    {
+        var missing = Refused(new() { ["Registry:Path"] = Path.Combine(Path.GetTempPath(), "kpu-no-such-registry") });
+        Assert.Contains("Registry__Path", missing.Message, StringComparison.Ordinal);
+        Assert.Contains("does not exist", missing.Message, StringComparison.Ordinal);
+        var empty = Directory.CreateTempSubdirectory("kpu-empty-registry-");
+        try
+        {
+            var error = Refused(new() { ["Registry:Path"] = empty.FullName });
+            Assert.Contains("Registry__Path", error.Message, StringComparison.Ordinal);
+            Assert.Contains("*-regions.csv", error.Message, StringComparison.Ordinal);
+        }
+        finally
+        {
+            empty.Delete(recursive: true);
+        }
+    }
+
     [Theory]
     [InlineData("Live:SlowViewerGrace", "00:00:00", "Live:SlowViewerGrace")]
     [InlineData("Live:SlowViewerGrace", "1.00:00:00", "Live:SlowViewerGrace")]

@@ -15,7 +15,7 @@ public sealed class ProgressBoard(RegionRegistry registry, IGrainFactory grains,
     public static readonly TimeSpan MaxAge = TimeSpan.FromSeconds(1);
 
     /// <summary>At most this many regions' views are kept; a viewer walking every village cannot grow it further.</summary>
-    public const int MaxRegionsKept = 4_096;
+    public const int MaxRegionsKept = 1_024;
 
     /// <summary>Calls in flight for one gathering: the national view's 545 calls go out in waves, not all at once.</summary>
     private const int CallsInFlight = 64;
