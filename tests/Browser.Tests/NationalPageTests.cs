@@ -160,6 +160,9 @@ public sealed class NationalPageTests(BrowserFixture browsers, NationalGateway n
     {
         var jakarta = Registry.Get(Jakarta);
         await using var session = await browsers.OpenAsync(national.Gateway, nameof(The_national_table_fits_375px_and_works_by_keyboard), width: 375, height: 812);
+        var errors = new System.Collections.Concurrent.ConcurrentQueue<string>();
+        session.Page.Console += (_, message) => { if (message.Type == "error") errors.Enqueue($"console: {message.Text} at {message.Location}"); };
+        session.Page.PageError += (_, error) => errors.Enqueue($"page error: {error}");
         await session.RunAsync(async page =>
         {
             await page.GotoAsync("/");
@@ -193,6 +196,17 @@ public sealed class NationalPageTests(BrowserFixture browsers, NationalGateway n
             await page.GetByTestId("lang-toggle").ClickAsync();
             await Expect(page.Locator("h1")).ToHaveTextAsync("Pilkada 2024 results, Indonesia");
             await page.GetByTestId("lang-toggle").ClickAsync();
+            await Expect(page.Locator("h1")).ToHaveTextAsync("Hasil Pilkada 2024 Indonesia");
+
+            // The operator tab lists the reports of the whole country, and comes back to the same view.
+            await page.GetByTestId("breadcrumb").GetByRole(AriaRole.Link, new() { Name = "Indonesia" }).ClickAsync();
+            await page.ExpectProgressViewAsync("0", "Indonesia", "nation");
+            await page.GetByTestId("tab-operator").ClickAsync();
+            await Expect(page).ToHaveURLAsync(new System.Text.RegularExpressions.Regex(@"/\?view=operator$"));
+            await Expect(page.GetByTestId("disputes-status")).ToHaveAttributeAsync("data-state", "loaded");
+            await page.GetByTestId("tab-results").ClickAsync();
+            await page.ExpectProgressViewAsync("0", "Indonesia", "nation");
         });
+        Assert.Empty(errors);
     }
 }
