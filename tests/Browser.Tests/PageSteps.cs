@@ -30,6 +30,18 @@ public static class PageSteps
         await Expect(page.RegionLevel()).ToHaveAttributeAsync("data-level", level);
     }
 
+    public static ILocator ProgressRow(this IPage page, string code) => page.Locator($"[data-testid='progress-row'][data-code='{code}']");
+
+    /// <summary>The progress view of a region no single race covers (the nation, DI Yogyakarta) is on screen.</summary>
+    public static async Task ExpectProgressViewAsync(this IPage page, string code, string name, string level)
+    {
+        await Expect(page).ToHaveURLAsync(new Regex($@"/\?region={Regex.Escape(code)}$"));
+        await Expect(page.RegionName()).ToHaveAttributeAsync("data-code", code);
+        await Expect(page.RegionName()).ToHaveTextAsync(name);
+        await Expect(page.RegionLevel()).ToHaveAttributeAsync("data-level", level);
+        await Expect(page.GetByTestId("progress-table")).ToBeVisibleAsync();
+    }
+
     /// <summary>Clicks a child region's link in the table and waits for its view and its live subscriptions.</summary>
     public static async Task DrillAsync(this IPage page, string contest, string code, string name, string level)
     {

@@ -37,6 +37,15 @@ export function region(code) {
 
 export function tally(contest, code) { return getJson('/api/v1/tally/' + part(contest) + '/' + part(code)); }
 
+// The progress of every race below a region (API.md, "The whole country"): { etag, body }. The browser's cache
+// revalidates it (no-cache: the ETag goes back as If-None-Match), so an unchanged snapshot costs a 304, not a body.
+export async function progress(code) {
+  const response = await fetch('/api/v1/progress/' + part(code), { headers: { Accept: 'application/json' }, cache: 'no-cache' });
+  if (!response.ok) throw new Error('HTTP ' + response.status);
+  const etag = response.headers.get('ETag');
+  return { etag, body: await response.json() };
+}
+
 export function childTallies(contest, code) { return getJson('/api/v1/tally/' + part(contest) + '/' + part(code) + '/children'); }
 
 // The accepted form of a TPS and its versions; a TPS whose tally has version 0 has none yet (no request, no 404).

@@ -5,9 +5,10 @@ import * as api from './api.js';
 import { els, showError } from './dom.js';
 import { language, savedLanguage, setLanguage, t } from './i18n.js';
 import { renderLiveStatus, startLive } from './live.js';
+import { showProgress, stopProgress } from './progress.js';
 import { onTally, showRegion } from './results.js';
 import { go, readUrl, startRouter, writeUrl } from './router.js';
-import { state } from './state.js';
+import { isNational, state } from './state.js';
 import { renderContestOptions, wireContestSelect } from './views/contests.js';
 import { renderDisputes, wireDisputes } from './views/disputes.js';
 import { onAnomaly, renderAnomalies } from './views/operator.js';
@@ -18,12 +19,36 @@ import { renderResults } from './views/region.js';
 async function show(target, focus) {
   if (target.view === 'operator') {
     state.operatorRegion = target.region;
+    stopProgress();
     showView('operator', focus);
     // Keep the results subscriptions of the last region: switching back is then instant and live.
     return;
   }
   showView('results', false);
-  await showRegion(target.contest, target.region, focus);
+  if (target.contest) {
+    stopProgress();
+    await showRegion(target.contest, target.region, focus);
+  } else {
+    await showProgress(target.region, focus);
+  }
+}
+
+// Where the registry's tree starts: the province of the first race, or the nation above it when that province has
+// a parent (API.md, "The whole country": only a registry of several provinces has the root "0"). Asking a region
+// that exists, rather than probing "0", keeps a one-province gateway free of 404s.
+async function learnRoot() {
+  const first = state.contests[0];
+  if (!first) return;
+  let top = await api.region(first.scope.split('.')[0]);
+  if (top && top.parent) top = await api.region(top.parent);
+  if (!top) return;
+  state.root = { code: top.code, level: top.level, name: top.name };
+  state.operatorRegion = top.code;
+  if (isNational()) {
+    // The header names the country, in either language (applyLanguage reads these keys).
+    document.querySelector('.site-title h1').dataset.i18n = 'titleNation';
+    document.querySelector('meta[name="description"]').content = t('descriptionNation');
+  }
 }
 
 function applyLanguage(lang) {
@@ -52,11 +77,13 @@ async function init() {
   try {
     state.contests = await api.contests();
     state.contestById = new Map(state.contests.map((c) => [c.id, c]));
+    await learnRoot();
   } catch (error) {
     showError(t('loadFailed', { detail: error.message }));
     return;
   }
   renderContestOptions();
+  applyLanguage(language());
   const target = readUrl();
   writeUrl(target, true);
   await go(target, { focus: false });

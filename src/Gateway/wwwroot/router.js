@@ -1,26 +1,34 @@
-// The URL is the page's state: /?contest=…&region=… for a results view, /?view=operator&region=… for the operator
-// lists (the region whose disputes it lists; /?view=operator alone is the province).
+// The URL is the page's state: /?contest=…&region=… for a results view, /?region=… alone for the progress of every
+// race below a region no single race covers (the nation, DI Yogyakarta), /?view=operator&region=… for the operator
+// lists (the region whose disputes it lists; /?view=operator alone is the registry's root).
 // Every move goes through go(), which writes the URL and hands the target to the view switcher given to startRouter().
 import { h } from './dom.js';
-import { DEFAULT_CONTEST, HOME_REGION, state } from './state.js';
+import { defaultContestFor, state } from './state.js';
 
 let show = null; // (target, focus) => Promise, from main.js
 
 function urlFor(contest, region) {
+  if (!contest) return '/?region=' + encodeURIComponent(region);
   return '/?contest=' + encodeURIComponent(contest) + '&region=' + encodeURIComponent(region);
 }
 
 function operatorUrl(region) {
-  return '/?view=operator' + (region && region !== HOME_REGION ? '&region=' + encodeURIComponent(region) : '');
+  return '/?view=operator' + (region && region !== state.root.code ? '&region=' + encodeURIComponent(region) : '');
+}
+
+// The view a region opens with when no race is named: its default race there, else the progress of its races.
+export function homeTarget(code) {
+  const region = code || state.root.code;
+  return { view: 'results', contest: defaultContestFor(region), region };
 }
 
 export function readUrl() {
   const params = new URLSearchParams(location.search);
   const view = params.get('view') === 'operator' ? 'operator' : 'results';
-  const contest = params.get('contest') || DEFAULT_CONTEST;
-  const race = state.contestById.get(contest);
-  const region = params.get('region') || (race ? race.scope : HOME_REGION);
-  return { view, contest, region };
+  const named = params.get('contest');
+  if (!named) return Object.assign(homeTarget(params.get('region')), { view });
+  const race = state.contestById.get(named);
+  return { view, contest: named, region: params.get('region') || (race ? race.scope : state.root.code) };
 }
 
 export function writeUrl(target, replace) {
@@ -47,7 +55,7 @@ function isPlainClick(event) {
   return event.button === 0 && !event.metaKey && !event.ctrlKey && !event.shiftKey && !event.altKey;
 }
 
-// A real link to a results view, followed in place without reloading the page.
+// A real link to a results view (or, with no contest, a progress view), followed in place without reloading the page.
 export function navLink(contest, code, text, attrs) {
   return h('a', Object.assign({
     href: urlFor(contest, code),

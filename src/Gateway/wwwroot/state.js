@@ -1,14 +1,19 @@
 // What the page knows: the races, the newest tally per (race, region), and what the results panel shows.
 
 export const DEFAULT_CONTEST = 'PGUB-35';
-export const HOME_REGION = '35'; // Jawa Timur, the governor race's scope
+export const HOME_REGION = '35'; // Jawa Timur, the governor race's scope, until the registry says otherwise
 
 export const state = {
   view: 'results',
   contests: [],
   contestById: new Map(),
+  // The registry's root: its province, or the nation ("0", level "nation") when it holds more than one (learnRoot).
+  root: { code: HOME_REGION, level: 'province', name: 'Jawa Timur' },
   operatorRegion: HOME_REGION, // the region whose disputes the operator tab lists
-  page: null, // what the results panel shows: { contest, region, info, race, ancestors, children, tps, error, notCovered }
+  // What the results panel shows: { contest, region, info, race, ancestors, children, tps, error, notCovered }, or,
+  // where no race is chosen (the nation, a province without a governor race), { contest: null, region, info,
+  // ancestors, progress }.
+  page: null,
   renderToken: 0, // bumped per navigation, so that a slow answer for a page left behind is dropped
 };
 
@@ -28,10 +33,24 @@ export function accept(tally) {
 
 export function covers(race, code) { return code === race.scope || code.startsWith(race.scope + '.'); }
 
-// "35.07.01" -> ["35", "35.07"]
+export function isNational() { return state.root.level === 'nation'; }
+
+// "35.07.01" -> ["35", "35.07"], and "0" first under a national root ("0" itself has none).
 export function ancestorCodes(code) {
+  if (code === state.root.code) return [];
   const parts = code.split('.');
-  const codes = [];
+  const codes = isNational() ? [state.root.code] : [];
   for (let i = 1; i < parts.length; i++) codes.push(parts.slice(0, i).join('.'));
   return codes;
+}
+
+// The race a region opens with when none is named: its province's governor race, else (DI Yogyakarta) the regent or
+// mayor race that covers it; null where no single race does (the nation, a province without a governor race).
+export function defaultContestFor(code) {
+  if (!code || code === state.root.code && isNational()) return null;
+  const province = code.split('.')[0];
+  const governor = state.contests.find((c) => c.kind === 'governor' && c.scope === province);
+  if (governor) return governor.id;
+  const local = state.contests.find((c) => covers(c, code));
+  return local ? local.id : null;
 }

@@ -18,7 +18,11 @@ public sealed class BrowserFixture : IAsyncLifetime
 
     /// <summary>A fresh Chromium with a fresh temporary profile, showing nothing yet.</summary>
     public Task<BrowserSession> OpenAsync(string name, int width = 1280, int height = 900) =>
-        BrowserSession.StartAsync(Playwright, Gateway.Address, name, new ViewportSize { Width = width, Height = height });
+        OpenAsync(Gateway, name, width, height);
+
+    /// <summary>The same, on another gateway (the national one).</summary>
+    public Task<BrowserSession> OpenAsync(GatewayServer gateway, string name, int width = 1280, int height = 900) =>
+        BrowserSession.StartAsync(Playwright, gateway.Address, name, new ViewportSize { Width = width, Height = height });
 
     public async Task DisposeAsync()
     {

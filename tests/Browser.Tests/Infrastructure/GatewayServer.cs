@@ -29,12 +29,17 @@ public sealed class GatewayServer : IAsyncDisposable
     public HttpClient Http { get; }
 
     /// <summary>Starts a gateway on <paramref name="port"/> (a free one when null) and waits until it answers.</summary>
-    public static async Task<GatewayServer> StartAsync(int? port = null) =>
-        new(await EmbeddedGateway.StartAsync("browser-gateway", port, new Dictionary<string, string?>
+    /// <param name="registryFolder">The registry it runs on (<c>Registry:Path</c>); Jawa Timur, the default, when null.</param>
+    public static async Task<GatewayServer> StartAsync(int? port = null, string? registryFolder = null)
+    {
+        var environment = new Dictionary<string, string?>
         {
             ["ASPNETCORE_ENVIRONMENT"] = "Development",
             ["Logging__LogLevel__Microsoft.Hosting.Lifetime"] = "Information",
-        }));
+        };
+        if (registryFolder is not null) environment["Registry__Path"] = registryFolder;
+        return new(await EmbeddedGateway.StartAsync(registryFolder is null ? "browser-gateway" : "browser-national", port, environment));
+    }
 
     /// <summary>Submits a form as an outside client does; returns the status and the body.</summary>
     public async Task<(int Status, JsonElement Body)> PostFormAsync(ResultForm form)

@@ -7,7 +7,8 @@ import { covers, state } from '../state.js';
 export function renderContestOptions() {
   const select = els.contestSelect;
   const current = select.value;
-  select.replaceChildren();
+  // Where no race is in view (the nation), the picker says so rather than showing a blank.
+  select.replaceChildren(h('option', { value: '', disabled: true }, t('chooseContest')));
   for (const kind of ['governor', 'regent', 'mayor']) {
     const group = h('optgroup', { label: t('kind_' + kind) });
     for (const race of state.contests.filter((c) => c.kind === kind)) {

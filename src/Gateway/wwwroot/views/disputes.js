@@ -34,7 +34,7 @@ export function disputesRegion() { return region; }
 
 // Shows the open reports of a region; the list is read again each time the operator tab is shown.
 export function showDisputes(code) {
-  const next = code || HOME_REGION;
+  const next = code || state.root.code;
   if (next !== region) {
     region = next;
     regionName = null;

@@ -1,8 +1,8 @@
 // The two tabs and their panels (results, operator), and the document title that names what is on screen.
 import { els } from '../dom.js';
 import { t } from '../i18n.js';
-import { go } from '../router.js';
-import { DEFAULT_CONTEST, HOME_REGION, state } from '../state.js';
+import { go, homeTarget } from '../router.js';
+import { isNational, state } from '../state.js';
 import { showOperator } from './operator.js';
 
 export function showView(view, focus) {
@@ -22,7 +22,8 @@ export function showView(view, focus) {
 export function updateTitle() {
   const page = state.page;
   const name = state.view === 'operator' ? t('operatorTitle') : (page && page.info ? page.info.name : null);
-  document.title = name ? t('docTitle', { name }) : t('title');
+  const national = isNational() ? 'Nation' : '';
+  document.title = name ? t('docTitle' + national, { name }) : t('title' + national);
 }
 
 // Tabs follow the ARIA tabs pattern: one tab stop, arrow keys and Home/End move between tabs and select them.
@@ -33,7 +34,7 @@ export function wireTabs() {
       const view = tab.dataset.view;
       if (view === state.view) return;
       const page = state.page;
-      go({ view, contest: page ? page.contest : DEFAULT_CONTEST, region: page ? page.region : HOME_REGION }, { push: true });
+      go(page ? { view, contest: page.contest, region: page.region } : Object.assign(homeTarget(null), { view }), { push: true });
     });
     tab.addEventListener('keydown', (event) => {
       const index = tabs.indexOf(tab);

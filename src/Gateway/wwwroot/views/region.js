@@ -1,20 +1,22 @@
 // The results panel for one (race, region): breadcrumb, heading, certificate and digest, summary, candidates, and the
 // children table or, at a TPS, its form. Built once per navigation; live tallies then update it in place through
-// updateTally/updateChild.
+// updateTally/updateChild. A page with no race (contest null) shows the progress of the races below it instead.
 import * as api from '../api.js';
 import { els, h } from '../dom.js';
 import { t } from '../i18n.js';
 import { navLink } from '../router.js';
-import { DEFAULT_CONTEST, HOME_REGION, covers, key, state, tallies } from '../state.js';
+import { covers, defaultContestFor, key, state, tallies } from '../state.js';
 import { candidatesView } from './candidates.js';
 import { certificationView } from './certification.js';
 import { childrenView } from './children.js';
 import { disputeView } from './dispute.js';
+import { progressView } from './progress.js';
 import { updateTitle } from './panels.js';
 import { summaryView } from './summary.js';
 import { renderTpsForm } from './tps.js';
 
 let ui = null; // the parts of the rendered view that live updates touch; null when it shows an error or a notice
+let progressUi = null; // the progress table on screen, which each refreshed snapshot updates
 
 function renderBreadcrumb() {
   const list = els.breadcrumb.querySelector('ol');
@@ -23,12 +25,18 @@ function renderBreadcrumb() {
   if (!page || !page.info) return;
   const trail = [...(page.ancestors || []), page.info];
   for (const r of trail) {
-    // Above a regent/mayor race's regency the race does not exist: those levels link to the governor race.
-    const contest = page.race && covers(page.race, r.code) ? page.contest : DEFAULT_CONTEST;
+    // Above a regent/mayor race's regency the race does not exist: those levels link to the governor race, and where
+    // there is none (the nation, DI Yogyakarta) to the progress of their races.
+    const contest = page.race && covers(page.race, r.code) ? page.contest : defaultContestFor(r.code);
     const current = r.code === page.info.code;
     list.append(h('li', { 'data-level': r.level },
       navLink(contest, r.code, r.name, { 'aria-current': current ? 'page' : null, 'data-code': r.code, title: t('level_' + r.level) })));
   }
+}
+
+function homeLink() {
+  const root = state.root;
+  return h('p', null, navLink(defaultContestFor(root.code), root.code, t('openScope', { name: root.name })));
 }
 
 function regionHeading(text, code) {
@@ -37,10 +45,13 @@ function regionHeading(text, code) {
 
 // The race does not cover this region (a regent race outside its regency): offer its own scope or the governor race.
 function notCoveredNotice(race, info) {
+  const fallback = defaultContestFor(info.code);
+  const other = fallback ? state.contestById.get(fallback) : null;
+  const fallbackText = !other ? t('openProgress') : other.kind === 'governor' ? t('openGovernor') : t('openRace', { contest: other.name });
   const notice = h('div', { className: 'notice', 'data-testid': 'not-covered' },
     h('p', null, t('notCovered', { contest: race.name, name: info.name })),
     h('p', null, navLink(race.id, race.scope, t('openScope', { name: race.scope }), { 'data-testid': 'open-scope' })),
-    h('p', null, navLink(DEFAULT_CONTEST, info.code, t('openGovernor'))));
+    h('p', null, navLink(fallback, info.code, fallbackText, { 'data-testid': 'open-default' })));
   api.region(race.scope).catch(() => null).then((r) => {
     if (r) notice.querySelector('[data-testid="open-scope"]').textContent = t('openScope', { name: r.name });
   });
@@ -52,6 +63,7 @@ export function renderResults(focus) {
   const view = els.resultsView;
   view.replaceChildren();
   ui = null;
+  progressUi = null;
   renderBreadcrumb();
   updateTitle();
   if (!page) {
@@ -63,7 +75,9 @@ export function renderResults(focus) {
     heading = regionHeading(page.region);
     view.append(heading,
       h('p', { className: 'notice', role: 'alert', 'data-testid': 'view-error' }, page.error),
-      h('p', null, navLink(DEFAULT_CONTEST, HOME_REGION, t('openScope', { name: 'Jawa Timur' }))));
+      homeLink());
+  } else if (!page.contest) {
+    heading = renderProgressPage(page);
   } else {
     const { info, race } = page;
     heading = regionHeading(info.name, info.code);
@@ -76,6 +90,26 @@ export function renderResults(focus) {
     else renderFigures(page);
   }
   if (focus) heading.focus();
+}
+
+// No race covers this region: its heading, then every race below it, by child region.
+function renderProgressPage(page) {
+  const { info } = page;
+  const heading = regionHeading(info.name, info.code);
+  const meta = h('p', { className: 'region-meta' },
+    h('span', { 'data-testid': 'region-level', 'data-level': info.level }, t('level_' + info.level)),
+    ' · ', h('span', { className: 'code' }, info.code));
+  els.resultsView.append(h('header', { className: 'region-head' }, heading, meta));
+  if (info.level !== 'nation') els.resultsView.append(h('p', { className: 'hint', 'data-testid': 'no-race-here' }, t('noRaceHere', { name: info.name })));
+  progressUi = progressView(info, page.progress);
+  els.resultsView.append(progressUi.element);
+  return heading;
+}
+
+// A refreshed snapshot for the progress page on screen.
+export function updateProgress() {
+  const page = state.page;
+  if (progressUi && page && !page.contest && page.progress) progressUi.update(page.progress);
 }
 
 function renderFigures(page) {
