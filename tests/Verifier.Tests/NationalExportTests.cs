@@ -56,7 +56,9 @@ public class NationalExportTests(ITestOutputHelper log)
 
         Assert.Equal(0, check.ExitCode);
         var tallies = races.Sum(r => Nodes(Country.FindContest(r)!.Scope));
-        Assert.Equal([$"OK: every one of {tallies} published tallies and {forms.Count} forms of 3 contests matches the forms; 1 certificate in force, 0 withdrawn"],
+        // Kota Batu's governor forms (PGUB-35) were counted too, but not downloaded: a national check is per race.
+        var checkedForms = forms.Count(f => races.Contains(f.Contest));
+        Assert.Equal([$"OK: every one of {tallies} published tallies and {checkedForms} forms of 3 contests matches the forms; 1 certificate in force, 0 withdrawn"],
             check.Lines);
 
         // Yogyakarta's district, changed by hand: named, and nothing else.
