@@ -11,7 +11,7 @@ public class CommandLineTests
     [
         "--mode", "--target", "--regions", "--seed", "--speed", "--concurrency", "--batch", "--retries", "--corrections",
         "--invalid", "--subscribers", "--stalled-subscribers", "--settle", "--timeout", "--attempts", "--check-down-to", "--report-json", "--token-key",
-        "--data", "--plain", "--progress-interval",
+        "--registry", "--data", "--plain", "--progress-interval",
     ];
 
     private static async Task<(int ExitCode, string Output)> RunAsync(params string[] args)
@@ -48,7 +48,7 @@ public class CommandLineTests
 
     [Theory]
     [InlineData("token", "--region,--role,--expires,--subject,--key,--issuer", "--target")]
-    [InlineData("certify", "--target,--regions,--token-key,--data", "--seed")]
+    [InlineData("certify", "--target,--regions,--token-key,--registry,--data", "--seed")]
     public async Task Each_sub_command_has_help_of_its_own_options(string command, string options, string notAnOption)
     {
         var (exitCode, help) = await RunAsync(command, "--help");
@@ -69,7 +69,9 @@ public class CommandLineTests
     [InlineData("certify --speed 60", "unknown option --speed")]
     [InlineData("certify --target localhost", "--target 'localhost' is not an http(s) URL")]
     [InlineData("token --region 35 --role ppk --colour red", "unknown option --colour")]
-    [InlineData("token --region 35 --role mayor", "--role must be one of kpps, pps, ppk, kabkota, provinsi")]
+    [InlineData("token --region 35 --role mayor", "--role must be one of kpps, pps, ppk, kabkota, provinsi, kpuri")]
+    [InlineData("flood --registry data/indonesia --data data", "--registry and --data name the same folder (--data is its older name): give one")]
+    [InlineData("certify --data data --registry data/indonesia", "--registry and --data name the same folder (--data is its older name): give one")]
     public async Task A_mistake_is_a_usage_error_naming_it(string args, string error)
     {
         var (exitCode, output) = await RunAsync(args.Split(' '));

@@ -53,6 +53,8 @@ public class OfficerTokensTests
     }
 
     [Theory]
+    [InlineData("0", "kpuri")]
+    [InlineData("31", "provinsi")]
     [InlineData("35", "provinsi")]
     [InlineData("35.78", "kabkota")]
     [InlineData("35.78.01", "ppk")]

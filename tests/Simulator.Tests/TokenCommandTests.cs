@@ -34,6 +34,25 @@ public class TokenCommandTests
         Assert.InRange(expires - DateTime.UtcNow, TimeSpan.FromMinutes(119), TimeSpan.FromMinutes(121));
     }
 
+    [Fact]
+    public async Task Prints_KPU_RI_s_token_for_the_nation()
+    {
+        var output = new StringWriter();
+        var exitCode = TokenCommand.Run(["--role", "kpuri", "--region", "0"], output, Convert.ToBase64String(Key));
+
+        Assert.Equal(0, exitCode);
+        var token = new JsonWebToken(output.ToString().Trim());
+        Assert.Equal(("0", "kpuri", "kpuri-0"), (token.GetClaim("region").Value, token.GetClaim("role").Value, token.Subject));
+        var result = await new JsonWebTokenHandler().ValidateTokenAsync(token, new TokenValidationParameters
+        {
+            ValidAudience = "kpu-orleans",
+            ValidateIssuer = false,
+            IssuerSigningKey = new SymmetricSecurityKey(Key),
+            ValidAlgorithms = [SecurityAlgorithms.HmacSha256],
+        });
+        Assert.True(result.IsValid, result.Exception?.Message);
+    }
+
     [Theory]
     [InlineData("--role ppk", "--region is required")]
     [InlineData("--region 35.78.01 --role chief", "--role must be one of")]

@@ -27,11 +27,11 @@ internal sealed class SimulationRunner(SimulatorOptions options, TextWriter outp
 
     public async Task<SimulationOutcome> RunAsync(CancellationToken cancellationToken)
     {
-        var registry = RegionRegistry.Load(RegistryFiles.InFolder(options.DataFolder ?? Path.Combine(AppContext.BaseDirectory, "data")));
+        var registry = options.LoadRegistry();
         var slice = Slice(registry, options);
         var stats = new RunStats();
         var script = ElectionScript.Write(registry, slice.SelectMany(r => registry.TpsUnder(r.Code)).DistinctBy(t => t.Code), options.Seed, options.Mix,
-            ArrivalCurve.Pilkada2024, stats.TpsHasReported, options.PhotoPlan);
+            ArrivalCurve.For(registry), stats.TpsHasReported, options.PhotoPlan);
         stats.Plan(script.TpsCount, script.Races.Count, script.SubmissionCount);
 
         using var http = new HttpClient(new SocketsHttpHandler { MaxConnectionsPerServer = options.Concurrency + 16 })
@@ -132,7 +132,7 @@ internal sealed class SimulationRunner(SimulatorOptions options, TextWriter outp
     }
 
     private static string SliceName(IReadOnlyList<RegionInfo> slice) =>
-        slice is [{ Level: Level.Province } root] ? $"the whole of {root.Name}" : $"regions {string.Join(",", slice.Select(r => r.Code))}";
+        slice is [{ Level: Level.Province or Level.Nation } root] ? $"the whole of {root.Name}" : $"regions {string.Join(",", slice.Select(r => r.Code))}";
 
     /// <summary>Fails fast, with a clear message, when the target is not a KpuOrleans gateway with this registry's races.</summary>
     private static async Task ProbeAsync(HttpClient http, Throttle throttle, RegionRegistry registry, CancellationToken cancellationToken)

@@ -46,7 +46,7 @@ public static class SimulatorApp
     {
         try
         {
-            var registry = RegionRegistry.Load(RegistryFiles.InFolder(options.DataFolder ?? Path.Combine(AppContext.BaseDirectory, "data")));
+            var registry = options.LoadRegistry();
             var officers = OfficerTokens.From(options.TokenKey ?? Environment.GetEnvironmentVariable("Auth__SigningKey"));
             using var http = new HttpClient { BaseAddress = options.Target, Timeout = TimeSpan.FromMinutes(2) };
             return await new CertifyCommand(http, registry, officers, output).RunAsync(SimulationRunner.Slice(registry, options), cancellationToken);

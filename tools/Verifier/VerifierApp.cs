@@ -49,13 +49,19 @@ public static class VerifierApp
     }
 
     private static int Check(EvidenceFolder folder, IReadOnlyList<string>? contests, TextWriter output) =>
-        Check(folder.Load(contests), output, offline: true);
+        Check(folder.LoadEach(contests), output, offline: true);
 
-    private static int Check(IReadOnlyList<ContestEvidence> evidence, TextWriter output, bool offline)
+    /// <param name="evidence">Read once, a contest at a time, each let go once checked.</param>
+    private static int Check(IEnumerable<ContestEvidence> evidence, TextWriter output, bool offline)
     {
-        var report = VerificationReport.Check(evidence);
+        var photographed = 0;
+        var report = VerificationReport.Check(evidence.Select(contest =>
+        {
+            photographed += contest.Rows.Count(r => r.Photos is { Count: > 0 });
+            return contest;
+        }));
         foreach (var note in report.Notes) output.WriteLine(note);
-        if (offline && evidence.Sum(c => c.Rows.Count(r => r.Photos is { Count: > 0 })) is var photographed and > 0)
+        if (offline && photographed > 0)
             output.WriteLine($"photos: {photographed} forms cite photos; they are checked against the API only (check --api)");
         foreach (var difference in report.Differences) output.WriteLine(difference);
         output.WriteLine(report.Summary);
@@ -69,13 +75,14 @@ public static class VerifierApp
         try
         {
             var downloaded = await DownloadAsync(api, folder, contests, parallel, output, cancellationToken);
-            // Exactly what was downloaded: contests.json lists every contest, the folder holds the chosen ones.
-            var evidence = folder.Load([.. downloaded.Select(c => c.Id)]);
+            // Exactly what was downloaded: contests.json lists every contest, the folder holds the chosen ones. Read
+            // twice, a contest at a time (photos, then numbers), rather than all of a national count held at once.
+            string[] chosen = [.. downloaded.Select(c => c.Id)];
             using var http = new HttpClient { BaseAddress = api, Timeout = TimeSpan.FromMinutes(2) };
-            var report = await new PhotoCheck(http, parallel).RunAsync(evidence, photos, cancellationToken);
+            var report = await new PhotoCheck(http, parallel).RunAsync(folder.LoadEach(chosen), photos, cancellationToken);
             // Notes first, as the numbers' own: the last line stays the numbers' summary unless photos were checked.
             foreach (var note in report.Notes) output.WriteLine(note);
-            var numbers = Check(evidence, output, offline: false);
+            var numbers = Check(folder.LoadEach(chosen), output, offline: false);
             foreach (var problem in report.Problems) output.WriteLine(problem);
             if (report.Cited > 0 || report.Problems.Count > 0) output.WriteLine(report.Summary);
             return report.Clean ? numbers : Math.Max(numbers, VerificationReport.Differs);

@@ -8,8 +8,9 @@ namespace KpuOrleans.Simulator.Certifying;
 
 /// <summary>
 /// <c>simulator certify [--target URL] [--regions CODES] [--token-key BASE64] [--data FOLDER]</c>: the recap of the night, bottom up.
-/// Every district of the slice is certified by its PPK, then every regency by its KPU, then (for the whole province)
-/// the province by KPU Provinsi, in every contest that covers them; with a key each officer signs with their own token.
+/// Every district of the slice is certified by its PPK, then every regency by its KPU, then each province the slice
+/// holds whole by its KPU Provinsi, in every contest that covers them (the nation, root 0, is no race's scope and
+/// certifies nothing; DI Yogyakarta's province has no race of its own); with a key each officer signs with their own token.
 /// </summary>
 public sealed class CertifyCommand(HttpClient http, RegionRegistry registry, OfficerTokens? officers, TextWriter output)
 {

@@ -10,7 +10,10 @@ namespace KpuOrleans.Simulator.Checking;
 /// </summary>
 internal sealed class Recount
 {
+    // Sums for the regions above the TPS only: a TPS's figures are its one form's, read when asked, so that a national
+    // night (850,000 races) holds one entry per race here rather than a sum with its own vote table.
     private readonly Dictionary<(string Contest, string Region), Sum> _sums = new();
+    private readonly Dictionary<(string Contest, string Tps), (Acceptance Latest, RaceEvidence Evidence)> _stations = new();
 
     public Recount(RegionRegistry registry, IEnumerable<Acceptance> latestPerRace)
         : this(registry, latestPerRace.Select(a => (a, RaceEvidence.None)))
@@ -23,7 +26,11 @@ internal sealed class Recount
         foreach (var (accepted, evidence) in races)
         {
             var form = accepted.Form;
-            for (var region = registry.Find(form.Tps); region is not null; region = region.Parent is null ? null : registry.Find(region.Parent))
+            if (registry.Find(form.Tps) is not { } tps) continue;
+            _stations[(form.Contest, tps.Code)] = (accepted, evidence);
+            // Up to the race's scope: above it (the nation, or a province over a regent's race) no tally exists.
+            for (var region = tps.Parent is null ? null : registry.Find(tps.Parent); region?.FindContest(form.Contest) is not null;
+                 region = region.Parent is null ? null : registry.Find(region.Parent))
             {
                 var key = (form.Contest, region.Code);
                 if (!_sums.TryGetValue(key, out var sum)) _sums[key] = sum = new Sum();
@@ -36,8 +43,14 @@ internal sealed class Recount
     public static Recount Of(RegionRegistry registry, IEnumerable<TpsRace> races) =>
         new(registry, races.Where(r => r.Latest is not null).Select(r => (r.Latest!, new RaceEvidence(r.PhotoMissing, r.DisputesFiled))));
 
-    public TallyFigures Expected(Contest contest, string region) =>
-        _sums.TryGetValue((contest.Id, region), out var sum) ? sum.ToFigures(contest) : TallyFigures.Zero(contest);
+    public TallyFigures Expected(Contest contest, string region)
+    {
+        if (_sums.TryGetValue((contest.Id, region), out var sum)) return sum.ToFigures(contest);
+        if (!_stations.TryGetValue((contest.Id, region), out var station)) return TallyFigures.Zero(contest);
+        var alone = new Sum();
+        alone.Add(station.Latest, station.Evidence);
+        return alone.ToFigures(contest);
+    }
 
     private sealed class Sum
     {

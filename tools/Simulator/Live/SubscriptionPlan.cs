@@ -15,6 +15,12 @@ internal static class SubscriptionPlan
         var byLevel = new SortedDictionary<Level, List<RegionInfo>>();
         void Down(RegionInfo region)
         {
+            // No race covers the nation (root 0) or DI Yogyakarta's province: no tally to follow there, only below.
+            if (region.Contests.Count == 0)
+            {
+                foreach (var child in region.Children) Down(registry.Get(child));
+                return;
+            }
             if (!byLevel.TryGetValue(region.Level, out var list)) byLevel[region.Level] = list = [];
             list.Add(region);
             foreach (var child in region.Children) Down(registry.Get(child));

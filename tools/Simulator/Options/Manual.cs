@@ -4,13 +4,15 @@ namespace KpuOrleans.Simulator.Options;
 internal static class Manual
 {
     public const string Intro = """
-        KpuOrleans election-night simulator: sends a C.Hasil form for every TPS and race of the registry (or a slice of
-        it) to a KpuOrleans gateway, checks every answer, follows tallies live over SignalR, and at the end checks the
+        KpuOrleans election-night simulator: sends a C.Hasil form for every TPS and every race covering it, for the
+        registry (Jawa Timur, or the whole country with --registry data/indonesia) or a slice of it, to a KpuOrleans gateway, checks every answer, follows tallies live over SignalR, and at the end checks the
         tallies the API shows against its own recount of the forms it got accepted.
 
         KpuOrleans.Simulator [night|flood] [options]
-          night   Replay election night: polls close 13:00 WIB, TPS report along the 2024 curve (98.5% by 01:00, the
-                  last by 07:00), sped up by --speed. The default.
+          night   Replay election night: polls close 13:00 WIB, TPS report along the 2024 curve, sped up by --speed
+                  (720: 12 h in a minute). The default. Jawa Timur: 98.5% by 01:00, the last by 07:00. The whole
+                  country (--registry data/indonesia): KPU reached about 90% of TPS some eleven hours after the polls
+                  closed (00:00 WIB), the last by 09:00 (an assumption shaped on Jawa Timur's curve).
           flood   Send everything as fast as the target takes it, in a seeded random order.
         """;
 

@@ -41,8 +41,8 @@ internal sealed class RunOptions
     {
         HelpName = "CODES",
         Arity = ArgumentArity.ExactlyOne,
-        Description = "Comma-separated region codes to restrict the run to (e.g. 35.78,35.79 or a district or village). " +
-                      "Default: the whole province.",
+        Description = "Comma-separated region codes to restrict the run to, from one province or several (e.g. 35.78,35.79, " +
+                      "31,34,35.78, or a district or village). Default: the whole registry (the province, or the country).",
         CustomParser = result => ParseRegions(result),
     };
 
@@ -133,10 +133,18 @@ internal sealed class RunOptions
                       "requests go without tokens.",
     };
 
+    public Option<string?> Registry { get; } = new("--registry")
+    {
+        HelpName = "FOLDER",
+        Description = "The registry to run on, as the gateways' Registry__Path: a folder of *-regions.csv, *-tps.csv and " +
+                      "*-contests.csv, e.g. data/indonesia for the whole country. Default: $Registry__Path, else data/ beside " +
+                      "the simulator (Jawa Timur). A relative folder is taken from the working directory, else from beside the simulator.",
+    };
+
     public Option<string?> Data { get; } = new("--data")
     {
         HelpName = "FOLDER",
-        Description = "Registry folder (jatim-*.csv). Default: data/ beside the simulator.",
+        Description = "The older name of --registry.",
     };
 
     public Option<bool> Plain { get; } = new("--plain")
@@ -151,11 +159,11 @@ internal sealed class RunOptions
     public IEnumerable<Option> All =>
     [
         Mode, Target, Regions, Seed, Speed, Concurrency, Batch, Retries, Corrections, Invalid, Subscribers, StalledSubscribers, Photos, PhotoPages, PhotoLate,
-        DisputeShare, Settle, Timeout, Attempts, CheckDownTo, ReportJson, TokenKey, Data, Plain, ProgressInterval,
+        DisputeShare, Settle, Timeout, Attempts, CheckDownTo, ReportJson, TokenKey, Registry, Data, Plain, ProgressInterval,
     ];
 
     /// <summary>What <c>certify</c> reads.</summary>
-    public IEnumerable<Option> ForCertify => [Target, Regions, TokenKey, Data];
+    public IEnumerable<Option> ForCertify => [Target, Regions, TokenKey, Registry, Data];
 
     /// <summary>The options of a parse that System.CommandLine found no fault with.</summary>
     public SimulatorOptions Bind(ParseResult parsed) => new()
@@ -183,7 +191,7 @@ internal sealed class RunOptions
         CheckDownTo = LevelNamed(parsed.GetValue(CheckDownTo)!),
         ReportJson = parsed.GetValue(ReportJson),
         TokenKey = parsed.GetValue(TokenKey),
-        DataFolder = parsed.GetValue(Data),
+        DataFolder = RegistryOf(parsed),
         Plain = parsed.GetValue(Plain),
         ProgressInterval = TimeSpan.FromSeconds(parsed.GetValue(ProgressInterval)),
     };
@@ -193,10 +201,12 @@ internal sealed class RunOptions
         Target = parsed.GetValue(Target)!,
         Regions = RegionsOf(parsed),
         TokenKey = parsed.GetValue(TokenKey),
-        DataFolder = parsed.GetValue(Data),
+        DataFolder = RegistryOf(parsed),
     };
 
-    /// <summary>Not typed, a list option reads as empty, which is what the simulator means too: the whole province.</summary>
+    private string? RegistryOf(ParseResult parsed) => parsed.GetValue(Registry) ?? parsed.GetValue(Data);
+
+    /// <summary>Not typed, a list option reads as empty, which is what the simulator means too: the whole registry.</summary>
     private string[] RegionsOf(ParseResult parsed) => parsed.GetValue(Regions) ?? [];
 
     private static Option<int> WholeNumber(string name, string helpName, int defaultValue, int min, int max, string description) => new(name)

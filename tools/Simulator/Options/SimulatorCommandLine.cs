@@ -21,7 +21,8 @@ internal sealed class SimulatorCommandLine
     public TokenOptions Token { get; } = new();
 
     public Command Certify { get; } = new("certify",
-        "Certify bottom up every district, regency and (for the whole province) the province of the slice, in every race " +
+        "Certify bottom up every district, regency and province of the slice (a province only when the slice holds all of it; " +
+        "the nation certifies nothing), in every race " +
         "(API.md, \"Certification\"), each by its own office's token; exit 0 when all are in force.");
 
     /// <summary>Every argument it does not know is the embedded gateway's own configuration (e.g. <c>--urls</c>).</summary>
@@ -62,6 +63,8 @@ internal sealed class SimulatorCommandLine
             if (result.GetValue(Run.StalledSubscribers) > result.GetValue(Run.Subscribers))
                 result.AddError($"--stalled-subscribers {result.GetValue(Run.StalledSubscribers)} is more than the {result.GetValue(Run.Subscribers)} --subscribers");
         });
+        Root.Validators.Add(OneRegistry);
+        Certify.Validators.Add(OneRegistry);
         Watch.Options.Add(Run.Target);
         Root.Subcommands.Add(Watch);
         Watch.SetAction((parsed, cancellationToken) => Viewers.WatchCommand.RunAsync(parsed.GetValue(Run.Target)!, Console.In, Console.Out, cancellationToken));
@@ -76,6 +79,13 @@ internal sealed class SimulatorCommandLine
         Root.SetAction((parsed, cancellationToken) => SimulatorApp.RunAsync(Run.Bind(parsed), OutputOf(parsed), cancellationToken));
         Certify.SetAction((parsed, cancellationToken) => SimulatorApp.CertifyAsync(Run.BindCertify(parsed), OutputOf(parsed), cancellationToken));
         Token.Command.SetAction(parsed => TokenCommand.Run(parsed, Token, OutputOf(parsed), keyFromEnvironment));
+    }
+
+    /// <summary>--registry and its older name --data name one folder: both typed is a mistake, not a choice.</summary>
+    private void OneRegistry(CommandResult result)
+    {
+        if (result.GetResult(Run.Registry) is { Implicit: false } && result.GetResult(Run.Data) is { Implicit: false })
+            result.AddError("--registry and --data name the same folder (--data is its older name): give one");
     }
 
     /// <summary>Parses, then prints help, reports what is wrong, or runs the command: its exit code.</summary>

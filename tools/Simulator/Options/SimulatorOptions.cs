@@ -18,7 +18,7 @@ internal sealed record SimulatorOptions
     public RunMode Mode { get; init; } = RunMode.Night;
     public Uri Target { get; init; } = new("http://localhost:5080/");
 
-    /// <summary>Region codes to restrict the run to; empty: the whole province.</summary>
+    /// <summary>Region codes to restrict the run to; empty: the whole registry.</summary>
     public IReadOnlyList<string> Regions { get; init; } = [];
 
     public long Seed { get; init; } = 2024;
@@ -44,8 +44,26 @@ internal sealed record SimulatorOptions
     /// <summary>Where to write the run's figures as JSON (for the benchmark suite); null: nowhere.</summary>
     public string? ReportJson { get; init; }
 
-    /// <summary>The registry folder; null: <c>data/</c> beside the binaries.</summary>
+    /// <summary>The registry folder (<c>--registry</c>, or its older name <c>--data</c>); null: as the gateways choose it (<see cref="RegistryFolder"/>).</summary>
     public string? DataFolder { get; init; }
+
+    /// <summary>
+    /// The registry the run is written for, chosen as the gateways choose theirs: the folder typed, else
+    /// <c>Registry__Path</c> (e.g. <c>data/indonesia</c>), else Jawa Timur's <c>data/</c> beside the binaries. A relative
+    /// folder is taken from the working directory, else from beside the binaries, where <c>data/indonesia</c> is copied too.
+    /// </summary>
+    public string RegistryFolder(string? fromEnvironment)
+    {
+        var chosen = DataFolder ?? (string.IsNullOrEmpty(fromEnvironment) ? null : fromEnvironment);
+        if (chosen is null) return Path.Combine(AppContext.BaseDirectory, "data");
+        if (Path.IsPathRooted(chosen) || Directory.Exists(chosen)) return Path.GetFullPath(chosen);
+        var besideBinaries = Path.Combine(AppContext.BaseDirectory, chosen);
+        return Directory.Exists(besideBinaries) ? besideBinaries : Path.GetFullPath(chosen);
+    }
+
+    /// <summary>Loads the registry of <see cref="RegistryFolder"/>, with <c>Registry__Path</c> from this process's environment.</summary>
+    public RegionRegistry LoadRegistry() =>
+        RegionRegistry.Load(RegistryFiles.InFolder(RegistryFolder(Environment.GetEnvironmentVariable("Registry__Path"))));
 
     /// <summary>Share (0–1) of (TPS, race) pairs whose forms cite photos of their C.Hasil sheet.</summary>
     public double PhotosShare { get; init; }

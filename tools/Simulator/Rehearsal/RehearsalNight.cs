@@ -86,8 +86,11 @@ internal sealed class RehearsalNight(IServer server, IHostApplicationLifetime li
         var speed = configuration[RehearsalCommand.SpeedKey] ?? "60";
         logger.LogWarning("rehearse: replaying election night into {Target} at {Speed}× real time (Simulate:Speed); the page shows it live",
             target, speed);
+        // The night of the registry the gateway runs on, however it was given (Registry__Path, --Registry:Path=...).
+        string[] registry = configuration["Registry:Path"] is { Length: > 0 } folder ? ["--registry", folder] : [];
         var exitCode = await SimulatorApp.RunAsync(
-            ["night", "--target", target, "--speed", speed, "--plain", "--progress-interval", "15", .. RehearsalEvidence], Console.Out, stoppingToken);
+            ["night", "--target", target, "--speed", speed, "--plain", "--progress-interval", "15", .. registry, .. RehearsalEvidence], Console.Out,
+            stoppingToken);
         if (!stoppingToken.IsCancellationRequested)
             logger.LogWarning("rehearse: the simulated night is over (simulator exit code {ExitCode}); the system keeps serving", exitCode);
     }

@@ -1,3 +1,5 @@
+using KpuOrleans.Registry;
+
 namespace KpuOrleans.Simulator.Script;
 
 /// <summary>
@@ -11,6 +13,19 @@ internal sealed class ArrivalCurve
         (0, 0), (0.5, 0.002), (1, 0.01), (2, 0.07), (3, 0.22), (4, 0.42), (5, 0.60), (6, 0.74), (7, 0.84),
         (8, 0.905), (9, 0.945), (10, 0.967), (11, 0.978), (12, 0.985), (14, 0.993), (16, 0.998), (18, 1.0),
     ]);
+
+    /// <summary>
+    /// The whole country's night: KPU reached about 90% of TPS some eleven hours after the polls closed (the issue's
+    /// figure for 27 November 2024, Sirekap's national progress), slower than Jawa Timur alone, with a tail into the
+    /// next morning. Shaped like <see cref="Pilkada2024"/>, stretched to meet that point.
+    /// </summary>
+    public static readonly ArrivalCurve Indonesia2024 = new([
+        (0, 0), (0.5, 0.001), (1, 0.006), (2, 0.04), (3, 0.12), (4, 0.24), (5, 0.37), (6, 0.49), (7, 0.60), (8, 0.69),
+        (9, 0.77), (10, 0.84), (11, 0.90), (12, 0.935), (14, 0.97), (16, 0.988), (18, 0.996), (20, 1.0),
+    ]);
+
+    /// <summary>The night of a registry: the country's on the national one (root <c>0</c>), Jawa Timur's otherwise.</summary>
+    public static ArrivalCurve For(RegionRegistry registry) => registry.Root.Level == Level.Nation ? Indonesia2024 : Pilkada2024;
 
     /// <summary>Polls close, and the night starts, at 13:00 WIB (UTC+7).</summary>
     public static readonly TimeSpan PollsClose = TimeSpan.FromHours(13);

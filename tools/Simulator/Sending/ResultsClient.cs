@@ -30,6 +30,9 @@ internal sealed class ResultsClient(HttpClient http, Throttle throttle, OfficerT
 {
     private static readonly MediaTypeHeaderValue Json = new("application/json");
 
+    /// <summary>Whether each request carries an officer's token, so that a batch must come from one office.</summary>
+    public bool SignsForms => officers is not null;
+
     public async Task<Reply> SubmitAsync(ResultForm form, CancellationToken cancellationToken)
     {
         var started = Stopwatch.GetTimestamp();

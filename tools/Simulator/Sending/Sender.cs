@@ -33,11 +33,37 @@ internal sealed class Sender(ResultsClient client, SubmissionQueue queue, RunSta
                 if (pending.Step.PostsForm) forms.Add(pending);
                 else await EvidenceAsync(pending, cancellationToken);
             }
-            if (forms.Count > 0) await PostAsync(forms, cancellationToken);
+            if (forms.Count > 0)
+            {
+                if (client.SignsForms && settings.Batch > 1)
+                {
+                    foreach (var office in ByProvince(forms)) await PostAsync(office, cancellationToken);
+                }
+                else await PostAsync(forms, cancellationToken);
+            }
             forms.Clear();
             taken.Clear();
         }
     }
+
+    /// <summary>
+    /// A signed batch comes from one office, and no office writes forms for more than one province (KPU RI writes
+    /// none): on the national registry the forms taken together are sent as one batch per province, in the order taken.
+    /// </summary>
+    internal static IEnumerable<List<PendingSubmission>> ByProvince(List<PendingSubmission> forms)
+    {
+        if (forms.Count < 2 || forms.All(f => SameProvince(f.Step.Form.Tps, forms[0].Step.Form.Tps)))
+        {
+            yield return forms;
+            yield break;
+        }
+        foreach (var province in forms.GroupBy(f => ProvinceOf(f.Step.Form.Tps), StringComparer.Ordinal)) yield return [.. province];
+    }
+
+    /// <summary>The first segment: a broken code's claimed province, which is what its token is minted for.</summary>
+    private static string ProvinceOf(string tps) => tps.IndexOf('.') is var dot and > 0 ? tps[..dot] : tps;
+
+    private static bool SameProvince(string a, string b) => ProvinceOf(a) == ProvinceOf(b);
 
     private async Task PostAsync(List<PendingSubmission> forms, CancellationToken cancellationToken)
     {

@@ -13,7 +13,8 @@ public static class OfficerToken
 {
     public const string Audience = "kpu-orleans";
     public const string DefaultIssuer = "kpu-orleans";
-    public static readonly string[] Roles = ["kpps", "pps", "ppk", "kabkota", "provinsi"];
+    /// <summary>From a TPS's committee up to KPU RI (<c>kpuri</c>, region <c>0</c> on the national registry: it reads and operates, never writes forms).</summary>
+    public static readonly string[] Roles = ["kpps", "pps", "ppk", "kabkota", "provinsi", "kpuri"];
 
     /// <summary>The longest a gateway accepts unless its <c>Auth__MaxTokenLifetime</c> says otherwise.</summary>
     public static readonly TimeSpan DefaultMaxLifetime = TimeSpan.FromHours(24);

@@ -12,7 +12,8 @@ namespace KpuOrleans.Simulator.Tokens;
 public sealed class OfficerTokens(byte[] key, string issuer = OfficerToken.DefaultIssuer)
 {
     private static readonly TimeSpan Lifetime = TimeSpan.FromHours(24);
-    private static readonly string[] RoleByLevel = ["provinsi", "kabkota", "ppk", "pps", "kpps"];
+    /// <summary>By <see cref="Level"/> from the nation (-1) down: KPU RI above the provinces on the national registry.</summary>
+    private static readonly string[] RoleByLevel = ["kpuri", "provinsi", "kabkota", "ppk", "pps", "kpps"];
 
     private readonly ConcurrentDictionary<string, string> _byRegion = new(StringComparer.Ordinal);
 
@@ -71,7 +72,7 @@ public sealed class OfficerTokens(byte[] key, string issuer = OfficerToken.Defau
 
     private string ForRegion(RegionCode region) => _byRegion.GetOrAdd(region.Value, r =>
     {
-        var role = RoleByLevel[(int)region.Level];
+        var role = RoleByLevel[(int)region.Level - (int)Level.Nation];
         return OfficerToken.Mint(key, $"{role}-{r}", r, role, Lifetime, issuer: issuer);
     });
 }

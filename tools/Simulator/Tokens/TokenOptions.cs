@@ -11,7 +11,7 @@ internal sealed class TokenOptions
     {
         HelpName = "CODE",
         Description = "Required: the office's region, e.g. 35.78.01 for a PPK (a TPS for kpps, a village for pps, a district " +
-                      "for ppk, a regency for kabkota, 35 for provinsi).",
+                      "for ppk, a regency for kabkota, a province such as 35 for provinsi, 0 for kpuri on the national registry).",
     };
 
     public Option<string?> Role { get; } = new("--role")

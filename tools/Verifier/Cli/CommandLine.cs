@@ -83,7 +83,8 @@ public static class CommandLine
         {
             HelpName = "IDS",
             Arity = ArgumentArity.ExactlyOne,
-            Description = "Comma-separated contest ids, e.g. PGUB-35,PWAL-35.79. Default: every contest (download), every contest " +
+            Description = "Comma-separated contest ids, e.g. PGUB-35,PWAL-35.79 or PGUB-31,PBUP-34.01. Default: every contest (download: all 545 " +
+                          "of a national system), every contest " +
                           "whose files FOLDER holds (check).",
             CustomParser = result => ParseContests(result),
         };

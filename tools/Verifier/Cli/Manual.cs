@@ -13,6 +13,9 @@ internal static class Manual
         KpuOrleans.Verifier check FOLDER [--contests IDS]
         KpuOrleans.Verifier check --api URL [--contests IDS] [--parallel N] [--photos all|none|N]
         (from the repository: dotnet run --project tools/Verifier -- check --api http://localhost:5080)
+
+        Any registry: one province, or the whole country (545 races; the root 0 is no race's scope, so no tally
+        is read there). Each contest is read from its own scope down and checked on its own, one at a time.
         """;
 
     public const string Notes = """
@@ -46,7 +49,7 @@ internal static class Manual
              recomputation (the figures of 3) and its digest the recomputed digest; the region's published tally
              must show "certified" with the same by, at and digest. A published tally showing "certified" needs a
              certificate in force; a region has at most one. Bottom up: a certified regency needs every one of its
-             districts certified, the province every regency. Withdrawn certificates are history (the forms may
+             districts certified, a province every regency (the root 0 certifies nothing). Withdrawn certificates are history (the forms may
              have been corrected since): they are only checked for being well formed (a signer, a time, a digest,
              and a withdrawal with by, at and reason).
 

@@ -20,7 +20,7 @@ public sealed class Downloader(PublicApi api, TextWriter progress, int paralleli
         var contests = ContestInfo.ParseList(json, $"GET {new Uri(api.BaseAddress, contestsPath)}");
         var unknown = only?.Where(id => contests.All(c => c.Id != id)).ToList() ?? [];
         if (unknown.Count > 0)
-            throw new EvidenceException($"the API lists no contest {string.Join(", ", unknown)} (it has {string.Join(", ", contests.Select(c => c.Id))})");
+            throw new EvidenceException($"the API lists no contest {string.Join(", ", unknown)} (it has {Listed(contests)})");
         try
         {
             Directory.CreateDirectory(folder.Path);
@@ -49,6 +49,11 @@ public sealed class Downloader(PublicApi api, TextWriter progress, int paralleli
             throw new EvidenceException($"cannot write {folder.Path}: {e.Message}", e);
         }
     }
+
+    /// <summary>The contests an API lists, in a line: a national one lists 545, which no one reads in an error.</summary>
+    private static string Listed(IReadOnlyList<ContestInfo> contests) =>
+        contests.Count <= 12 ? string.Join(", ", contests.Select(c => c.Id))
+            : $"{contests.Count} contests: {string.Join(", ", contests.Take(10).Select(c => c.Id))}, ...";
 
     /// <summary>For the progress line only; check reads the file properly.</summary>
     private static (int InForce, int Withdrawn) CountCertificates(string file, Uri source)

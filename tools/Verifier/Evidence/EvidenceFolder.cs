@@ -32,7 +32,20 @@ public sealed record EvidenceFolder(string Path)
 
     /// <param name="only">The contests to read, each of which must be there; null: every contest whose files are.</param>
     /// <exception cref="EvidenceException">A file is missing or not of its documented shape.</exception>
-    public IReadOnlyList<ContestEvidence> Load(IReadOnlyCollection<string>? only = null)
+    public IReadOnlyList<ContestEvidence> Load(IReadOnlyCollection<string>? only = null) => [.. LoadEach(only)];
+
+    /// <summary>
+    /// As <see cref="Load"/>, one contest at a time as it is enumerated: a national folder (545 contests, 850,000
+    /// rows) is checked holding one contest's rows and tallies at once, never all of them. The folder and the choice
+    /// are checked before the first contest is read.
+    /// </summary>
+    public IEnumerable<ContestEvidence> LoadEach(IReadOnlyCollection<string>? only = null)
+    {
+        var chosen = Choose(only);
+        return chosen.Select(Load);
+    }
+
+    private List<ContestInfo> Choose(IReadOnlyCollection<string>? only)
     {
         if (!Directory.Exists(Path)) throw new EvidenceException($"{Path} does not exist (write it with the download command)");
         if (!File.Exists(ContestsFile)) throw new EvidenceException($"{ContestsFile} is missing: the download command writes it, and check needs it for each contest's ballot order");
@@ -44,7 +57,7 @@ public sealed record EvidenceFolder(string Path)
             : contests.Where(c => only.Contains(c.Id)).ToList();
         if (chosen.Count == 0)
             throw new EvidenceException($"{Path} holds no contest's files: expected {{contest}}.csv and {{contest}}.tallies.json for contests of contests.json");
-        return [.. chosen.Select(Load)];
+        return chosen;
     }
 
     private ContestEvidence Load(ContestInfo contest)
@@ -94,6 +107,16 @@ public sealed record EvidenceFolder(string Path)
     public void WriteTallies(string contest, IEnumerable<string> tallies)
     {
         Directory.CreateDirectory(Path);
-        File.WriteAllText(TalliesFile(contest), "[\n" + string.Join(",\n", tallies) + "\n]\n", new UTF8Encoding(false));
+        // Written as they come: the largest province's race is some 80,000 tallies, never one string.
+        using var writer = new StreamWriter(TalliesFile(contest), append: false, new UTF8Encoding(false));
+        writer.Write("[\n");
+        var first = true;
+        foreach (var tally in tallies)
+        {
+            if (!first) writer.Write(",\n");
+            writer.Write(tally);
+            first = false;
+        }
+        writer.Write("\n]\n");
     }
 }

@@ -33,7 +33,8 @@ public sealed class PhotoCheck(HttpClient http, int parallelism = 16)
     /// <summary>No photo is over 8 MiB (<c>Photos:MaxBytes</c> is at most 30 MB); a body running on past this is no photo.</summary>
     public const long LongestBody = 32L * 1024 * 1024;
 
-    public async Task<PhotoReport> RunAsync(IReadOnlyList<ContestEvidence> contests, PhotoSelection? selection, CancellationToken cancellationToken)
+    /// <param name="contests">Read once, one at a time: only the cited names are kept.</param>
+    public async Task<PhotoReport> RunAsync(IEnumerable<ContestEvidence> contests, PhotoSelection? selection, CancellationToken cancellationToken)
     {
         var notes = new List<string>();
         var citations = new Dictionary<string, List<string>>(StringComparer.Ordinal);
