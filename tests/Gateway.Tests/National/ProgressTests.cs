@@ -107,6 +107,33 @@ public class ProgressTests(NationalHost host)
         }, TimeSpan.FromSeconds(10), "the progress of 0 shows the Kalimantan Barat forms");
     }
 
+    [Fact]
+    public async Task An_unchanged_view_answers_304_to_its_ETag_and_a_changed_one_gets_a_new_tag()
+    {
+        // Kalimantan Tengah's regency 62.01: no other test sends forms there.
+        using var client = host.CreateClient();
+        var first = await client.GetAsync("/api/v1/progress/62.01");
+        first.EnsureSuccessStatusCode();
+        var tag = Assert.IsType<System.Net.Http.Headers.EntityTagHeaderValue>(first.Headers.ETag);
+        using (var again = new HttpRequestMessage(HttpMethod.Get, "/api/v1/progress/62.01"))
+        {
+            again.Headers.IfNoneMatch.Add(tag);
+            Assert.Equal(HttpStatusCode.NotModified, (await client.SendAsync(again)).StatusCode);
+        }
+
+        var tps = Registry.TpsUnder("62.01").First();
+        var form = SampleForms.Valid(tps, Registry.FindContest("PGUB-62")!, new Random(11));
+        Assert.Equal(HttpStatusCode.Created, (await host.PostFormAsync(form, Token(tps.Code, "kpps"))).Status);
+        await Eventually.HoldsAsync(async () =>
+        {
+            using var request = new HttpRequestMessage(HttpMethod.Get, "/api/v1/progress/62.01");
+            request.Headers.IfNoneMatch.Add(tag);
+            using var answer = await client.SendAsync(request);
+            return (answer.StatusCode == HttpStatusCode.OK && answer.Headers.ETag is { } now && now.Tag != tag.Tag,
+                $"{answer.StatusCode} {answer.Headers.ETag}");
+        }, TimeSpan.FromSeconds(10), "the view of 62.01 with the new form has a new tag");
+    }
+
     [Theory]
     [InlineData("99")]
     [InlineData("35.99")]
