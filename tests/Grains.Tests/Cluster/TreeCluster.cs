@@ -1,3 +1,4 @@
+using KpuOrleans.TestKit;
 using Orleans.TestingHost;
 
 namespace KpuOrleans.Grains.Tests.Cluster;
@@ -44,4 +45,10 @@ public sealed class QuietReconcilerCluster : TreeCluster<TreeSilo>
 {
     protected override void Configure(TestClusterBuilder builder) =>
         builder.Properties["Reconciliation:Interval"] = TimeSpan.FromHours(1).ToString();
+}
+
+/// <summary>Two silos that load the whole country's registry from its folder, as <c>Registry:Path</c> makes a real one do.</summary>
+public sealed class NationalTreeCluster : TreeCluster<NationalTreeSilo>
+{
+    protected override void Configure(TestClusterBuilder builder) => builder.Properties["Registry:Path"] = Indonesia.Folder;
 }
