@@ -12,11 +12,16 @@ public class TreeCluster<TSilo> : IAsyncLifetime where TSilo : ISiloConfigurator
 
     public IGrainFactory Grains => _cluster!.Client;
 
+    /// <summary>The silos themselves, for what only they know (their options, their activations).</summary>
+    public TestCluster Silos => _cluster!;
+
     public ClusterProbe Probe { get; private set; } = null!;
+
+    protected virtual short SiloCount => 2;
 
     public async Task InitializeAsync()
     {
-        var builder = new TestClusterBuilder(2);
+        var builder = new TestClusterBuilder(SiloCount);
         builder.Properties["Tally:FlushInterval"] = FlushInterval.ToString();
         var serviceId = $"kpu-test-{Guid.NewGuid():N}";
         builder.Options.ServiceId = serviceId;
@@ -51,4 +56,26 @@ public sealed class QuietReconcilerCluster : TreeCluster<TreeSilo>
 public sealed class NationalTreeCluster : TreeCluster<NationalTreeSilo>
 {
     protected override void Configure(TestClusterBuilder builder) => builder.Properties["Registry:Path"] = Indonesia.Folder;
+}
+
+/// <summary>
+/// A tree whose idle TPS grains are collected after two seconds, looked for every second; the regions keep the default
+/// age. The reconciliation pass waits, so that nothing but the test wakes a grain.
+/// </summary>
+public sealed class CollectingTreeCluster : TreeCluster<TreeSilo>
+{
+    public static readonly TimeSpan TpsAge = TimeSpan.FromSeconds(2);
+
+    protected override void Configure(TestClusterBuilder builder)
+    {
+        builder.Properties["Reconciliation:Interval"] = TimeSpan.FromHours(1).ToString();
+        builder.Properties[Tps.TpsCollection.Key] = TpsAge.ToString();
+        builder.AddSiloBuilderConfigurator<QuickCollection>();
+    }
+
+    private sealed class QuickCollection : ISiloConfigurator
+    {
+        public void Configure(ISiloBuilder silo) =>
+            silo.Configure<Orleans.Configuration.GrainCollectionOptions>(options => options.CollectionQuantum = TimeSpan.FromSeconds(1));
+    }
 }
