@@ -42,6 +42,30 @@ public class RegencyPlacementTests(ITestOutputHelper output)
         Assert.All(survivors, silo => Assert.Contains(silo, orphans));
     }
 
+    [Theory]
+    [InlineData(2)]
+    [InlineData(3)]
+    [InlineData(4)]
+    public async Task Every_silo_hosts_regencies_whatever_their_generations(int silos)
+    {
+        // Silos' generations change at every start, and with them the ranking: look at many draws, print the spread.
+        var busiest = new List<double>();
+        foreach (var registry in new[] { Registry, Jatim.Registry })
+        {
+            var regencies = registry.Root.Children.SelectMany(p => registry.Get(p).Level == Level.Province ? registry.Get(p).Children : [p]).Select(registry.Get).ToList();
+            busiest.Clear();
+            for (var draw = 0; draw < 20; draw++)
+            {
+                SiloAddress[] members = [.. Enumerable.Range(0, silos).Select(i => SiloAddress.New(new IPEndPoint(IPAddress.Loopback, 11111 + i), 5000 + 100 * draw + i))];
+                var tps = members.ToDictionary(s => s, _ => 0L);
+                foreach (var regency in regencies) tps[await PlaceAsync(regency.Code, members)] += regency.TpsCount;
+                Assert.All(tps.Values, count => Assert.True(count > 0, "a silo hosts no regency"));
+                busiest.Add(tps.Values.Max() * silos / (double)registry.Root.TpsCount);
+            }
+            output.WriteLine($"{regencies.Count} regencies on {silos} silos: the busiest silo holds {busiest.Average():F2}× an even share of the TPS on average, {busiest.Max():F2}× at worst of 20 draws");
+        }
+    }
+
     private Task<SiloAddress> PlaceAsync(string code, SiloAddress[] silos) =>
         _director.OnAddActivation(RegencyPlacement.Instance, new PlacementTarget(GrainId.Create("tps", code), [], default, 0), new Members(silos));
 
