@@ -35,8 +35,8 @@ public static class SiloBuilderExtensions
         // TPS grains leave memory sooner than the regions (TpsCollection says why); the others keep Orleans' default age.
         var tpsAge = TpsCollection.Age(silo.Configuration);
         services.Configure<GrainCollectionOptions>(options => options.ClassSpecificCollectionAge[typeof(TpsGrain).FullName!] = tpsAge);
-        // A TPS and the regions up to its regency on one silo: the tree's reports stay local (DESIGN.md, "Placement").
-        services.AddPlacementDirector<RegencyPlacement, RegencyPlacementDirector>();
+        // A TPS, its village and its district on one silo: most of the tree's reports stay local (DESIGN.md, "Placement").
+        services.AddPlacementDirector<DistrictPlacement, DistrictPlacementDirector>();
         services.TryAddSingleton(TimeProvider.System);
         // One set of freezes for the in-memory ledger and register, as PostgreSQL's trigger and kpu_freezes are one.
         services.TryAddSingleton<InMemoryFreezes>();

@@ -7,7 +7,7 @@ using Microsoft.Extensions.Options;
 
 namespace KpuOrleans.Regions;
 
-[RegencyPlacement]
+[DistrictPlacement]
 public sealed class ProvinceGrain(
     [PersistentState("province", RegionGrain.StorageName)] IPersistentState<RegionState> state,
     RegionRegistry registry,

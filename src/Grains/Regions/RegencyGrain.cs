@@ -9,6 +9,6 @@ using Microsoft.Extensions.Options;
 
 namespace KpuOrleans.Regions;
 
-[RegencyPlacement]
+[DistrictPlacement]
 public sealed class RegencyGrain(ILedger ledger, EvidenceReader evidence, RegionRegistry registry, ICertificateRegister certificates, IUpstream upstream, IOptions<TallyOptions> options, ILogger<RegencyGrain> logger)
     : LedgerRegionGrain(ledger, evidence, registry, certificates, upstream, options, logger), IRegencyGrain;

@@ -9,6 +9,6 @@ using Microsoft.Extensions.Options;
 
 namespace KpuOrleans.Regions;
 
-[RegencyPlacement]
+[DistrictPlacement]
 public sealed class VillageGrain(ILedger ledger, EvidenceReader evidence, RegionRegistry registry, ICertificateRegister certificates, IUpstream upstream, IOptions<TallyOptions> options, ILogger<VillageGrain> logger)
     : LedgerRegionGrain(ledger, evidence, registry, certificates, upstream, options, logger), IVillageGrain;

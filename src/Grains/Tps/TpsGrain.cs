@@ -16,7 +16,7 @@ namespace KpuOrleans.Tps;
 /// A TPS keeps no state of its own: it is a cache of its rows in the ledger (<see cref="TpsHistory"/>), learnt lazily.
 /// A form is answered only after its row is durable; its tally then travels up through the village.
 /// </summary>
-[RegencyPlacement]
+[DistrictPlacement]
 public sealed class TpsGrain(
     ILedger ledger,
     IPhotoCatalogue photos,
