@@ -1,4 +1,5 @@
 using KpuOrleans.TestKit;
+using Microsoft.Extensions.DependencyInjection;
 using Orleans.TestingHost;
 
 namespace KpuOrleans.Grains.Tests.Cluster;
@@ -31,9 +32,12 @@ public class TreeCluster<TSilo> : IAsyncLifetime where TSilo : ISiloConfigurator
         _cluster = builder.Build();
         Probe = ClusterProbe.For(serviceId);
         await _cluster.DeployAsync();
+        Deployed(_cluster);
     }
 
     protected virtual void Configure(TestClusterBuilder builder) { }
+
+    protected virtual void Deployed(TestCluster cluster) { }
 
     public async Task DisposeAsync()
     {
@@ -56,6 +60,15 @@ public sealed class QuietReconcilerCluster : TreeCluster<TreeSilo>
 public sealed class NationalTreeCluster : TreeCluster<NationalTreeSilo>
 {
     protected override void Configure(TestClusterBuilder builder) => builder.Properties["Registry:Path"] = Indonesia.Folder;
+
+    /// <summary>
+    /// Loads the registry before the first call rather than inside it: on a busy machine the load can outlast a
+    /// call's 30 s deadline in the test client.
+    /// </summary>
+    protected override void Deployed(TestCluster cluster)
+    {
+        foreach (var silo in cluster.Silos.Cast<InProcessSiloHandle>()) silo.SiloHost.Services.GetRequiredService<Registry.RegionRegistry>();
+    }
 }
 
 /// <summary>
