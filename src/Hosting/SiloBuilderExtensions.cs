@@ -1,6 +1,7 @@
 using KpuOrleans.Certification;
 using KpuOrleans.Evidence;
 using KpuOrleans.Ledger;
+using KpuOrleans.Placement;
 using KpuOrleans.Reconciliation;
 using KpuOrleans.Regions;
 using KpuOrleans.Registry;
@@ -31,6 +32,11 @@ public static class SiloBuilderExtensions
         services.AddOptions<ReconciliationOptions>().Bind(silo.Configuration.GetSection(ReconciliationOptions.Section));
         services.AddOptions<CorrectionOptions>().Bind(silo.Configuration.GetSection(CorrectionOptions.Section)).ValidateOnStart();
         services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<CorrectionOptions>, CorrectionOptionsValidation>());
+        // TPS grains leave memory sooner than the regions (TpsCollection says why); the others keep Orleans' default age.
+        var tpsAge = TpsCollection.Age(silo.Configuration);
+        services.Configure<GrainCollectionOptions>(options => options.ClassSpecificCollectionAge[typeof(TpsGrain).FullName!] = tpsAge);
+        // A TPS, its village and its district on one silo: most of the tree's reports stay local (DESIGN.md, "Placement").
+        services.AddPlacementDirector<DistrictPlacement, DistrictPlacementDirector>();
         services.TryAddSingleton(TimeProvider.System);
         // One set of freezes for the in-memory ledger and register, as PostgreSQL's trigger and kpu_freezes are one.
         services.TryAddSingleton<InMemoryFreezes>();

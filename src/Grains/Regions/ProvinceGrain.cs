@@ -1,4 +1,5 @@
 using KpuOrleans.Certification;
+using KpuOrleans.Placement;
 using KpuOrleans.Registry;
 using KpuOrleans.Tallies;
 using Microsoft.Extensions.Logging;
@@ -6,6 +7,7 @@ using Microsoft.Extensions.Options;
 
 namespace KpuOrleans.Regions;
 
+[DistrictPlacement]
 public sealed class ProvinceGrain(
     [PersistentState("province", RegionGrain.StorageName)] IPersistentState<RegionState> state,
     RegionRegistry registry,

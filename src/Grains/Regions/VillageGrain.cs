@@ -1,6 +1,7 @@
 using KpuOrleans.Certification;
 using KpuOrleans.Evidence;
 using KpuOrleans.Ledger;
+using KpuOrleans.Placement;
 using KpuOrleans.Registry;
 using KpuOrleans.Tallies;
 using Microsoft.Extensions.Logging;
@@ -8,5 +9,6 @@ using Microsoft.Extensions.Options;
 
 namespace KpuOrleans.Regions;
 
+[DistrictPlacement]
 public sealed class VillageGrain(ILedger ledger, EvidenceReader evidence, RegionRegistry registry, ICertificateRegister certificates, IUpstream upstream, IOptions<TallyOptions> options, ILogger<VillageGrain> logger)
     : LedgerRegionGrain(ledger, evidence, registry, certificates, upstream, options, logger), IVillageGrain;

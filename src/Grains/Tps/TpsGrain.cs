@@ -3,6 +3,7 @@ using KpuOrleans.Evidence;
 using KpuOrleans.Forms;
 using KpuOrleans.Ledger;
 using KpuOrleans.Live;
+using KpuOrleans.Placement;
 using KpuOrleans.Registry;
 using KpuOrleans.Regions;
 using KpuOrleans.Tallies;
@@ -15,6 +16,7 @@ namespace KpuOrleans.Tps;
 /// A TPS keeps no state of its own: it is a cache of its rows in the ledger (<see cref="TpsHistory"/>), learnt lazily.
 /// A form is answered only after its row is durable; its tally then travels up through the village.
 /// </summary>
+[DistrictPlacement]
 public sealed class TpsGrain(
     ILedger ledger,
     IPhotoCatalogue photos,

@@ -36,6 +36,9 @@ public sealed class ClusterProbe
     /// <summary>Reads of each TPS's rows the silos made (<see cref="CountingLedger"/>).</summary>
     public ConcurrentDictionary<string, int> TpsReads { get; } = new();
 
+    /// <summary>Reports sent upward, by the level of the node that sent them (<see cref="NationalTreeSilo"/>).</summary>
+    public ConcurrentDictionary<KpuOrleans.Registry.Level, int> ReportsSentFrom { get; } = new();
+
     public int Duplicates;
     public int StaleDeliveries;
 

@@ -39,3 +39,27 @@ public sealed class ChaoticTreeSilo : TreeSilo
         silo.Services.AddSingleton<IUpstream>(services => new ChaoticUpstream(
             new GrainUpstream(services.GetRequiredService<IGrainFactory>(), services.GetRequiredService<RegionRegistry>()), probe));
 }
+
+/// <summary>A test silo on the national registry that counts the reports each level sends upward.</summary>
+public sealed class NationalTreeSilo : TreeSilo
+{
+    protected override void ConfigureMore(ISiloBuilder silo, ClusterProbe probe) =>
+        silo.Services.AddSingleton<IUpstream>(services => new CountingUpstream(
+            new GrainUpstream(services.GetRequiredService<IGrainFactory>(), services.GetRequiredService<RegionRegistry>()), probe));
+}
+
+/// <summary>Passes every report on, counting it by the level of its sender.</summary>
+public sealed class CountingUpstream(IUpstream inner, ClusterProbe probe) : IUpstream
+{
+    public Task SendAsync(RegionInfo child, KpuOrleans.Tallies.TallySnapshot[] report)
+    {
+        probe.ReportsSentFrom.AddOrUpdate(child.Level, 1, (_, n) => n + 1);
+        return inner.SendAsync(child, report);
+    }
+
+    public Task TellAsync(RegionInfo child, KpuOrleans.Tallies.TallySnapshot[] report)
+    {
+        probe.ReportsSentFrom.AddOrUpdate(child.Level, 1, (_, n) => n + 1);
+        return inner.TellAsync(child, report);
+    }
+}
