@@ -43,11 +43,11 @@ internal sealed class FloodRequests
     /// <summary>Sent to the batch endpoint (even a last batch of one form).</summary>
     public bool Batched { get; private init; }
 
-    public string SliceName => Slice is [{ Level: Level.Province } root] ? $"the whole of {root.Name}" : $"regions {string.Join(",", Slice.Select(r => r.Code))}";
+    public string SliceName => Slice is [{ Level: Level.Province or Level.Nation } root] ? $"the whole of {root.Name}" : $"regions {string.Join(",", Slice.Select(r => r.Code))}";
 
     public static FloodRequests Build(SenderOptions options)
     {
-        var registry = RegionRegistry.Load(RegistryFiles.InFolder(Path.Combine(AppContext.BaseDirectory, "data")));
+        var registry = RegionRegistry.Load(RegistryFiles.InFolder(options.DataFolder ?? Path.Combine(AppContext.BaseDirectory, "data")));
         var slice = SimulationRunner.Slice(registry, new SimulatorOptions { Regions = options.Regions });
         var script = ElectionScript.Write(registry, slice.SelectMany(r => registry.TpsUnder(r.Code)).DistinctBy(t => t.Code), options.Seed,
             SubmissionMix.FirstFormsOnly, ArrivalCurve.Pilkada2024, () => { });
