@@ -39,7 +39,10 @@ internal sealed class Suite(BenchOptions options)
     /// A registry other than the default (<c>--registry</c>, e.g. the whole country's ~850,000 forms) gives the sender
     /// more time to send and the tallies more time to settle than Jawa Timur's ~110,000 need.
     /// </summary>
-    private string[] Larger => options.Registry is null ? [] : ["--timeout", "1800", "--settle", "180"];
+    private string[] Larger => options.Registry is null ? [] : ["--timeout", "3600", "--settle", "300"];
+
+    /// <summary>The most a sender may take: Jawa Timur's 30 minutes, or two hours for another registry (the country's night on a busy machine took more than 30).</summary>
+    private TimeSpan? SenderLimit => options.Registry is null ? null : TimeSpan.FromHours(2);
 
     /// <summary>What the rows' titles call the registry: Jawa Timur by default, else the folder as given.</summary>
     private string RegistryName => options.Registry is null ? "Jawa Timur" : $"the registry {options.Registry}";
@@ -139,7 +142,7 @@ internal sealed class Suite(BenchOptions options)
             {
                 run = plan.Client switch
                 {
-                    Client.Sender => await SenderProcess.RunAsync(name, system, args),
+                    Client.Sender => await SenderProcess.RunAsync(name, system, args, SenderLimit),
                     Client.Wrk => await WrkRun.RunAsync(name, system, args, connections: 64),
                     _ => await SimulatorRun.RunAsync(name, system, args),
                 };
@@ -228,7 +231,7 @@ internal sealed class Suite(BenchOptions options)
         try
         {
             await using var system = await DurableSystem.StartAsync(options.Postgres, "kpu_bench_coldstart", writersAuthenticate: !options.NoAuth, options.Dashboard, options.RegistryFolder);
-            var (fill, exitCode) = bySender ? await SenderProcess.RunAsync("cold-start-fill", system, args) : await SimulatorRun.RunAsync("cold-start-fill", system, args);
+            var (fill, exitCode) = bySender ? await SenderProcess.RunAsync("cold-start-fill", system, args, SenderLimit) : await SimulatorRun.RunAsync("cold-start-fill", system, args);
             if (exitCode != 0) throw new InvalidOperationException($"filling the ledger failed ({(bySender ? "sender" : "simulator")} exit code {exitCode})");
             var forms = await BenchDatabase.CountAsync(system.ConnectionString, "SELECT count(*) FROM kpu_ledger");
             var (elapsed, runs, verify) = await system.ColdStartAsync(TimeSpan.FromMinutes(options.Registry is null ? 5 : 10));
