@@ -33,7 +33,19 @@ internal sealed class Suite(BenchOptions options)
     private sealed record Plan(string Id, string Title, Func<Task<ISystemUnderTest>> Start, string[] Args, Client Client = Client.Sender, bool Dashboard = true);
 
     /// <summary>Rows run only when <c>--only</c> names them.</summary>
-    private static readonly string[] OnRequest = ["wrk-durable-single"];
+    private static readonly string[] OnRequest = ["wrk-durable-single", "registry-startup"];
+
+    /// <summary>
+    /// A registry other than the default (<c>--registry</c>, e.g. the whole country's ~850,000 forms) gives the sender
+    /// more time to send and the tallies more time to settle than Jawa Timur's ~110,000 need.
+    /// </summary>
+    private string[] Larger => options.Registry is null ? [] : ["--timeout", "3600", "--settle", "300"];
+
+    /// <summary>The most a sender may take: Jawa Timur's 30 minutes, or two hours for another registry (the country's night on a busy machine took more than 30).</summary>
+    private TimeSpan? SenderLimit => options.Registry is null ? null : TimeSpan.FromHours(2);
+
+    /// <summary>What the rows' titles call the registry: Jawa Timur by default, else the folder as given.</summary>
+    private string RegistryName => options.Registry is null ? "Jawa Timur" : $"the registry {options.Registry}";
 
     public async Task<IReadOnlyList<ScenarioResult>> RunAsync()
     {
@@ -73,14 +85,16 @@ internal sealed class Suite(BenchOptions options)
                 results.Add(await RunAsync(plan, [.. plan.Args, .. regions], plan.Id));
                 continue;
             }
+            string[] larger = plan.Client == Client.Sender ? Larger : [];
             var runs = new List<ScenarioResult>();
             for (var run = 1; run <= options.Repeat; run++)
-                runs.Add(await RunAsync(plan, [.. plan.Args, .. regions], options.Repeat == 1 ? plan.Id : $"{plan.Id}-{run}"));
+                runs.Add(await RunAsync(plan, [.. plan.Args, .. regions, .. larger], options.Repeat == 1 ? plan.Id : $"{plan.Id}-{run}"));
             results.Add(runs.Count == 1 ? runs[0] : ScenarioResult.Median(runs));
             if (runs.Count > 1) Console.WriteLine($"{plan.Id}: median of {runs.Count} runs {results[^1].FormsPerSecond:N0} forms/s " +
                                                   $"(spread {results[^1].Spread?.Min:N0}–{results[^1].Spread?.Max:N0})");
         }
         if (Selected("cold-start")) results.Add(await ColdStartAsync(slice));
+        if (Selected("registry-startup")) results.Add(await RegistryStartup.MeasureAsync(options, RegistryName));
         return results;
     }
 
@@ -96,14 +110,14 @@ internal sealed class Suite(BenchOptions options)
         ["night", "--seed", "2024", "--speed", "720", "--concurrency", "64", "--subscribers", viewers.ToString(), "--settle", "180", "--timeout", "120"];
 
     private Func<Task<ISystemUnderTest>> Durable(string name) =>
-        async () => await DurableSystem.StartAsync(options.Postgres, $"kpu_bench_{name}", writersAuthenticate: !options.NoAuth, options.Dashboard);
+        async () => await DurableSystem.StartAsync(options.Postgres, $"kpu_bench_{name}", writersAuthenticate: !options.NoAuth, options.Dashboard, options.RegistryFolder);
 
     /// <summary>A row of the durable or embedded system run with <c>--no-auth</c> says so wherever its figures end up.</summary>
     private string OfDurable(string title) => options.NoAuth ? $"{title}; writers not authenticated (--no-auth)" : title;
 
-    private async Task<ISystemUnderTest> Embedded() => await EmbeddedSystem.StartAsync(writersAuthenticate: !options.NoAuth, options.Dashboard);
+    private async Task<ISystemUnderTest> Embedded() => await EmbeddedSystem.StartAsync(writersAuthenticate: !options.NoAuth, options.Dashboard, options.RegistryFolder);
 
-    private static async Task<ISystemUnderTest> Ceiling() => await BaselineSystem.CeilingAsync();
+    private async Task<ISystemUnderTest> Ceiling() => await BaselineSystem.CeilingAsync(options.RegistryFolder);
 
     /// <summary>With the same connection tuning the project's own PostgreSQL code gets (prepared statements, no reset).</summary>
     private async Task<ISystemUnderTest> Alternative() =>
@@ -111,7 +125,7 @@ internal sealed class Suite(BenchOptions options)
         {
             MaxAutoPrepare = 32,
             NoResetOnClose = true,
-        }.ConnectionString);
+        }.ConnectionString, options.RegistryFolder);
 
     private async Task<ScenarioResult> RunAsync(Plan plan, string[] args, string name)
     {
@@ -128,7 +142,7 @@ internal sealed class Suite(BenchOptions options)
             {
                 run = plan.Client switch
                 {
-                    Client.Sender => await SenderProcess.RunAsync(name, system, args),
+                    Client.Sender => await SenderProcess.RunAsync(name, system, args, SenderLimit),
                     Client.Wrk => await WrkRun.RunAsync(name, system, args, connections: 64),
                     _ => await SimulatorRun.RunAsync(name, system, args),
                 };
@@ -165,12 +179,20 @@ internal sealed class Suite(BenchOptions options)
         var transactions = await TransactionsAsync(system) - transactionsBefore;
         if (forms == 0) return [];
         Console.WriteLine($"PostgreSQL: {transactions:N0} transactions for {forms:N0} forms ({(double)transactions / forms:N3} per form)");
-        return new Dictionary<string, double>
+        var perForm = new Dictionary<string, double>
         {
             ["forms"] = forms,
             ["transactionsPerForm"] = Math.Round((double)transactions / forms, 4),
             ["siloCpuMicrosecondsPerForm"] = Math.Round(cpu.CpuSeconds.GetValueOrDefault("silo") * 1e6 / forms, 1),
+            // Issue 19's two-size table: what a form costs everywhere, and what the silo holds once the night is in.
+            ["gatewayCpuMicrosecondsPerForm"] = Math.Round(cpu.CpuSeconds.GetValueOrDefault("gateway") * 1e6 / forms, 1),
+            ["postgresqlCpuMicrosecondsPerForm"] = Math.Round(cpu.CpuSeconds.GetValueOrDefault("postgresql") * 1e6 / forms, 1),
         };
+        foreach (var (role, pid) in system.Processes)
+        {
+            if (ProcessMemory.RssMiB(pid) is { } rss) perForm[$"{role}RssMiBAfter"] = rss;
+        }
+        return perForm;
     }
 
     /// <summary>wrk checks no tally: that every form it saw accepted is in the ledger is checked here instead.</summary>
@@ -198,17 +220,21 @@ internal sealed class Suite(BenchOptions options)
     /// <summary>Fills a fresh database through the batch endpoint, then rebuilds every tally from the ledger alone.</summary>
     private async Task<ScenarioResult> ColdStartAsync(string[] slice)
     {
-        var title = OfDurable("Cold start: every Jawa Timur tally rebuilt from the ledger alone (no grain state), until verify passes");
+        var whose = options.Registry is null ? "every Jawa Timur tally" : $"every tally of {RegistryName}";
+        var title = OfDurable($"Cold start: {whose} rebuilt from the ledger alone (no grain state), until verify passes");
         Console.WriteLine();
         Console.WriteLine($"== cold-start: {title}");
-        string[] args = [.. SimulatorFlood, .. Batched, "--check-down-to", "province", .. slice];
+        // Another registry's ledger is filled by the sender (its requests are built before it sends, the quicker fill
+        // of ~850,000 forms); Jawa Timur's by the simulator, as always. The fill is not what is timed.
+        var bySender = options.Registry is not null;
+        string[] args = bySender ? [.. Flood, .. Batched, "--check-down-to", "province", .. Larger, .. slice] : [.. SimulatorFlood, .. Batched, "--check-down-to", "province", .. slice];
         try
         {
-            await using var system = await DurableSystem.StartAsync(options.Postgres, "kpu_bench_coldstart", writersAuthenticate: !options.NoAuth, options.Dashboard);
-            var (fill, exitCode) = await SimulatorRun.RunAsync("cold-start-fill", system, args);
-            if (exitCode != 0) throw new InvalidOperationException($"filling the ledger failed (simulator exit code {exitCode})");
+            await using var system = await DurableSystem.StartAsync(options.Postgres, "kpu_bench_coldstart", writersAuthenticate: !options.NoAuth, options.Dashboard, options.RegistryFolder);
+            var (fill, exitCode) = bySender ? await SenderProcess.RunAsync("cold-start-fill", system, args, SenderLimit) : await SimulatorRun.RunAsync("cold-start-fill", system, args);
+            if (exitCode != 0) throw new InvalidOperationException($"filling the ledger failed ({(bySender ? "sender" : "simulator")} exit code {exitCode})");
             var forms = await BenchDatabase.CountAsync(system.ConnectionString, "SELECT count(*) FROM kpu_ledger");
-            var (elapsed, runs, verify) = await system.ColdStartAsync(TimeSpan.FromMinutes(5));
+            var (elapsed, runs, verify) = await system.ColdStartAsync(TimeSpan.FromMinutes(options.Registry is null ? 5 : 10));
             Console.WriteLine(verify.Trim().Split('\n').LastOrDefault());
             Console.WriteLine($"Cold start: {forms:N0} forms in the ledger, every tally equal to the SQL recount {elapsed.TotalSeconds:N1} s " +
                               $"after the silo process started (verify run {runs} time(s))");

@@ -43,33 +43,57 @@ internal sealed class FloodRequests
     /// <summary>Sent to the batch endpoint (even a last batch of one form).</summary>
     public bool Batched { get; private init; }
 
-    public string SliceName => Slice is [{ Level: Level.Province } root] ? $"the whole of {root.Name}" : $"regions {string.Join(",", Slice.Select(r => r.Code))}";
+    public string SliceName => Slice is [{ Level: Level.Province or Level.Nation } root] ? $"the whole of {root.Name}" : $"regions {string.Join(",", Slice.Select(r => r.Code))}";
 
     public static FloodRequests Build(SenderOptions options)
     {
-        var registry = RegionRegistry.Load(RegistryFiles.InFolder(Path.Combine(AppContext.BaseDirectory, "data")));
+        var registry = RegionRegistry.Load(RegistryFiles.InFolder(options.DataFolder ?? Path.Combine(AppContext.BaseDirectory, "data")));
         var slice = SimulationRunner.Slice(registry, new SimulatorOptions { Regions = options.Regions });
         var script = ElectionScript.Write(registry, slice.SelectMany(r => registry.TpsUnder(r.Code)).DistinctBy(t => t.Code), options.Seed,
             SubmissionMix.FirstFormsOnly, ArrivalCurve.Pilkada2024, () => { });
         // As FloodQueue orders them, so that each batch holds the forms (and so the officer) the simulator's would.
         var order = script.Races.Where(r => r.Current is not null).ToList();
         SeededRandom.For(options.Seed, "flood-order").Shuffle(order);
-        var forms = order.Select(r => r.Current!.Form).ToList();
+        var batches = Batches(order.Select(r => r.Current!.Form), options.Batch);
+        var forms = batches.SelectMany(b => b).ToList();
 
         var officers = OfficerTokens.From(options.TokenKey);
         var target = options.Target;
         var path = target.AbsolutePath + (options.Batch > 1 ? "api/v1/results/batch" : "api/v1/results");
         var host = target.IsDefaultPort ? target.Host : $"{target.Host}:{target.Port}";
-        var requests = new List<PreparedRequest>(forms.Count / options.Batch + 1);
-        for (var first = 0; first < forms.Count; first += options.Batch)
+        var requests = new List<PreparedRequest>(batches.Count);
+        var first = 0;
+        foreach (var chunk in batches)
         {
-            var count = Math.Min(options.Batch, forms.Count - first);
-            var chunk = forms.GetRange(first, count);
             var body = options.Batch > 1 ? FormJsonWriter.Batch(chunk) : FormJsonWriter.One(chunk[0]);
             var token = officers is null ? null : options.Batch > 1 ? officers.For(chunk) : officers.For(chunk[0]);
-            requests.Add(new PreparedRequest(Wire(path, host, token, body), first, count, token, body.Length));
+            requests.Add(new PreparedRequest(Wire(path, host, token, body), first, chunk.Count, token, body.Length));
+            first += chunk.Count;
         }
         return new FloodRequests(registry, slice, script.TpsCount, forms, requests) { Batched = options.Batch > 1 };
+    }
+
+    /// <summary>
+    /// The forms cut into requests of up to <paramref name="size"/>, each of one province: a batch is sent by one office,
+    /// no office that writes spans provinces (KPU RI reads and operates only), so over the whole country each batch takes
+    /// the next forms of its province in flood order, and a province's last few go as a smaller batch at the end.
+    /// Within one province (Jawa Timur) these are the flood order cut every <paramref name="size"/> forms, as always.
+    /// </summary>
+    internal static List<List<ResultForm>> Batches(IEnumerable<ResultForm> forms, int size)
+    {
+        var batches = new List<List<ResultForm>>();
+        var filling = new Dictionary<string, List<ResultForm>>(StringComparer.Ordinal);
+        foreach (var form in forms)
+        {
+            var province = RegionCode.TryParse(form.Tps, out var code) ? code.AncestorAt(Level.Province).Value : form.Tps;
+            if (!filling.TryGetValue(province, out var batch)) filling[province] = batch = new List<ResultForm>(size);
+            batch.Add(form);
+            if (batch.Count < size) continue;
+            batches.Add(batch);
+            filling.Remove(province);
+        }
+        batches.AddRange(filling.Values);
+        return batches;
     }
 
     private static byte[] Wire(string path, string host, string? token, byte[] body)

@@ -5,16 +5,17 @@ namespace KpuOrleans.Bench.Sender;
 
 /// <summary>The sender's command line: what to send (the simulator's flood, first forms only), how, and what to check.</summary>
 /// <param name="Dump">Write the requests for wrk (bench/wrk/forms.lua) to this file and send nothing.</param>
+/// <param name="DataFolder">The registry folder, as the simulator's <c>--data</c>: the target must serve the same one.</param>
 internal sealed record SenderOptions(
     Uri Target, string[] Regions, long Seed, int Concurrency, int Batch, string? TokenKey, Level? CheckDownTo,
-    TimeSpan Settle, TimeSpan Timeout, string? ReportJson, string? Dump)
+    TimeSpan Settle, TimeSpan Timeout, string? ReportJson, string? Dump, string? DataFolder = null)
 {
     public const string Usage = """
         Usage: KpuOrleans.Bench.Sender --target URL [options]
         Sends the simulator's flood (every TPS and race of the slice, first forms only, its seed and order) as fast as
         the target takes it, from requests built before the clock starts, then checks every tally against the recount.
           --target URL          the gateway (or a baseline)
-          --regions CODES       comma-separated region codes (default: the whole province)
+          --regions CODES       comma-separated region codes (default: the whole registry, its province or the country)
           --seed N              the forms' seed (default 2024)
           --concurrency N       requests in flight, one keep-alive connection each (default 64)
           --batch N             forms per request; above 1, POST /api/v1/results/batch (default 1)
@@ -24,6 +25,8 @@ internal sealed record SenderOptions(
           --timeout SECONDS     the most the sending may take; a form not answered by then fails the run (default 600)
           --report-json FILE    write the figures as JSON (the field names of the simulator's report)
           --dump FILE           write one line per single-form request, "token<TAB>body", for bench/wrk/forms.lua; send nothing
+          --data FOLDER         the registry folder, as the target's Registry__Path (default: data beside the binaries,
+                                Jawa Timur; data/indonesia there is the whole country)
         Exit codes: 0 every form accepted and every tally exact, 1 not, 2 usage.
         """;
 
@@ -33,7 +36,7 @@ internal sealed record SenderOptions(
         string[] regions = [];
         long seed = 2024;
         int concurrency = 64, batch = 1;
-        string? key = null, report = null, dump = null;
+        string? key = null, report = null, dump = null, data = null;
         Level? deepest = Level.Village;
         double settle = 60, timeout = 600;
         for (var i = 0; i < args.Length; i += 2)
@@ -53,12 +56,13 @@ internal sealed record SenderOptions(
                 "--timeout" => double.TryParse(value, CultureInfo.InvariantCulture, out timeout) && timeout > 0,
                 "--report-json" => (report = value).Length > 0,
                 "--dump" => (dump = value).Length > 0,
+                "--data" => (data = value).Length > 0,
                 _ => false,
             };
             if (!ok) return null;
         }
         return target is null ? null
-            : new SenderOptions(target, regions, seed, concurrency, batch, key, deepest, TimeSpan.FromSeconds(settle), TimeSpan.FromSeconds(timeout), report, dump);
+            : new SenderOptions(target, regions, seed, concurrency, batch, key, deepest, TimeSpan.FromSeconds(settle), TimeSpan.FromSeconds(timeout), report, dump, data);
     }
 
     private static bool TryLevel(string value, out Level? level)

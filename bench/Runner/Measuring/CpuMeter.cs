@@ -118,18 +118,7 @@ internal sealed class CpuMeter : IAsyncDisposable
         return long.Parse(cpu[1]) + long.Parse(cpu[2]) + long.Parse(cpu[3]) + long.Parse(cpu[6]) + long.Parse(cpu[7]) + long.Parse(cpu[8]);
     }
 
-    private static long? RssKiB(int pid)
-    {
-        try
-        {
-            var line = File.ReadLines($"/proc/{pid}/status").FirstOrDefault(l => l.StartsWith("VmRSS:", StringComparison.Ordinal));
-            return line is null ? null : long.Parse(line.Split(' ', StringSplitOptions.RemoveEmptyEntries)[1]);
-        }
-        catch (IOException)
-        {
-            return null;
-        }
-    }
+    private static long? RssKiB(int pid) => ProcessMemory.RssKiB(pid);
 }
 
 /// <summary>CPU seconds by role over <see cref="WallSeconds"/>, and each measured process's peak resident memory.</summary>

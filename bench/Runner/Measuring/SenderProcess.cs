@@ -11,11 +11,23 @@ namespace KpuOrleans.Bench.Measuring;
 internal static class SenderProcess
 {
     /// <param name="args">The scenario's arguments, as recorded in the results; the system's own (a token key) are added, not recorded.</param>
-    public static async Task<(JsonObject Report, int ExitCode)> RunAsync(string name, ISystemUnderTest system, IReadOnlyList<string> args)
+    /// <param name="within">The most the sender may take, preparing and checking included (default 30 minutes).</param>
+    public static async Task<(JsonObject Report, int ExitCode)> RunAsync(string name, ISystemUnderTest system, IReadOnlyList<string> args, TimeSpan? within = null)
     {
         var report = Path.Combine(KpuProcess.LogFolder, $"{name}.json");
-        var sender = Start(name, system, [.. args, "--report-json", report]);
-        var (exitCode, output) = await sender.RunToEndAsync(TimeSpan.FromMinutes(30));
+        await using var sender = Start(name, system, [.. args, "--report-json", report]);
+        var limit = within ?? TimeSpan.FromMinutes(30);
+        int exitCode;
+        string output;
+        try
+        {
+            (exitCode, output) = await sender.RunToEndAsync(limit);
+        }
+        catch (OperationCanceledException)
+        {
+            // A failed row, not the end of the suite (the sender is killed as it is disposed).
+            throw new TimeoutException($"the sender did not finish within {limit.TotalMinutes:N0} minutes; see {sender.LogPath}");
+        }
         var summary = output[(output.LastIndexOf("KpuOrleans sender:", StringComparison.Ordinal) is var at and >= 0 ? at : 0)..];
         Console.WriteLine(summary.TrimEnd());
         if (!File.Exists(report)) throw new InvalidOperationException($"the sender wrote no report (exit code {exitCode}); see {sender.LogPath}");

@@ -49,9 +49,13 @@ internal sealed class DurableSystem : ISystemUnderTest
     /// <summary>Dashboard__Enabled on every process: the dashboard and its collectors, or none of it.</summary>
     private readonly bool _dashboard;
 
-    private DurableSystem(string connectionString, bool writersAuthenticate, bool dashboard)
+    /// <summary>Registry__Path of every process (and the clients' --data); null: their default, Jawa Timur.</summary>
+    private readonly string? _registry;
+
+    private DurableSystem(string connectionString, bool writersAuthenticate, bool dashboard, string? registry)
     {
         _dashboard = dashboard;
+        _registry = registry;
         ConnectionString = connectionString;
         Address = new Uri($"http://127.0.0.1:{FreePorts.Next()}/");
         _signingKey = writersAuthenticate ? Convert.ToBase64String(RandomNumberGenerator.GetBytes(32)) : null;
@@ -67,14 +71,15 @@ internal sealed class DurableSystem : ISystemUnderTest
         ["gateway"] = _gateway?.Id ?? 0,
     };
 
-    public IReadOnlyList<string> ClientArgs => _signingKey is null ? [] : ["--token-key", _signingKey];
+    public IReadOnlyList<string> ClientArgs => [.. _signingKey is null ? [] : (string[])["--token-key", _signingKey], .. Serving.DataArgs(_registry)];
 
     /// <summary>A new database, migrated by the real <c>migrate</c> command, then the silo and the gateway.</summary>
     /// <param name="writersAuthenticate">false for <c>--no-auth</c>: <c>Auth__Enabled=false</c>, no key.</param>
     /// <param name="dashboard">The Orleans dashboard on (<c>--dashboard on</c>); off by default, so its profiler takes nothing.</param>
-    public static async Task<DurableSystem> StartAsync(string server, string database, bool writersAuthenticate, bool dashboard = false)
+    /// <param name="registry">The registry folder (<c>--registry</c>, a full path); null: Jawa Timur.</param>
+    public static async Task<DurableSystem> StartAsync(string server, string database, bool writersAuthenticate, bool dashboard = false, string? registry = null)
     {
-        var system = new DurableSystem(await BenchDatabase.CreateAsync(server, database), writersAuthenticate, dashboard);
+        var system = new DurableSystem(await BenchDatabase.CreateAsync(server, database), writersAuthenticate, dashboard, registry);
         var (exitCode, output) = await KpuProcess.Silo("bench-migrate", system.Environment(), "migrate").RunToEndAsync(TimeSpan.FromMinutes(2));
         if (exitCode != 0) throw new InvalidOperationException($"migrate failed: {output}");
         try
@@ -150,6 +155,7 @@ internal sealed class DurableSystem : ISystemUnderTest
             ["Orleans__ClusterId"] = _clusterId,
             ["Orleans__ServiceId"] = "kpu-bench",
             ["Dashboard__Enabled"] = _dashboard ? "true" : "false",
+            ["Registry__Path"] = _registry,
         });
         foreach (var (key, value) in extra ?? []) environment[key] = value;
         return environment;

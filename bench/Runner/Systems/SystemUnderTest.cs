@@ -35,6 +35,9 @@ internal static class Serving
         }, within, $"{process.Name} answers GET {path} (log: {process.LogPath})");
     }
 
+    /// <summary>The clients' argument naming the registry the system serves, when it is not their default.</summary>
+    public static string[] DataArgs(string? registry) => registry is null ? [] : ["--data", registry];
+
     /// <summary>Production-like settings for every program: quiet logs, production environment.</summary>
     public static Dictionary<string, string?> Environment(Dictionary<string, string?> extra)
     {
