@@ -84,6 +84,12 @@ public static class VerifyCommand
 
     private const int Attempts = 5;
 
+    /// <summary>
+    /// The recount reads every row of the ledger in one query: the whole country's (~850,000 forms) takes longer than
+    /// Npgsql's default 30 s under load, and a verify must not fail for being thorough.
+    /// </summary>
+    private const int RecountSeconds = 900;
+
     /// <summary>Every count a reader sees; the revision only orders a node's reports, so it is not recounted.</summary>
     private static bool Agrees(Tally live, Tally want) => live.SameCounts(want with { Revision = live.Revision });
 
@@ -128,7 +134,7 @@ public static class VerifyCommand
                    count(*) FILTER (WHERE jsonb_array_length(anomalies) > 0 OR photo_missing OR disputes_open > 0)::int,
                    count(*) FILTER (WHERE photo_missing)::int, sum(disputes_open)::int
             FROM placed GROUP BY {string.Format(EveryLevel, "")}
-            """, connection))
+            """, connection) { CommandTimeout = RecountSeconds })
         await using (var reader = await sums.ExecuteReaderAsync())
         {
             while (await reader.ReadAsync())
@@ -143,7 +149,7 @@ public static class VerifyCommand
             {Latest}
             SELECT contest, {Region}, candidate.key, sum(candidate.value::bigint)::bigint
             FROM placed, jsonb_each_text(votes) AS candidate GROUP BY {string.Format(EveryLevel, ", candidate.key")}
-            """, connection))
+            """, connection) { CommandTimeout = RecountSeconds })
         await using (var reader = await votes.ExecuteReaderAsync())
         {
             while (await reader.ReadAsync())
