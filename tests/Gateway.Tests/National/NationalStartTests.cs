@@ -15,6 +15,7 @@ namespace KpuOrleans.Gateway.Tests.National;
 /// answer came 52 s after the start: inside the 120 s the start is given.)
 /// The test itself holds no registry: what it needs it reads from the API.
 /// </summary>
+[Trait(Lanes.Category, Lanes.Slow)]
 public class NationalStartTests
 {
     [Fact]
