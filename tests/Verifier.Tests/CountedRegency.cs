@@ -107,7 +107,8 @@ public sealed class CountedRegency : IAsyncLifetime
         Assert.True(response.StatusCode == HttpStatusCode.OK, $"withdraw {contest} {region}: {(int)response.StatusCode} {await response.Content.ReadAsStringAsync()}");
     }
 
-    private static async Task SubmitAsync(HttpClient http, IReadOnlyList<ResultForm> forms)
+    /// <summary>Sends the forms in batches; every one must be accepted.</summary>
+    internal static async Task SubmitAsync(HttpClient http, IReadOnlyList<ResultForm> forms)
     {
         foreach (var batch in forms.Chunk(500))
         {

@@ -31,7 +31,7 @@ public class NationalExportTests(ITestOutputHelper log)
         var random = new Random(19);
         var forms = new[] { jakarta, yogyakarta, batu }.SelectMany(Country.TpsUnder)
             .SelectMany(tps => tps.Contests.Select(contest => SampleForms.Valid(tps, contest, random))).ToList();
-        await SubmitAsync(http, forms);
+        await CountedRegency.SubmitAsync(http, forms);
         string[] races = ["PGUB-31", "PWAL-34.71", "PWAL-35.79"];
         foreach (var race in races)
         {
@@ -92,17 +92,5 @@ public class NationalExportTests(ITestOutputHelper log)
         var run = await VerifierRun.RunAsync(args);
         log.WriteLine(run.ToString());
         return run;
-    }
-
-    private static async Task SubmitAsync(HttpClient http, IReadOnlyList<ResultForm> forms)
-    {
-        foreach (var batch in forms.Chunk(500))
-        {
-            using var response = await http.PostAsJsonAsync("api/v1/results/batch", new JsonObject { ["forms"] = new JsonArray([.. batch.Select(f => (JsonNode)ApiJson.Form(f))]) });
-            response.EnsureSuccessStatusCode();
-            using var body = JsonDocument.Parse(await response.Content.ReadAsStringAsync());
-            var refused = body.RootElement.GetProperty("results").EnumerateArray().Where(r => r.GetProperty("status").GetInt32() != 201).ToList();
-            Assert.True(refused.Count == 0, $"not accepted: {string.Join(" | ", refused.Take(3))}");
-        }
     }
 }
