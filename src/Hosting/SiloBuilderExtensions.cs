@@ -34,6 +34,8 @@ public static class SiloBuilderExtensions
         services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<CorrectionOptions>, CorrectionOptionsValidation>());
         // TPS grains leave memory sooner than the regions (TpsCollection says why); the others keep Orleans' default age.
         var tpsAge = TpsCollection.Age(silo.Configuration);
+        if (tpsAge <= TimeSpan.Zero || tpsAge > TimeSpan.FromDays(1))
+            throw new SettingsRefusedException($"Tps__CollectionAge is {tpsAge}: give a positive age of at most a day (default {TpsCollection.DefaultAge})");
         services.Configure<GrainCollectionOptions>(options => options.ClassSpecificCollectionAge[typeof(TpsGrain).FullName!] = tpsAge);
         // A TPS, its village and its district on one silo: most of the tree's reports stay local (DESIGN.md, "Placement").
         services.AddPlacementDirector<DistrictPlacement, DistrictPlacementDirector>();

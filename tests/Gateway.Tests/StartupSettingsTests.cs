@@ -74,6 +74,16 @@ public class StartupSettingsTests
     }
 
     [Theory]
+    [InlineData("00:00:00")]
+    [InlineData("-00:05:00")]
+    [InlineData("2.00:00:00")]
+    public void A_TPS_collection_age_out_of_range_is_refused_naming_the_key(string value)
+    {
+        var error = Refused(new() { ["Tps:CollectionAge"] = value });
+        Assert.Contains("Tps__CollectionAge", error.Message, StringComparison.Ordinal);
+    }
+
+    [Theory]
     [InlineData("Ingest:Window", "00:00:00.5")]
     [InlineData("Ingest:Window", "-00:00:00.001")]
     [InlineData("Ingest:MaxBatch", "0")]
