@@ -7,7 +7,7 @@ import { fmtTime } from '../format.js';
 import { t, tParts } from '../i18n.js';
 import { canCheck, checkProof } from '../proof.js';
 import { navLink, writeUrl } from '../router.js';
-import { state } from '../state.js';
+import { defaultContestFor, state } from '../state.js';
 import { shortDigest } from './certification.js';
 import { problemText } from './dispute.js';
 
@@ -129,8 +129,9 @@ function onSubmit(event) {
 export function showCheck(target, focus) {
   if (!ui) build();
   label();
+  // No race named: the registry's own (its province's governor race), the one most witnesses check.
   const known = state.contestById.has(target.contest);
-  ui.contest.value = known ? target.contest : '';
+  ui.contest.value = known ? target.contest : target.contest ? '' : defaultContestFor(state.root.code) || '';
   ui.tps.value = target.tps || '';
   ui.receipt.value = target.receipt || '';
   const ask = values();
