@@ -260,8 +260,10 @@ function render() {
         : t('checkOkLiveDetail', { version: proof.version })));
   } else {
     const broken = levels[result.broken.index];
+    // A receipt of an earlier version, after a correction, is told apart from one mistyped.
+    const reason = result.broken.reason === 'breakReceipt' && proof && Number(proof.version) > 1 ? 'breakReceiptCorrected' : result.broken.reason;
     r.append(verdict(t('checkBroken', { name: broken.name || broken.region }), '✗'),
-      detail(t(result.broken.reason, Object.assign({}, result.broken.values, {
+      detail(t(reason, Object.assign({}, result.broken.values, {
         counted: result.broken.values.counted ? shortDigest(result.broken.values.counted) : '',
         receipt: result.broken.values.receipt ? shortDigest(result.broken.values.receipt) : '',
         published: result.broken.values.published ? shortDigest(result.broken.values.published) : '',
