@@ -27,8 +27,15 @@ public sealed class ReceiptTests(BrowserFixture browsers, ReceiptGateway receipt
     public async Task The_tps_view_shows_the_receipt_and_a_QR_code_of_its_check_which_ticks_every_level_up_to_Jawa_Timur()
     {
         var digest = await receipts.AcceptedAsync();
-        var province = await Gateway.GetJsonAsync($"/api/v1/tally/{Governor}/35");
-        var proof = await Gateway.GetJsonAsync($"/api/v1/proof/{Governor}/{Tps}");
+        // The proof's top is the province's published digest (once everything sent meanwhile has climbed there).
+        JsonNode province = null!, proof = null!;
+        await Eventually.HoldsAsync(async () =>
+        {
+            province = await Gateway.GetJsonAsync($"/api/v1/tally/{Governor}/35");
+            proof = await Gateway.GetJsonAsync($"/api/v1/proof/{Governor}/{Tps}");
+            var top = proof["levels"]!.AsArray().Last()!["digest"]!.GetValue<string>();
+            return (top == province["digest"]!.GetValue<string>(), $"{province.ToJsonString()} {proof.ToJsonString()}");
+        }, TimeSpan.FromSeconds(20), "the proof ends at the province's digest");
         var path = proof["levels"]!.AsArray().Select(l => l!["region"]!.GetValue<string>()).ToArray();
         Assert.Equal([Tps, "35.78.01.1001", "35.78.01", "35.78", "35"], path);
 
@@ -88,7 +95,7 @@ public sealed class ReceiptTests(BrowserFixture browsers, ReceiptGateway receipt
             await Expect(Levels(page).Nth(0)).ToHaveAttributeAsync("data-state", "broken");
             await Expect(Levels(page).Nth(0)).ToHaveAttributeAsync("data-level", "tps");
             for (var i = 1; i < 5; i++) await Expect(Levels(page).Nth(i)).ToHaveAttributeAsync("data-state", "unchecked");
-            await Expect(page.GetByTestId("check-verdict")).ToHaveTextAsync(new Regex("terputus di TPS 001"));
+            await Expect(page.GetByTestId("check-verdict")).ToHaveTextAsync(new Regex(@"terputus di TPS 001 \(TPS, 35\.78\.01\.1001\.001\)"));
             await Expect(page.GetByTestId("check-reason")).ToContainTextAsync("bukan yang tertera di tanda terima Anda");
             await session.ScreenshotAsync("check-wrong-receipt");
 
@@ -116,7 +123,7 @@ public sealed class ReceiptTests(BrowserFixture browsers, ReceiptGateway receipt
             await Expect(Levels(page).Nth(2)).ToHaveAttributeAsync("data-code", "35.78.01");
             await Expect(Levels(page).Nth(2)).ToHaveAttributeAsync("data-level", "district");
             await Expect(Levels(page).Nth(3)).ToHaveAttributeAsync("data-state", "unchecked");
-            await Expect(page.GetByTestId("check-verdict")).ToHaveTextAsync(new Regex("terputus di Karang Pilang"));
+            await Expect(page.GetByTestId("check-verdict")).ToHaveTextAsync(new Regex(@"terputus di Karang Pilang \(Kecamatan, 35\.78\.01\)"));
             await Expect(page.GetByTestId("check-reason")).ToContainTextAsync("tidak sama dengan yang dihitung Kota Surabaya");
             await session.ScreenshotAsync("check-tampered-district");
         });
@@ -198,6 +205,68 @@ public sealed class ReceiptTests(BrowserFixture browsers, ReceiptGateway receipt
         Assert.Empty(violations);
     }
 
+    [Fact]
+    public async Task Under_a_certified_district_the_check_ends_at_its_certificate_and_a_proof_claiming_another_breaks_there()
+    {
+        // The province's smallest district, filled in the governor race and certified by its PPK.
+        var registry = Jatim.Registry;
+        var race = registry.FindContest(Governor)!;
+        var district = registry.Root.Children.Select(registry.Get)
+            .SelectMany(regency => regency.Children.Select(registry.Get))
+            .OrderBy(region => region.TpsCount).ThenBy(region => region.Code, StringComparer.Ordinal)
+            .First();
+        var stations = registry.TpsUnder(district.Code).ToArray();
+        var random = new Random(20_0020);
+        var receipt = "";
+        foreach (var station in stations)
+        {
+            var body = await Gateway.AcceptAsync(SampleForms.Valid(station, race, random));
+            if (receipt.Length == 0) receipt = body.GetProperty("digest").GetString()!;
+        }
+        var tps = stations[0];
+        await Eventually.HoldsAsync(async () =>
+        {
+            var tally = await Gateway.GetJsonAsync($"/api/v1/tally/{Governor}/{district.Code}");
+            return (tally["tpsReported"]!.GetValue<int>() == stations.Length, tally.ToJsonString());
+        }, TimeSpan.FromSeconds(20), $"{district.Code} counts its {stations.Length} forms");
+        var (status, certificate) = await Gateway.CertifyAsync(Governor, district.Code);
+        Assert.True(status == 201, $"certify {district.Code}: {status} {certificate}");
+        var village = registry.Get(tps.Parent!);
+
+        await using var session = await browsers.OpenAsync(Gateway, nameof(ReceiptTests) + "-certified");
+        var violations = await WatchAsync(session);
+        await session.RunAsync(async page =>
+        {
+            await page.GotoAsync($"/?view=check&contest={Governor}&tps={tps.Code}&receipt={receipt}");
+            await Expect(page.GetByTestId("check-result")).ToHaveAttributeAsync("data-state", "ok");
+            await Expect(Levels(page)).ToHaveCountAsync(3);
+            await Expect(Levels(page).Nth(0)).ToHaveAttributeAsync("data-code", tps.Code);
+            await Expect(Levels(page).Nth(1)).ToHaveAttributeAsync("data-code", village.Code);
+            await Expect(Levels(page).Nth(2)).ToHaveAttributeAsync("data-code", district.Code);
+            await Expect(page.Locator("[data-testid='proof-level'][data-state='ok']")).ToHaveCountAsync(3);
+            await Expect(Levels(page).Nth(2).GetByTestId("proof-level-certified")).ToContainTextAsync("disertifikasi oleh anonymous");
+            await Expect(Levels(page).Nth(2).GetByTestId("proof-level-digest"))
+                .ToHaveAttributeAsync("data-digest", certificate!["digest"]!.GetValue<string>());
+            await Expect(page.GetByTestId("check-verdict")).ToHaveTextAsync(new Regex($"terhitung dalam total {Regex.Escape(district.Name)} yang disertifikasi"));
+            await session.ScreenshotAsync("check-certified");
+
+            // A proof whose district claims a certificate of another digest than its own text's.
+            await page.RouteAsync("**/api/v1/proof/**", async route =>
+            {
+                var response = await route.FetchAsync();
+                var body = JsonNode.Parse(await response.TextAsync())!;
+                body["levels"]![2]!["certified"]!["digest"] = new string('0', 64);
+                await route.FulfillAsync(new RouteFulfillOptions { Response = response, Body = body.ToJsonString() });
+            });
+            await page.ReloadAsync();
+            await Expect(page.GetByTestId("check-result")).ToHaveAttributeAsync("data-state", "broken");
+            await Expect(Levels(page).Nth(2)).ToHaveAttributeAsync("data-state", "broken");
+            await Expect(Levels(page).Nth(1)).ToHaveAttributeAsync("data-state", "ok");
+            await Expect(page.GetByTestId("check-reason")).ToHaveTextAsync($"Digest {district.Name} tidak sama dengan yang tercatat di sertifikatnya.");
+        });
+        Assert.Empty(violations);
+    }
+
     /// <summary>Collects what the page's CSP refused and every script error, for the test to assert none.</summary>
     private static async Task<ConcurrentQueue<string>> WatchAsync(BrowserSession session)
     {
@@ -249,10 +318,11 @@ public sealed class ReceiptGateway : IAsyncLifetime
             var body = await Gateway.AcceptAsync(form);
             var digest = body.GetProperty("digest").GetString()!;
             Assert.Matches("^[0-9a-f]{64}$", digest);
+            // Counted up to the province: its proof is served (a first form still climbing is 404 Not counted).
             await Eventually.HoldsAsync(async () =>
             {
-                var top = await Gateway.GetJsonAsync($"/api/v1/tally/{Governor}/35");
-                return (top["tpsReported"]!.GetValue<int>() == 1, top.ToJsonString());
+                using var response = await Gateway.Http.GetAsync($"/api/v1/proof/{Governor}/{Tps}");
+                return (response.IsSuccessStatusCode, $"{(int)response.StatusCode} {await response.Content.ReadAsStringAsync()}");
             }, TimeSpan.FromSeconds(20), "the province counts the form");
             return _digest = digest;
         }

@@ -262,7 +262,9 @@ function render() {
     const broken = levels[result.broken.index];
     // A receipt of an earlier version, after a correction, is told apart from one mistyped.
     const reason = result.broken.reason === 'breakReceipt' && proof && Number(proof.version) > 1 ? 'breakReceiptCorrected' : result.broken.reason;
-    r.append(verdict(t('checkBroken', { name: broken.name || broken.region }), '✗'),
+    // Names repeat between levels (a district and its first village are often namesakes): its level and code too.
+    const where = { name: broken.name || broken.region, level: broken.level ? t('level_' + broken.level) : '—', code: broken.region };
+    r.append(verdict(t('checkBroken', where), '✗'),
       detail(t(reason, Object.assign({}, result.broken.values, {
         counted: result.broken.values.counted ? shortDigest(result.broken.values.counted) : '',
         receipt: result.broken.values.receipt ? shortDigest(result.broken.values.receipt) : '',
