@@ -54,6 +54,10 @@ public sealed class ReceiptTests(BrowserFixture browsers, ReceiptGateway receipt
             await Expect(code).ToBeVisibleAsync();
             Assert.Equal(CheckUrl(digest), QrReader.Read(await code.ScreenshotAsync()));
             await session.ScreenshotAsync("receipt");
+            // The history's version carries its own, drawn when opened.
+            var version = page.GetByTestId("history-receipt");
+            await version.Locator("summary").ClickAsync();
+            Assert.Equal(CheckUrl(digest), QrReader.Read(await version.GetByTestId("history-receipt-qr").Locator("svg").ScreenshotAsync()));
 
             // Its link opens the check filled in, which recomputes every level and ticks it.
             await receipt.GetByTestId("receipt-check-link").ClickAsync();
@@ -195,6 +199,20 @@ public sealed class ReceiptTests(BrowserFixture browsers, ReceiptGateway receipt
             await Expect(page.GetByTestId("check-reason")).ToHaveTextAsync("Belum ada formulir yang diterima untuk TPS ini dalam pemilihan ini.");
             await Expect(Levels(page)).ToHaveCountAsync(0);
 
+            // A gateway that cannot assemble the proof now (503 with Retry-After, as API.md says): try again, in words.
+            await page.RouteAsync("**/api/v1/proof/**", route => route.FulfillAsync(new RouteFulfillOptions
+            {
+                Status = 503,
+                ContentType = "application/problem+json",
+                Headers = new Dictionary<string, string> { ["Retry-After"] = "3" },
+                Body = new JsonObject { ["title"] = "Service Unavailable", ["status"] = 503 }.ToJsonString(),
+            }));
+            await page.GetByTestId("check-tps").FillAsync(Tps);
+            await page.GetByTestId("check-tps").PressAsync("Enter");
+            await Expect(page.GetByTestId("check-result")).ToHaveAttributeAsync("data-state", "unavailable");
+            await Expect(page.GetByTestId("check-reason")).ToHaveTextAsync("Bukti belum dapat disusun sekarang. Coba lagi dalam 3 detik.");
+            await page.UnrouteAllAsync();
+
             // A TPS code of another shape: named before anything is fetched.
             await page.GetByTestId("check-tps").FillAsync("35.78.01");
             await page.GetByTestId("check-tps").PressAsync("Enter");
@@ -274,8 +292,10 @@ public sealed class ReceiptTests(BrowserFixture browsers, ReceiptGateway receipt
         session.Page.PageError += (_, error) => errors.Enqueue($"page error: {error}");
         session.Page.Console += (_, message) =>
         {
-            // A 404 of the "not counted" proof is logged by the browser as a failed resource: that one is expected.
-            if (message.Type == "error" && !message.Text.Contains("404", StringComparison.Ordinal)) errors.Enqueue($"console: {message.Text}");
+            // A proof answered 404 (not counted) or 503 is logged by the browser as a failed resource: those are expected.
+            var proofRefused = message.Text.StartsWith("Failed to load resource", StringComparison.Ordinal)
+                && message.Location.Contains("/api/v1/proof/", StringComparison.Ordinal);
+            if (message.Type == "error" && !proofRefused) errors.Enqueue($"console: {message.Text} at {message.Location}");
         };
         // Init scripts run outside the page's CSP: this one only listens for what the CSP refuses.
         await session.Context.AddInitScriptAsync(
