@@ -57,6 +57,17 @@ export async function tpsForm(contest, code, version) {
   return { status: 200, version: body.current.version, current: body.current, history: body.history };
 }
 
+// The inclusion proof of a TPS's counted form (API.md, "Receipts and inclusion proofs"): { status, body, retryAfter }
+// whatever the status, so that the check can word a 404 "Not counted" and a 503 apart.
+export async function proof(contest, tps) {
+  const response = await fetch('/api/v1/proof/' + part(contest) + '/' + part(tps),
+    { headers: { Accept: 'application/json, application/problem+json' }, cache: 'no-cache' });
+  let body = null;
+  try { body = await response.json(); } catch { body = null; }
+  const header = Number(response.headers.get('Retry-After'));
+  return { status: response.status, body, retryAfter: Number.isFinite(header) && header > 0 ? header : null };
+}
+
 export async function anomalies(limit) { return bodyOf(await getJson('/api/v1/anomalies?limit=' + limit)); }
 
 // The form's photos (API.md, "Photos of the form"): content-addressed, so a URL never changes what it shows.

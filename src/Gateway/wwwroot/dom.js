@@ -12,6 +12,7 @@ export const els = {
   pageError: $('page-error'),
   panelResults: $('panel-results'),
   panelOperator: $('panel-operator'),
+  panelCheck: $('panel-check'),
   anomalyList: $('anomaly-list'),
   anomalyEmpty: $('anomaly-empty'),
   disputesHeading: $('disputes-heading'),

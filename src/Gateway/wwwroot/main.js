@@ -9,6 +9,7 @@ import { showProgress, stopProgress } from './progress.js';
 import { onTally, showRegion } from './results.js';
 import { go, readUrl, startRouter, writeUrl } from './router.js';
 import { isNational, state } from './state.js';
+import { relabelCheck, showCheck } from './views/check.js';
 import { renderContestOptions, wireContestSelect } from './views/contests.js';
 import { renderDisputes, wireDisputes } from './views/disputes.js';
 import { onAnomaly, renderAnomalies } from './views/operator.js';
@@ -22,6 +23,12 @@ async function show(target, focus) {
     stopProgress();
     showView('operator', focus);
     // Keep the results subscriptions of the last region: switching back is then instant and live.
+    return;
+  }
+  if (target.view === 'check') {
+    stopProgress();
+    showView('check', false);
+    showCheck(target, focus);
     return;
   }
   showView('results', false);
@@ -62,6 +69,7 @@ function applyLanguage(lang) {
   renderAnomalies();
   renderDisputes();
   relabelViewer();
+  relabelCheck();
   updateTitle();
 }
 

@@ -1,6 +1,7 @@
 // The URL is the page's state: /?contest=…&region=… for a results view, /?region=… alone for the progress of every
 // race below a region no single race covers (the nation, DI Yogyakarta), /?view=operator&region=… for the operator
-// lists (the region whose disputes it lists; /?view=operator alone is the registry's root).
+// lists (the region whose disputes it lists; /?view=operator alone is the registry's root), and
+// /?view=check&contest=…&tps=…&receipt=… for the check of a receipt (API.md, "Check my TPS"; each part optional).
 // Every move goes through go(), which writes the URL and hands the target to the view switcher given to startRouter().
 import { h } from './dom.js';
 import { defaultContestFor, state } from './state.js';
@@ -16,6 +17,12 @@ function operatorUrl(region) {
   return '/?view=operator' + (region && region !== state.root.code ? '&region=' + encodeURIComponent(region) : '');
 }
 
+function checkUrl(target) {
+  let url = '/?view=check';
+  for (const name of ['contest', 'tps', 'receipt']) if (target[name]) url += '&' + name + '=' + encodeURIComponent(target[name]);
+  return url;
+}
+
 // The view a region opens with when no race is named: its default race there, else the progress of its races.
 export function homeTarget(code) {
   const region = code || state.root.code;
@@ -24,6 +31,9 @@ export function homeTarget(code) {
 
 export function readUrl() {
   const params = new URLSearchParams(location.search);
+  if (params.get('view') === 'check') {
+    return { view: 'check', contest: params.get('contest') || '', tps: params.get('tps') || '', receipt: params.get('receipt') || '' };
+  }
   const view = params.get('view') === 'operator' ? 'operator' : 'results';
   const named = params.get('contest');
   if (!named) return Object.assign(homeTarget(params.get('region')), { view });
@@ -32,8 +42,9 @@ export function readUrl() {
 }
 
 export function writeUrl(target, replace) {
-  const url = target.view === 'operator' ? operatorUrl(target.region) : urlFor(target.contest, target.region);
-  const entry = { view: target.view, contest: target.contest, region: target.region };
+  const url = target.view === 'operator' ? operatorUrl(target.region)
+    : target.view === 'check' ? checkUrl(target) : urlFor(target.contest, target.region);
+  const entry = { view: target.view, contest: target.contest, region: target.region, tps: target.tps, receipt: target.receipt };
   if (replace) history.replaceState(entry, '', url);
   else if (location.pathname + location.search !== url) history.pushState(entry, '', url);
 }
@@ -63,6 +74,19 @@ export function navLink(contest, code, text, attrs) {
       if (!isPlainClick(event)) return;
       event.preventDefault();
       go({ view: 'results', contest, region: code }, { push: true, focus: true });
+    },
+  }, attrs || {}), text);
+}
+
+// A real link to the check of a receipt, filled in (fields: { contest, tps, receipt }), followed in place.
+export function checkLink(fields, text, attrs) {
+  const target = Object.assign({ view: 'check' }, fields);
+  return h('a', Object.assign({
+    href: checkUrl(target),
+    onclick: (event) => {
+      if (!isPlainClick(event)) return;
+      event.preventDefault();
+      go(target, { push: true, focus: true });
     },
   }, attrs || {}), text);
 }

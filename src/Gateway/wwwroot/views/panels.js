@@ -9,19 +9,21 @@ export function showView(view, focus) {
   state.view = view;
   const results = view === 'results';
   els.panelResults.hidden = !results;
-  els.panelOperator.hidden = results;
+  els.panelOperator.hidden = view !== 'operator';
+  els.panelCheck.hidden = view !== 'check';
   for (const tab of document.querySelectorAll('[role="tab"]')) {
     const selected = tab.dataset.view === view;
     tab.setAttribute('aria-selected', String(selected));
     tab.tabIndex = selected ? 0 : -1;
   }
-  if (!results) showOperator(focus);
+  if (view === 'operator') showOperator(focus);
   updateTitle();
 }
 
 export function updateTitle() {
   const page = state.page;
-  const name = state.view === 'operator' ? t('operatorTitle') : (page && page.info ? page.info.name : null);
+  const name = state.view === 'operator' ? t('operatorTitle') : state.view === 'check' ? t('checkTitle')
+    : (page && page.info ? page.info.name : null);
   const national = isNational() ? 'Nation' : '';
   document.title = name ? t('docTitle' + national, { name }) : t('title' + national);
 }
@@ -34,6 +36,12 @@ export function wireTabs() {
       const view = tab.dataset.view;
       if (view === state.view) return;
       const page = state.page;
+      // The check opens with what the results show: their race, and their TPS when one is shown.
+      if (view === 'check') {
+        const tps = page && page.info && page.info.level === 'tps' ? page.region : '';
+        go({ view, contest: page && page.contest ? page.contest : '', tps, receipt: '' }, { push: true });
+        return;
+      }
       go(page ? { view, contest: page.contest, region: page.region } : Object.assign(homeTarget(null), { view }), { push: true });
     });
     tab.addEventListener('keydown', (event) => {

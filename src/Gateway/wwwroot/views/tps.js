@@ -4,6 +4,7 @@ import { fmtNumber, fmtTime } from '../format.js';
 import { ruleLabel, t } from '../i18n.js';
 import { candidateLabel } from './candidates.js';
 import { pagesOf, pagesView } from './photos.js';
+import { receiptView, versionReceipt } from './receipt.js';
 
 function formSection(...content) {
   return h('section', { className: 'form', 'aria-labelledby': 'form-heading' }, h('h3', { id: 'form-heading' }, t('form')), ...content);
@@ -58,7 +59,7 @@ function versionPhotos(version) {
     pagesView(pages, 'history-pages'));
 }
 
-function versions(history) {
+function versions(history, contest, tps) {
   const list = h('ol', { className: 'history', 'data-testid': 'history' });
   for (const version of [...history].sort((a, b) => a.version - b.version)) {
     list.append(h('li', { 'data-testid': 'history-item', 'data-version': version.version },
@@ -66,7 +67,8 @@ function versions(history) {
       h('time', { datetime: version.acceptedAt }, fmtTime(version.acceptedAt)), ' · ',
       version.reason ? t('historyReason', { reason: version.reason }) : t('historyFirst'), ' · ',
       t('historyTotals', { valid: fmtNumber(version.valid), invalid: fmtNumber(version.invalid) }),
-      versionPhotos(version)));
+      versionPhotos(version),
+      versionReceipt(contest, tps, version)));
   }
   return list;
 }
@@ -86,9 +88,14 @@ export function renderTpsForm(section, race, tps, dispute) {
     return;
   }
   const pages = currentPages(tps);
+  const code = tps.current.tps;
+  // The current form's receipt: its own, or its entry's in the history.
+  const own = (tps.history || []).find((v) => v.version === tps.current.version);
+  const current = tps.current.digest || !own ? tps.current : Object.assign({}, tps.current, { digest: own.digest });
   section.append(
     h('div', { className: 'tps-evidence', 'data-testid': 'tps-evidence' }, formSection(fields(tps.current, race, pages)), photosSection(pages)),
+    receiptView(race.id, code, current),
     dispute || null,
     h('section', { className: 'history-section', 'aria-labelledby': 'history-heading' },
-      h('h3', { id: 'history-heading' }, t('history')), versions(tps.history)));
+      h('h3', { id: 'history-heading' }, t('history')), versions(tps.history, race.id, code)));
 }
