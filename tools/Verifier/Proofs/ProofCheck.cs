@@ -36,7 +36,8 @@ public static class ProofCheck
         var verdict = new Verdict(question, proof, lines);
 
         if (levels.Count == 0) return verdict.Missing(question.Tps, "the proof holds no level");
-        if (TpsLevel(proof, question, d[0]) is { } tps) return verdict.Break(0, tps);
+        // Named as the TPS asked: the proof's first level may be of another.
+        if (TpsLevel(proof, question, d[0]) is { } tps) return verdict.Break(0, tps, region: question.Tps);
         lines[0] = lines[0] with { Mark = Mark.Ticked, Note = Join(question.Receipt is not null ? "your receipt" : "your form", lines[0].Note) };
         IReadOnlyList<string> ballot = CanonicalText.ParseTps(levels[0].Text).Ballot;
 
@@ -182,10 +183,10 @@ public static class ProofCheck
     {
         public InclusionProof Proof => proof;
 
-        public ProofVerdict Break(int i, string why, bool retriable = false)
+        public ProofVerdict Break(int i, string why, bool retriable = false, string? region = null)
         {
             lines[i] = lines[i] with { Mark = Mark.Broken };
-            return new ProofVerdict(question, proof, lines, new ProofBreak(lines[i].Region, why), Against: null, Retriable: retriable);
+            return new ProofVerdict(question, proof, lines, new ProofBreak(region ?? lines[i].Region, why), Against: null, Retriable: retriable);
         }
 
         /// <summary>A level the proof should hold and does not: shown above the last one it has.</summary>
