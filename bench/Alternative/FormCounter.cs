@@ -46,7 +46,7 @@ public sealed class FormCounter(NpgsqlDataSource database, RegionRegistry regist
         var history = await FormRows.ReadHistoryAsync(connection, form.Tps, contest, cancellationToken);
         var current = history.Count == 0 ? null : history[^1];
         var currentVersion = current?.Form.Version ?? 0;
-        if (form.Version != currentVersion + 1) return Judge(form, history, currentVersion);
+        if (form.Version != currentVersion + 1) return Judge(form, history, currentVersion, contest);
 
         var accepted = Accept(form);
         if (!await FormRows.InsertAsync(connection, accepted, contest, cancellationToken)) return null;
@@ -56,14 +56,14 @@ public sealed class FormCounter(NpgsqlDataSource database, RegionRegistry regist
         await RunningTotals.AddAsync(connection, contest, RunningTotals.RowsOf(registry, form.Tps, contest), change,
             accepted.AcceptedAt, cancellationToken);
         await transaction.CommitAsync(cancellationToken);
-        return new FormAnswer(StatusCodes.Status201Created, AcceptanceDto.From(accepted));
+        return new FormAnswer(StatusCodes.Status201Created, AcceptanceDto.From(accepted, contest));
     }
 
     /// <summary>A version already stored (a retry when identical, else a conflict) or one that is not next.</summary>
-    private static FormAnswer Judge(ResultForm form, List<AcceptedForm> history, long current)
+    private static FormAnswer Judge(ResultForm form, List<AcceptedForm> history, long current, Contest contest)
     {
         var earlier = history.Find(h => h.Form.Version == form.Version);
-        if (earlier is not null && earlier.Form.SameContent(form)) return new FormAnswer(StatusCodes.Status200OK, AcceptanceDto.From(earlier));
+        if (earlier is not null && earlier.Form.SameContent(form)) return new FormAnswer(StatusCodes.Status200OK, AcceptanceDto.From(earlier, contest));
         var detail = earlier is not null
             ? $"Version {form.Version} of {form.Tps} {form.Contest} was already accepted with different content. A correction is version {current + 1}, with a reason."
             : $"The next version of {form.Tps} {form.Contest} is {current + 1}, not {form.Version}.";

@@ -13,7 +13,8 @@ public sealed class Acknowledger : IFormDesk
     {
         var read = FormJson.Read(form);
         if (read.Form is not { } parsed) return Task.FromResult(FormAnswer.Malformed(read));
-        var acceptance = new AcceptanceDto(parsed.Tps, parsed.Contest, parsed.Version, DateTime.UtcNow, []);
+        // No registry here, so no ballot order to hash the receipt with: the ceiling leaves the digest empty.
+        var acceptance = new AcceptanceDto(parsed.Tps, parsed.Contest, parsed.Version, DateTime.UtcNow, [], "");
         return Task.FromResult(new FormAnswer(StatusCodes.Status201Created, acceptance));
     }
 }

@@ -1,5 +1,6 @@
 using KpuOrleans.Gateway.Api;
 using KpuOrleans.Gateway.Api.Export;
+using KpuOrleans.Gateway.Api.Proofs;
 using KpuOrleans.Gateway.Auth;
 using KpuOrleans.Gateway.Hosting;
 using KpuOrleans.Gateway.Ingest;
@@ -35,6 +36,7 @@ public static class GatewayApp
         builder.AddKpuSlowClientLimits();
         builder.Services.AddKpuCrossOrigin();
         builder.Services.AddKpuApi();
+        builder.Services.AddProofs(builder.Configuration);
         builder.Services.AddKpuFormCourier(builder.Configuration);
         builder.AddKpuExport();
         builder.Services.AddKpuLive(builder.Configuration);

@@ -1,4 +1,5 @@
 using KpuOrleans.Gateway.Api.Progress;
+using KpuOrleans.Gateway.Api.Proofs;
 using KpuOrleans.Gateway.Photos;
 using KpuOrleans.Gateway.Protection;
 using KpuOrleans.Ledger;
@@ -38,6 +39,7 @@ public static class ApiExtensions
         api.MapDisputes();
         api.MapPhotos();
         api.MapProgress();
+        api.MapProofs();
         return app;
     }
 

@@ -9,14 +9,15 @@ namespace KpuOrleans.Gateway.Api;
 
 // The JSON shapes of API.md. Property order follows the contract's examples.
 
-public sealed record AcceptanceDto(string Tps, string Contest, long Version, DateTime AcceptedAt, IReadOnlyList<string> Anomalies)
+/// <param name="Digest">The form's TPS digest (API.md, "Digests"): its receipt, where its inclusion proof starts.</param>
+public sealed record AcceptanceDto(string Tps, string Contest, long Version, DateTime AcceptedAt, IReadOnlyList<string> Anomalies, string Digest)
 {
-    public static AcceptanceDto From(AcceptedForm accepted) => new(
-        accepted.Form.Tps, accepted.Form.Contest, accepted.Form.Version, accepted.AcceptedAt.UtcDateTime, accepted.Anomalies);
+    public static AcceptanceDto From(AcceptedForm accepted, Contest contest) => new(accepted.Form.Tps, accepted.Form.Contest,
+        accepted.Form.Version, accepted.AcceptedAt.UtcDateTime, accepted.Anomalies, TallyDigest.OfForm(accepted.Form, contest));
 
     /// <summary>From the receipt of an accepted (or repeated) form: its TPS holds the same version of the same content.</summary>
-    public static AcceptanceDto From(ResultForm form, Receipt receipt) => new(
-        form.Tps, form.Contest, form.Version, receipt.AcceptedAt.UtcDateTime, receipt.Anomalies ?? []);
+    public static AcceptanceDto From(ResultForm form, Receipt receipt, Contest contest) => new(
+        form.Tps, form.Contest, form.Version, receipt.AcceptedAt.UtcDateTime, receipt.Anomalies ?? [], TallyDigest.OfForm(form, contest));
 }
 
 public sealed record VotedDto(long Dpt, long Dptb, long Dpk);
@@ -27,7 +28,7 @@ public sealed record FormDto(
     string Tps, string Contest, long Version, long Registered, VotedDto Voted, BallotsDto Ballots,
     IReadOnlyDictionary<string, long> Votes, long Valid, long Invalid, string? Reason, string? PhotoSha256,
     DateTime AcceptedAt, string SubmittedBy, IReadOnlyList<string> Anomalies, IReadOnlyList<string> Photos,
-    IReadOnlyList<string>? PhotosMissing)
+    IReadOnlyList<string>? PhotosMissing, string Digest)
 {
     /// <param name="stored">Which pages are stored now; null when that is not known (then <c>photosMissing</c> is null).</param>
     public static FormDto From(AcceptedForm accepted, Contest contest, IReadOnlySet<string>? stored)
@@ -39,7 +40,7 @@ public sealed record FormDto(
             new BallotsDto(form.Ballots.Received, form.Ballots.Used, form.Ballots.Spoiled, form.Ballots.Unused),
             votes, form.Valid, form.Invalid, form.Reason, form.PhotoSha256,
             accepted.AcceptedAt.UtcDateTime, accepted.SubmittedBy, accepted.Anomalies, form.Pages,
-            stored is null ? null : [.. form.Pages.Where(page => !stored.Contains(page))]);
+            stored is null ? null : [.. form.Pages.Where(page => !stored.Contains(page))], TallyDigest.OfForm(form, contest));
     }
 }
 

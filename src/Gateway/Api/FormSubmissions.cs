@@ -56,8 +56,8 @@ public sealed class FormSubmissions(FormCourier courier, RegionRegistry registry
         var outcome = await courier.SendAsync(new Submission(form, officer?.Subject ?? AnonymousSubmitter, RightsOf(officer))).WaitAsync(cancellationToken);
         return outcome.Status switch
         {
-            SubmitStatus.Accepted => new SubmissionResult(201, AcceptanceDto.From(form, outcome)),
-            SubmitStatus.Retry => new SubmissionResult(200, AcceptanceDto.From(form, outcome)),
+            SubmitStatus.Accepted => new SubmissionResult(201, AcceptanceDto.From(form, outcome, registry.FindContest(form.Contest)!)),
+            SubmitStatus.Retry => new SubmissionResult(200, AcceptanceDto.From(form, outcome, registry.FindContest(form.Contest)!)),
             SubmitStatus.Conflict => Problem(Problems.Create(409, "Version conflict", outcome.Detail!,
                 extensions: [new("currentVersion", outcome.CurrentVersion)])),
             SubmitStatus.Certified => Problem(Problems.Create(409, "Certified", outcome.Detail!,

@@ -1,5 +1,6 @@
 using KpuOrleans.Certification;
 using KpuOrleans.Live;
+using KpuOrleans.Proofs;
 using KpuOrleans.Registry;
 using KpuOrleans.Tallies;
 using KpuOrleans.Telemetry;
@@ -31,6 +32,9 @@ public abstract class RegionGrain(
 
     /// <summary>Each contest's digest since its last change: recomputed from the children's digests only when read.</summary>
     private readonly Dictionary<string, string?> _digests = new(StringComparer.Ordinal);
+
+    /// <summary>The children behind the digests handed out lately, for inclusion proofs read top down.</summary>
+    private readonly RecentStates _recent = new(RecentStates.DefaultKeep);
     private FlushSchedule _flush = null!;
     private TallyWatchers _watchers = null!;
     private bool _unsaved;
@@ -157,6 +161,7 @@ public abstract class RegionGrain(
                 && !(report.Tally.Version == previous.Tally.Version && previous.Digest is null && report.Digest is not null)) continue;
 
             _totals[report.Contest] = previous is null ? total.Plus(report.Tally) : total.Plus(report.Tally).Minus(previous.Tally);
+            _recent.Replacing(report.Contest, report.Region, previous);
             children[report.Region] = report;
             _digests.Remove(report.Contest);
             if (_updatedAt[report.Contest] is not { } at || report.UpdatedAt > at) _updatedAt[report.Contest] = report.UpdatedAt;
@@ -202,6 +207,7 @@ public abstract class RegionGrain(
                 Region.Code, contest.Id, _totals[contest.Id], read.Values.Aggregate(Tally.Zero(contest.Candidates.Count), (sum, c) => sum.Plus(c.Tally)));
             held.Clear();
             foreach (var (code, child) in read) held[code] = child;
+            _recent.Forget(contest.Id);
             Recompute(contest);
             _digests.Remove(contest.Id);
             _unsaved = true;
@@ -245,7 +251,19 @@ public abstract class RegionGrain(
         digest = TallyDigest.OfRegion(Region.FindContest(contest)!, Region.Code, _totals[contest],
             ChildrenOf(contest).Values.Select(child => (child.Region, child.Digest)));
         _digests[contest] = digest;
+        _recent.HandedOut(contest, digest);
         return digest;
+    }
+
+    public Task<ProofStep?> GetProofStep(string contest, string? digest)
+    {
+        if (Region.FindContest(contest) is not { } race || DigestOf(contest) is not { } current) return Task.FromResult<ProofStep?>(null);
+        var children = digest is null || digest == current ? null : _recent.ChildrenAt(contest, digest, ChildrenOf(contest));
+        // A state no longer kept is answered with the current one: the reader sees another digest and reads again.
+        var totals = children is null ? _totals[contest] : children.Values.Aggregate(Tally.Zero(race.Candidates.Count), (sum, c) => sum.Plus(c.Tally));
+        var text = TallyDigest.RegionText(race, Region.Code, totals, (children ?? ChildrenOf(contest)).Values.Select(c => (c.Region, c.Digest)))!;
+        return Task.FromResult<ProofStep?>(new ProofStep(Region.Code, text, TallyDigest.Hash(text), totals.Version,
+            _seals.GetValueOrDefault((contest, Region.Code)), _totals[contest].Version));
     }
 
     private Dictionary<string, TallySnapshot> ChildrenOf(string contest)

@@ -1,4 +1,5 @@
 using KpuOrleans.Live;
+using KpuOrleans.Proofs;
 
 namespace KpuOrleans.Tallies;
 
@@ -28,4 +29,14 @@ public interface ITallyGrain : IGrainWithStringKey
     /// <summary>The tally of every child in code order, as this node last applied it (empty for a TPS).</summary>
     [AlwaysInterleave]
     Task<TallySnapshot[]> GetChildren(string contest);
+
+    /// <summary>
+    /// The canonical text behind <paramref name="digest"/> for <paramref name="contest"/> here, when this node still keeps
+    /// that state (a region: the digests it handed out lately; a TPS: every accepted version), else behind its current
+    /// digest (null <paramref name="digest"/> asks for that); null while nothing is accepted at or below this node. An
+    /// inclusion proof is read with it top down, each level asked for the digest its parent holds (API.md, "Receipts
+    /// and inclusion proofs").
+    /// </summary>
+    [AlwaysInterleave]
+    Task<ProofStep?> GetProofStep(string contest, string? digest);
 }

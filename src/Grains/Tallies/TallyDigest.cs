@@ -13,7 +13,10 @@ namespace KpuOrleans.Tallies;
 /// </summary>
 public static class TallyDigest
 {
-    public static string OfForm(ResultForm form, Contest contest)
+    public static string OfForm(ResultForm form, Contest contest) => Hash(FormText(form, contest));
+
+    /// <summary>The text a TPS's digest hashes, as an inclusion proof shows it (API.md, "Receipts and inclusion proofs").</summary>
+    public static string FormText(ResultForm form, Contest contest)
     {
         var text = new Canonical("kpu-orleans tps v1")
             .Line("contest", form.Contest)
@@ -28,12 +31,16 @@ public static class TallyDigest
             .Line("ballots.spoiled", form.Ballots.Spoiled)
             .Line("ballots.unused", form.Ballots.Unused);
         foreach (var candidate in contest.Candidates) text.Line("votes." + candidate.Number, form.Votes[candidate.Number]);
-        return text.Line("valid", form.Valid).Line("invalid", form.Invalid).Digest();
+        return text.Line("valid", form.Valid).Line("invalid", form.Invalid).ToString();
     }
 
     /// <param name="children">Every child with a digest, in any order; those without one are left out.</param>
     /// <returns>Null while nothing is accepted below the region.</returns>
-    public static string? OfRegion(Contest contest, string region, Tally tally, IEnumerable<(string Code, string? Digest)> children)
+    public static string? OfRegion(Contest contest, string region, Tally tally, IEnumerable<(string Code, string? Digest)> children) =>
+        RegionText(contest, region, tally, children) is { } text ? Hash(text) : null;
+
+    /// <summary>The text a region's digest hashes; null while nothing is accepted below it.</summary>
+    public static string? RegionText(Contest contest, string region, Tally tally, IEnumerable<(string Code, string? Digest)> children)
     {
         var counted = children.Where(c => c.Digest is not null).OrderBy(c => c.Code, StringComparer.Ordinal).ToList();
         if (counted.Count == 0) return null;
@@ -48,8 +55,11 @@ public static class TallyDigest
             .Line("registeredReported", tally.RegisteredReported)
             .Line("tpsReported", tally.TpsReported);
         foreach (var (code, digest) in counted) text.Line("child", $"{code} {digest}");
-        return text.Digest();
+        return text.ToString();
     }
+
+    /// <summary>Lowercase hex SHA-256 of the UTF-8 bytes of <paramref name="text"/>.</summary>
+    public static string Hash(string text) => Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(text)));
 
     private sealed class Canonical
     {
@@ -65,6 +75,6 @@ public static class TallyDigest
             return this;
         }
 
-        public string Digest() => Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(_text.ToString())));
+        public override string ToString() => _text.ToString();
     }
 }

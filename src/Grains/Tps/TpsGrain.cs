@@ -4,6 +4,7 @@ using KpuOrleans.Forms;
 using KpuOrleans.Ledger;
 using KpuOrleans.Live;
 using KpuOrleans.Placement;
+using KpuOrleans.Proofs;
 using KpuOrleans.Registry;
 using KpuOrleans.Regions;
 using KpuOrleans.Tallies;
@@ -186,6 +187,17 @@ public sealed class TpsGrain(
     }
 
     public Task<TallySnapshot[]> GetChildren(string contest) => Task.FromResult<TallySnapshot[]>([]);
+
+    public async Task<ProofStep?> GetProofStep(string contest, string? digest)
+    {
+        if (_tps.FindContest(contest) is not { } race) return null;
+        await KnowAsync(contest);
+        if (_history.Latest(contest) is not { } latest) return null;
+        // The village may hold an earlier version while a correction climbs; the newest is the likeliest.
+        var counted = digest is null ? latest : _history.Of(contest).LastOrDefault(f => TallyDigest.OfForm(f.Form, race) == digest) ?? latest;
+        var text = TallyDigest.FormText(counted.Form, race);
+        return new ProofStep(_tps.Code, text, TallyDigest.Hash(text), counted.Form.Version, null, latest.Form.Version);
+    }
 
     public async Task<TallySnapshot?> Watch(string contest, ILiveObserver observer)
     {

@@ -24,9 +24,9 @@ public sealed class ProgressBoard(RegionRegistry registry, IGrainFactory grains,
 
     private readonly Dictionary<string, int> _order = registry.Contests.Select((c, i) => (c.Id, i)).ToDictionary(x => x.Id, x => x.i, StringComparer.Ordinal);
 
-    private sealed record Gathering(Task<ProgressView> View, DateTimeOffset StartedAt);
+    private sealed record Gathering(Task<TaggedJson> View, DateTimeOffset StartedAt);
 
-    public Task<ProgressView> ViewOf(RegionInfo region)
+    public Task<TaggedJson> ViewOf(RegionInfo region)
     {
         var now = clock.GetUtcNow();
         // One gathering per region at a time; the lock is held only to look and to start one (it yields at once).
@@ -53,7 +53,7 @@ public sealed class ProgressBoard(RegionRegistry registry, IGrainFactory grains,
         if (_views.Count >= MaxRegionsKept) _views.Clear();
     }
 
-    private async Task<ProgressView> GatherAsync(RegionInfo region) => ProgressView.Of(await ReadAsync(region));
+    private async Task<TaggedJson> GatherAsync(RegionInfo region) => TaggedJson.Of(await ReadAsync(region));
 
     private async Task<ProgressDto> ReadAsync(RegionInfo region)
     {

@@ -1,6 +1,5 @@
 using KpuOrleans.Registry;
 using Microsoft.Extensions.DependencyInjection.Extensions;
-using Microsoft.Net.Http.Headers;
 
 namespace KpuOrleans.Gateway.Api.Progress;
 
@@ -23,11 +22,6 @@ public static class ProgressEndpoints
     {
         if (registry.Find(code) is not { } region) return Problems.NotFound($"Region '{code}' is not in the registry.");
         if (region.Level == Level.Tps) return Problems.NotFound($"{code} is a TPS: its races' figures are its tallies (GET /api/v1/tally/{{contest}}/{code}).");
-        var view = await board.ViewOf(region);
-        http.Response.Headers.CacheControl = CachePolicy.Tallies;
-        http.Response.Headers.ETag = view.ETag;
-        if (http.Request.GetTypedHeaders().IfNoneMatch.Any(tag => tag.Equals(EntityTagHeaderValue.Any) || tag.Tag == view.ETag))
-            return TypedResults.StatusCode(304);
-        return TypedResults.Bytes(view.Json, "application/json; charset=utf-8");
+        return (await board.ViewOf(region)).Answer(http);
     }
 }
