@@ -159,7 +159,7 @@ public static class ProofCheck
         return verdict.Inside(n, InclusionProof.Certificate, $"the certified digest, {published.TopSource}");
     }
 
-    private static string? Certified(ProofLevel level) => level.Certified is { } mark ? $"certified {mark}" : null;
+    private static string? Certified(ProofLevel level) => level.Certified is { } mark ? $"certified by {mark.By} at {mark.At}" : null;
 
     private static string? Join(string? a, string? b) => a is null ? b : b is null ? a : $"{a}, {b}";
 
