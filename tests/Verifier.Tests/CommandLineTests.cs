@@ -49,7 +49,8 @@ public class CommandLineTests
     {
         var run = await VerifierRun.RunAsync("--help");
 
-        Assert.Contains("prove --contest ID --tps CODE (--receipt DIGEST | --form FILE) --api URL", run.Output);
+        Assert.Contains("prove --contest ID --tps CODE (--receipt DIGEST | --form FILE)", run.Output);
+        Assert.Contains("(--api URL [--certificate none|CODE|DIGEST] [--save FILE] | --proof FILE [--top DIGEST])", run.Output);
         foreach (var option in new[] { "--receipt <DIGEST>", "--form <FILE>", "--proof <FILE>", "--save <FILE>", "--certificate <none|CODE|DIGEST>", "--top <DIGEST>" })
             Assert.Matches($@"(?m)^\s+{System.Text.RegularExpressions.Regex.Escape(option)}\s+\S", run.Output);
         Assert.Contains("prove's exit code: 0 when the form is inside the total", run.Output);

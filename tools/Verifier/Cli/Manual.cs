@@ -12,8 +12,8 @@ internal static class Manual
         KpuOrleans.Verifier download --api URL --out FOLDER [--contests IDS] [--parallel N]
         KpuOrleans.Verifier check FOLDER [--contests IDS]
         KpuOrleans.Verifier check --api URL [--contests IDS] [--parallel N] [--photos all|none|N]
-        KpuOrleans.Verifier prove --contest ID --tps CODE (--receipt DIGEST | --form FILE) --api URL [--certificate none|CODE|DIGEST] [--save FILE]
-        KpuOrleans.Verifier prove --contest ID --tps CODE (--receipt DIGEST | --form FILE) --proof FILE [--top DIGEST]
+        KpuOrleans.Verifier prove --contest ID --tps CODE (--receipt DIGEST | --form FILE)
+            (--api URL [--certificate none|CODE|DIGEST] [--save FILE] | --proof FILE [--top DIGEST])
         (from the repository: dotnet run --project tools/Verifier -- check --api http://localhost:5080)
 
         Any registry: one province, or the whole country (545 races; the root 0 is no race's scope, so no tally
