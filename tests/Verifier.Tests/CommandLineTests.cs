@@ -42,6 +42,39 @@ public class CommandLineTests
         Assert.Contains("Exit code: 0 when everything matches", run.Output);
     }
 
+    private const string Digest = "8b76e2c5068fc6a1c88ee88683668a79a3527899f26d1f0cd0b345612f4bf612";
+
+    [Fact]
+    public async Task Help_describes_prove_its_checks_and_its_exit_codes()
+    {
+        var run = await VerifierRun.RunAsync("--help");
+
+        Assert.Contains("prove --contest ID --tps CODE (--receipt DIGEST | --form FILE)", run.Output);
+        Assert.Contains("(--api URL [--certificate none|CODE|DIGEST] [--save FILE] | --proof FILE [--top DIGEST])", run.Output);
+        foreach (var option in new[] { "--receipt <DIGEST>", "--form <FILE>", "--proof <FILE>", "--save <FILE>", "--certificate <none|CODE|DIGEST>", "--top <DIGEST>" })
+            Assert.Matches($@"(?m)^\s+{System.Text.RegularExpressions.Regex.Escape(option)}\s+\S", run.Output);
+        Assert.Contains("prove's exit code: 0 when the form is inside the total", run.Output);
+        Assert.Contains("1 when the proof breaks", run.Output);
+    }
+
+    [Fact]
+    public async Task A_form_of_another_TPS_or_not_a_form_is_2()
+    {
+        var other = ProofVector.SaveForm();
+        var run = await VerifierRun.RunAsync("prove", "--contest", "PGUB-35", "--tps", "35.79.01.1001.002", "--form", other, "--proof", other);
+        Assert.Equal(2, run.ExitCode);
+        Assert.Contains("is of PGUB-35 35.79.01.1001.001, not of --contest PGUB-35 --tps 35.79.01.1001.002", run.Error);
+
+        var broken = ProofVector.Save("{\"tps\": \"35.79.01.1001.001\"}");
+        run = await VerifierRun.RunAsync("prove", "--contest", "PGUB-35", "--tps", "35.79.01.1001.001", "--form", broken, "--proof", broken);
+        Assert.Equal(2, run.ExitCode);
+        Assert.Contains("is not a form as POST /api/v1/results takes it: \"votes\" is missing or not an object", run.Error);
+
+        run = await VerifierRun.RunAsync("prove", "--contest", "PGUB-35", "--tps", "35.79.01.1001.001", "--receipt", Digest, "--proof", broken);
+        Assert.Equal(2, run.ExitCode);
+        Assert.Contains("is not a proof as API.md describes it: \"against\" is missing or not a string", run.Error);
+    }
+
     [Theory]
     [InlineData("check", "check needs either a FOLDER written by download or --api URL, not both")]
     [InlineData("check some-folder --api http://localhost:5080", "check needs either a FOLDER")]
@@ -50,7 +83,18 @@ public class CommandLineTests
     [InlineData("download --api localhost:5080 --out x", "--api 'localhost:5080' is not an http(s) URL")]
     [InlineData("check some-folder --out x", "unknown option --out for check")]
     [InlineData("check some-folder --parallel 0", "--parallel '0' must be a whole number from 1 to 64")]
-    [InlineData("verify some-folder", "unknown command 'verify' (download or check)")]
+    [InlineData("verify some-folder", "unknown command 'verify' (download, check or prove)")]
+    [InlineData("prove --tps 35.78.01.1001.001 --receipt " + Digest + " --api http://localhost:5080", "prove needs --contest ID")]
+    [InlineData("prove --contest PGUB-35 --receipt " + Digest + " --api http://localhost:5080", "prove needs --tps CODE")]
+    [InlineData("prove --contest PGUB-35 --tps 35.78.01 --api http://localhost:5080", "--tps '35.78.01' is not a TPS code")]
+    [InlineData("prove --contest PGUB-35 --tps 35.78.01.1001.001 --api http://localhost:5080", "prove needs either --receipt DIGEST or --form FILE, not both")]
+    [InlineData("prove --contest PGUB-35 --tps 35.78.01.1001.001 --receipt abc --api http://localhost:5080", "--receipt 'abc' is not a digest: 64 hex characters")]
+    [InlineData("prove --contest PGUB-35 --tps 35.78.01.1001.001 --form f.json", "prove needs either --api URL (fetch the proof) or --proof FILE (a saved one), not both")]
+    [InlineData("prove --contest PGUB-35 --tps 35.78.01.1001.001 --form f.json --proof p.json --save s.json", "--save needs --api URL")]
+    [InlineData("prove --contest PGUB-35 --tps 35.78.01.1001.001 --form f.json --proof p.json --certificate none", "--certificate needs --api URL")]
+    [InlineData("prove --contest PGUB-35 --tps 35.78.01.1001.001 --form f.json --api http://localhost:5080 --top " + Digest, "--top is for a saved proof")]
+    [InlineData("prove --contest PGUB-35 --tps 35.78.01.1001.001 --form f.json --api http://localhost:5080 --certificate 35.78.01.1001.001", "--certificate '35.78.01.1001.001' must be none, a region code")]
+    [InlineData("prove --contest governor --tps 35.78.01.1001.001 --form f.json --proof p.json", "--contest 'governor' does not end in its scope's code")]
     [InlineData("check a b", "unexpected argument 'b'")]
     [InlineData("check a --parallel", "--parallel needs a value")]
     [InlineData("check --bogus=1", "unknown option --bogus for check")]

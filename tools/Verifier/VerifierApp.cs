@@ -3,6 +3,7 @@ using KpuOrleans.Verifier.Cli;
 using KpuOrleans.Verifier.Download;
 using KpuOrleans.Verifier.Evidence;
 using KpuOrleans.Verifier.Photos;
+using KpuOrleans.Verifier.Proofs;
 
 namespace KpuOrleans.Verifier;
 
@@ -26,6 +27,8 @@ public static class VerifierApp
                     return await CheckApiAsync(api, check.Contests, check.Parallel, check.Photos, output, cancellationToken);
                 case CheckCommand check:
                     return Check(new EvidenceFolder(check.Folder!), check.Contests, output);
+                case ProveCommand prove:
+                    return await ProveAsync(prove, output, cancellationToken);
                 default:
                     throw new UsageException("no command");
             }
@@ -90,6 +93,41 @@ public static class VerifierApp
         finally
         {
             if (Directory.Exists(folder.Path)) Directory.Delete(folder.Path, recursive: true);
+        }
+    }
+
+    /// <summary>The proof fetched and checked against what the API publishes, or a saved one checked on its own (and against <c>--top</c>).</summary>
+    private static async Task<int> ProveAsync(ProveCommand prove, TextWriter output, CancellationToken cancellationToken)
+    {
+        var form = prove.Form is null ? null : PhotographedForm.Read(prove.Form);
+        if (form is not null && (form.Contest != prove.Contest || form.Tps != prove.Tps))
+            throw new UsageException($"the form {prove.Form} is of {form.Contest} {form.Tps}, not of --contest {prove.Contest} --tps {prove.Tps}");
+        ProofVerdict verdict;
+        if (prove.Api is { } api)
+        {
+            using var http = new HttpClient { BaseAddress = api, Timeout = TimeSpan.FromMinutes(2) };
+            verdict = await new ProofReader(new PublicApi(http), output).CheckAsync(prove.Contest, prove.Tps, prove.Receipt, form, prove.Certificate, prove.Save,
+                cancellationToken);
+        }
+        else
+        {
+            var proof = InclusionProof.Parse(ReadProof(prove.Proof!), prove.Proof!);
+            var question = new ProofQuestion(prove.Contest, prove.Tps, ContestScope.Of(prove.Contest)!, prove.Receipt, form);
+            verdict = ProofCheck.Run(proof, question, prove.Top is { } top ? new PublishedSide([top], "--top") : PublishedSide.Unknown);
+        }
+        verdict.Write(output);
+        return verdict.ExitCode;
+    }
+
+    private static string ReadProof(string file)
+    {
+        try
+        {
+            return File.ReadAllText(file);
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+            throw new EvidenceException($"cannot read the proof {file}: {e.Message}");
         }
     }
 

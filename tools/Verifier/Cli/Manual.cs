@@ -12,6 +12,8 @@ internal static class Manual
         KpuOrleans.Verifier download --api URL --out FOLDER [--contests IDS] [--parallel N]
         KpuOrleans.Verifier check FOLDER [--contests IDS]
         KpuOrleans.Verifier check --api URL [--contests IDS] [--parallel N] [--photos all|none|N]
+        KpuOrleans.Verifier prove --contest ID --tps CODE (--receipt DIGEST | --form FILE)
+            (--api URL [--certificate none|CODE|DIGEST] [--save FILE] | --proof FILE [--top DIGEST])
         (from the repository: dotnet run --project tools/Verifier -- check --api http://localhost:5080)
 
         Any registry: one province, or the whole country (545 races; the root 0 is no race's scope, so no tally
@@ -66,8 +68,37 @@ internal static class Manual
         order, then "OK: every one of N published tallies and M forms of K contests matches the forms; C certificates
         in force, W withdrawn" or "FAILED: D differences in R regions (...)".
 
+        prove, one TPS's form inside the total (docs/API.md, "Receipts and inclusion proofs"), bottom up, the first
+        failing step naming the level where the proof breaks:
+          1. Every level's text is hashed (SHA-256, lowercase hex); the digests the proof states are only read.
+          2. The first level is the TPS asked, in the contest asked: its text is the TPS text; with --receipt it hashes
+             to the receipt; with --form it is, byte for byte, the text of the form's numbers (ballot numbers in
+             ascending order). Otherwise the counted form is not the one held: it breaks at the TPS.
+          3. Each level above is its parent's region text (header, contest, region) and holds the line
+             "child <code below> <digest below>"; if not, it breaks at the level below. Each text must also be
+             canonical ("Digests": every name in its place, numbers without sign or leading zeros, child lines in
+             ordinal order of their codes), and the proof's region, level and digest fields what the text says;
+             if not, it breaks at that level.
+          4. A live proof ends at the race's scope (GET /api/v1/contests; offline, the code the contest id ends in),
+             and its top is the digest of GET /api/v1/tally/{contest}/{scope} read just before or just after the proof
+             (if neither, everything is read again, 3 times in all). A proof against a certificate has, at every level
+             marked certified, that certificate's digest, in force in GET /api/v1/export/{contest}/certificates.json,
+             and ends at the highest certificate in force on the path (or the one --certificate names). A path
+             that ends too low breaks at the first missing level. A saved proof's top is confirmed only with --top;
+             without it prove says the top could not be confirmed.
+          A 404 "Not counted" (nothing of the TPS counted where the proof would end) breaks at the TPS, with the
+          latest accepted version the server gives.
+
+        prove prints the path from the TPS up, one line per level ("[ok]" ticked, "[XX]" where it breaks or a missing
+        level, "[  ]" not reached, "[??]" a top not confirmed), then "inside the live total: ...", "inside the certified
+        total: ..." or "breaks at CODE (LEVEL): why".
+
         Exit code: 0 when everything matches; 1 when there are differences; 2 when the evidence could not be had or
         read (a usage error, a missing file, a file not of the shape above, an API that does not answer). A cited
         photo that is missing, or that does not hash to its name, is a difference.
+        prove's exit code: 0 when the form is inside the total (a saved proof without --top: the chain holds, its
+        top unconfirmed); 1 when the proof breaks (the form not counted included); 2 as above (a usage error, an
+        unreadable form or proof file, a proof not of API.md's shape, an API that does not answer or answers
+        another 4xx).
         """;
 }

@@ -59,6 +59,17 @@ public sealed class PublicApi(HttpClient http)
         });
     }
 
+    /// <summary>
+    /// A read whose 404 is an answer rather than a failure (a proof's <c>Not counted</c>): the status, the body and the
+    /// Retry-After of a success or a 404.
+    /// </summary>
+    public async Task<(HttpStatusCode Status, string Body, TimeSpan RetryAfter)> GetAnswerAsync(string path, CancellationToken cancellationToken)
+    {
+        using var response = await GetAsync(path, cancellationToken, notFoundAnswers: true);
+        var body = await Read(path, () => response.Content.ReadAsStringAsync(cancellationToken));
+        return (response.StatusCode, body, WaitFor(response.Headers.RetryAfter, DateTimeOffset.UtcNow));
+    }
+
     /// <summary><see cref="SaveAsync"/> for a file a server may not have (one from before it existed).</summary>
     /// <returns>False when the server answered 404; nothing is written then.</returns>
     public async Task<bool> SaveIfServedAsync(string path, string file, CancellationToken cancellationToken)
@@ -71,13 +82,13 @@ public sealed class PublicApi(HttpClient http)
         return true;
     }
 
-    private async Task<HttpResponseMessage> GetAsync(string path, CancellationToken cancellationToken)
+    private async Task<HttpResponseMessage> GetAsync(string path, CancellationToken cancellationToken, bool notFoundAnswers = false)
     {
         var waited = TimeSpan.Zero;
         while (true)
         {
             var response = await Read(path, () => http.GetAsync(path, HttpCompletionOption.ResponseHeadersRead, cancellationToken));
-            if (response.IsSuccessStatusCode) return response;
+            if (response.IsSuccessStatusCode || (notFoundAnswers && response.StatusCode == HttpStatusCode.NotFound)) return response;
             if (response.StatusCode is HttpStatusCode.TooManyRequests or HttpStatusCode.ServiceUnavailable && waited < Patience)
             {
                 var wait = WaitFor(response.Headers.RetryAfter, DateTimeOffset.UtcNow);
@@ -120,5 +131,5 @@ public sealed class PublicApi(HttpClient http)
         }
     }
 
-    private Uri Url(string path) => new(BaseAddress, path);
+    public Uri Url(string path) => new(BaseAddress, path);
 }
