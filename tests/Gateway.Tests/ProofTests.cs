@@ -142,6 +142,7 @@ public class ProofTests(GatewayHost host) : IClassFixture<GatewayHost>
         var stations = Jatim.Registry.TpsUnder(district.Code).ToList();
         var watched = stations[0];
         await AcceptAsync(SampleForms.Valid(watched, Race, new Random(2007)));
+        await LiveProofAsync(Governor, watched.Code);
         var random = new Random(2008);
         var forms = stations.Skip(1).Select(tps => SampleForms.Valid(tps, Race, random)).ToList();
 

@@ -43,6 +43,16 @@ public class StartupSettingsTests
         Assert.Contains("empty", error.Message, StringComparison.Ordinal);
     }
 
+    [Theory]
+    [InlineData("0")]
+    [InlineData("-3")]
+    [InlineData("many")]
+    public void A_proof_bound_below_one_is_refused_naming_the_key(string value)
+    {
+        var error = Refused(new() { ["Proofs:MaxConcurrent"] = value });
+        Assert.Contains("Proofs__MaxConcurrent", error.Message, StringComparison.Ordinal);
+    }
+
     [Fact]
     public void A_registry_folder_that_is_missing_or_holds_no_registry_is_refused_naming_the_key()
     {

@@ -18,16 +18,19 @@ public sealed class RecentStates(int keep)
         /// <summary>Oldest first. Each undo turns the children of its digest back into those of the digest before it.</summary>
         public List<(string Digest, Dictionary<string, TallySnapshot?> Undo)> Digests { get; } = [];
 
-        /// <summary>Turns the current children back into those of the newest kept digest.</summary>
-        public Dictionary<string, TallySnapshot?> Open { get; set; } = new(StringComparer.Ordinal);
+        /// <summary>Turns the current children back into those of the newest kept digest; null while nothing changed.</summary>
+        public Dictionary<string, TallySnapshot?>? Open { get; set; }
     }
+
+    /// <summary>The undo of a digest nothing changed before, or of the oldest kept (never undone past): shared, never written.</summary>
+    private static readonly Dictionary<string, TallySnapshot?> Nothing = new(StringComparer.Ordinal);
 
     private readonly Dictionary<string, Kept> _contests = new(StringComparer.Ordinal);
 
     /// <summary>A child's report is about to replace <paramref name="previous"/> (null: the child had none).</summary>
     public void Replacing(string contest, string child, TallySnapshot? previous)
     {
-        if (_contests.TryGetValue(contest, out var kept) && kept.Digests.Count > 0) kept.Open.TryAdd(child, previous);
+        if (_contests.TryGetValue(contest, out var kept) && kept.Digests.Count > 0) (kept.Open ??= new(StringComparer.Ordinal)).TryAdd(child, previous);
     }
 
     /// <summary>The region computed <paramref name="digest"/> for its current children and may hand it out.</summary>
@@ -39,14 +42,15 @@ public sealed class RecentStates(int keep)
             return;
         }
         if (!_contests.TryGetValue(contest, out var kept)) _contests[contest] = kept = new Kept();
-        if (kept.Digests.Count > 0 && kept.Digests[^1].Digest == digest && kept.Open.Count == 0) return;
-        kept.Digests.Add((digest, kept.Open));
-        kept.Open = new(StringComparer.Ordinal);
+        if (kept.Digests.Count > 0 && kept.Digests[^1].Digest == digest && kept.Open is null) return;
+        // A flush hands out a digest every interval on a busy region: nothing is allocated for one that changed nothing.
+        kept.Digests.Add((digest, kept.Open ?? Nothing));
+        kept.Open = null;
         if (kept.Digests.Count > keep)
         {
             kept.Digests.RemoveAt(0);
             // Nothing is ever undone past the oldest kept digest.
-            kept.Digests[0] = (kept.Digests[0].Digest, []);
+            kept.Digests[0] = (kept.Digests[0].Digest, Nothing);
         }
     }
 
@@ -60,7 +64,7 @@ public sealed class RecentStates(int keep)
         var index = kept.Digests.FindLastIndex(d => d.Digest == digest);
         if (index < 0) return null;
         var children = new Dictionary<string, TallySnapshot>(current, StringComparer.Ordinal);
-        Undo(children, kept.Open);
+        if (kept.Open is not null) Undo(children, kept.Open);
         for (var i = kept.Digests.Count - 1; i > index; i--) Undo(children, kept.Digests[i].Undo);
         return children;
     }

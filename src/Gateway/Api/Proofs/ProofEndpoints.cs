@@ -1,3 +1,5 @@
+using System.Globalization;
+using KpuOrleans.Hosting;
 using KpuOrleans.Registry;
 
 namespace KpuOrleans.Gateway.Api.Proofs;
@@ -9,9 +11,11 @@ public static class ProofEndpoints
 
     public static IServiceCollection AddProofs(this IServiceCollection services, IConfiguration configuration)
     {
-        services.AddOptions<ProofOptions>().Bind(configuration.GetSection(ProofOptions.Section))
-            .Validate(o => o.MaxConcurrent > 0, $"{ProofOptions.Section}:{nameof(ProofOptions.MaxConcurrent)} must be at least 1")
-            .ValidateOnStart();
+        var key = $"{ProofOptions.Section}:{nameof(ProofOptions.MaxConcurrent)}";
+        var options = new ProofOptions();
+        if (configuration[key] is { } text && (!int.TryParse(text, NumberStyles.None, CultureInfo.InvariantCulture, out var max) || max < 1))
+            throw new SettingsRefusedException($"{key.Replace(":", "__")} is '{text}': give a whole number of proofs, at least 1 (default {options.MaxConcurrent})");
+        services.AddOptions<ProofOptions>().Bind(configuration.GetSection(ProofOptions.Section));
         return services.AddSingleton<ProofReader>();
     }
 
