@@ -1,4 +1,6 @@
+using System.Security.Cryptography;
 using System.Text;
+using System.Text.Json.Nodes;
 using KpuOrleans.Bench.Sender;
 using KpuOrleans.TestKit;
 using Xunit.Abstractions;
@@ -53,13 +55,19 @@ public class BenchSenderProofTests(ITestOutputHelper log)
         Assert.Equal(300, after.Verdicts.Proved);
         Assert.True(after.Verdicts.LargestBytes > 0);
 
-        // The same proof, changed at the TPS, at a child line of the village, and cut short, fails the check there.
+        // The same proof, changed at the TPS (its digest left, or made anew so that the village no longer names it), and cut short, fails the check there.
         var path = after.Proofs.Picks[0];
         using var http = new HttpClient { BaseAddress = gateway.Address };
         var body = await http.GetStringAsync(path.RequestPath);
         Assert.Null(ProofVerdicts.Break(path, Encoding.UTF8.GetBytes(body)));
         var tpsChanged = body.Replace("\\nvalid ", "\\nvalid 1", StringComparison.Ordinal);
         Assert.Equal($"{path.Tps}: its text does not hash to its digest", ProofVerdicts.Break(path, Encoding.UTF8.GetBytes(tpsChanged)));
+        var node = JsonNode.Parse(body)!;
+        var tps = node["levels"]![0]!;
+        var recounted = tps["text"]!.GetValue<string>().Replace("\ninvalid ", "\ninvalid 1", StringComparison.Ordinal);
+        tps["text"] = recounted;
+        tps["digest"] = Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(recounted)));
+        Assert.Equal($"{path.Tps}: its parent does not name its digest", ProofVerdicts.Break(path, Encoding.UTF8.GetBytes(node.ToJsonString())));
         var cut = body[..body.LastIndexOf(",{\"region\"", StringComparison.Ordinal)] + "]}";
         Assert.StartsWith("a live proof that ends at", ProofVerdicts.Break(path, Encoding.UTF8.GetBytes(cut)));
     }
