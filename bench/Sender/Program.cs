@@ -4,6 +4,8 @@
 // every tally against the recount. bench/run starts it for every throughput row.
 //
 //   dotnet bench/Sender/bin/Release/net10.0/KpuOrleans.Bench.Sender.dll --target http://127.0.0.1:5080 --concurrency 64
+//
+// With --proofs N it sends N inclusion-proof requests instead (issue 20), on a target whose forms are already in.
 using KpuOrleans.Bench.Sender;
 
 var options = SenderOptions.Parse(args);
@@ -11,6 +13,17 @@ if (options is null)
 {
     Console.Error.WriteLine(SenderOptions.Usage);
     return 2;
+}
+if (options.Proofs > 0)
+{
+    if (options.Dump is { } paths)
+    {
+        var proofs = ProofRequests.Build(options);
+        await proofs.DumpAsync(paths, options.Target);
+        Console.WriteLine($"Wrote {proofs.Paths.Count:N0} proof paths ({proofs.SliceName}) to {paths}");
+        return 0;
+    }
+    return (await ProofRun.RunAsync(options, Console.Out, CancellationToken.None)).ExitCode;
 }
 if (options.Dump is { } dump)
 {

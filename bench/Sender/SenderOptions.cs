@@ -6,9 +6,11 @@ namespace KpuOrleans.Bench.Sender;
 /// <summary>The sender's command line: what to send (the simulator's flood, first forms only), how, and what to check.</summary>
 /// <param name="Dump">Write the requests for wrk (bench/wrk/forms.lua) to this file and send nothing.</param>
 /// <param name="DataFolder">The registry folder, as the simulator's <c>--data</c>: the target must serve the same one.</param>
+/// <param name="Proofs">Above 0, the proof mode: send this many proof requests instead of forms (<see cref="ProofRun"/>).</param>
+/// <param name="Contest">The proof mode's race; null: every race of the slice.</param>
 internal sealed record SenderOptions(
     Uri Target, string[] Regions, long Seed, int Concurrency, int Batch, string? TokenKey, Level? CheckDownTo,
-    TimeSpan Settle, TimeSpan Timeout, string? ReportJson, string? Dump, string? DataFolder = null)
+    TimeSpan Settle, TimeSpan Timeout, string? ReportJson, string? Dump, string? DataFolder = null, int Proofs = 0, string? Contest = null)
 {
     public const string Usage = """
         Usage: KpuOrleans.Bench.Sender --target URL [options]
@@ -27,7 +29,12 @@ internal sealed record SenderOptions(
           --dump FILE           write one line per single-form request, "token<TAB>body", for bench/wrk/forms.lua; send nothing
           --data FOLDER         the registry folder, as the target's Registry__Path (default: data beside the binaries,
                                 Jawa Timur; data/indonesia there is the whole country)
-        Exit codes: 0 every form accepted and every tally exact, 1 not, 2 usage.
+        The proof mode (docs/BENCHMARKS.md, "Issue 20"), on a target whose forms are in:
+          --proofs N            send N GET /api/v1/proof/{contest}/{tps} instead of forms, each path drawn at random
+                                (--seed) from every TPS and race of --regions; check every proof answered; no tallies
+          --contest ID          only this race's paths (a TPS's code in --regions and --contest: one proof, again and again)
+          --dump FILE           with --proofs: write every path of the slice, one request path a line, for bench/wrk/proofs.lua
+        Exit codes: 0 every form accepted and every tally exact (proofs: every answer a checked 200 or a 503), 1 not, 2 usage.
         """;
 
     public static SenderOptions? Parse(string[] args)
@@ -36,7 +43,8 @@ internal sealed record SenderOptions(
         string[] regions = [];
         long seed = 2024;
         int concurrency = 64, batch = 1;
-        string? key = null, report = null, dump = null, data = null;
+        string? key = null, report = null, dump = null, data = null, contest = null;
+        var proofs = 0;
         Level? deepest = Level.Village;
         double settle = 60, timeout = 600;
         for (var i = 0; i < args.Length; i += 2)
@@ -57,12 +65,15 @@ internal sealed record SenderOptions(
                 "--report-json" => (report = value).Length > 0,
                 "--dump" => (dump = value).Length > 0,
                 "--data" => (data = value).Length > 0,
+                "--proofs" => int.TryParse(value, CultureInfo.InvariantCulture, out proofs) && proofs is >= 1 and <= 10_000_000,
+                "--contest" => (contest = value).Length > 0,
                 _ => false,
             };
             if (!ok) return null;
         }
-        return target is null ? null
-            : new SenderOptions(target, regions, seed, concurrency, batch, key, deepest, TimeSpan.FromSeconds(settle), TimeSpan.FromSeconds(timeout), report, dump, data);
+        return target is null || (contest is not null && proofs == 0) ? null
+            : new SenderOptions(target, regions, seed, concurrency, batch, key, deepest, TimeSpan.FromSeconds(settle), TimeSpan.FromSeconds(timeout), report, dump, data,
+                proofs, contest);
     }
 
     private static bool TryLevel(string value, out Level? level)
