@@ -42,12 +42,16 @@ public class SlowViewerTests
 
         public Viewer Viewer { get; }
 
-        /// <summary>What the gateway has written that the client has not read: what its transport holds for it.</summary>
+        /// <summary>
+        /// What the gateway has written that the client has not read: what its transport holds for it. Looks without
+        /// examining: a reader that marks the bytes examined lets a paused writer go on, and the viewer would move on
+        /// while the test counts it.
+        /// </summary>
         public long Unread()
         {
             if (!_toClient.Reader.TryRead(out var result)) return 0;
             var length = result.Buffer.Length;
-            _toClient.Reader.AdvanceTo(result.Buffer.Start, result.Buffer.End);
+            _toClient.Reader.AdvanceTo(result.Buffer.Start);
             return length;
         }
 
