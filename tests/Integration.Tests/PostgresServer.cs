@@ -58,7 +58,8 @@ public sealed class PostgresServer(int port)
         await using (var connection = new NpgsqlConnection(new NpgsqlConnectionStringBuilder(server) { Pooling = false }.ConnectionString))
         {
             await connection.OpenAsync();
-            await using var create = new NpgsqlCommand($"CREATE DATABASE {name}", connection);
+            // Copying the template and syncing it can outlast Npgsql's 30 s default while crash tests load the disk.
+            await using var create = new NpgsqlCommand($"CREATE DATABASE {name}", connection) { CommandTimeout = 300 };
             await create.ExecuteNonQueryAsync();
         }
         return new NpgsqlConnectionStringBuilder(server) { Database = name }.ConnectionString;

@@ -33,7 +33,8 @@ internal static class BenchDatabase
 
     private static async Task Execute(NpgsqlConnection connection, string sql)
     {
-        await using var command = new NpgsqlCommand(sql, connection);
+        // CREATE DATABASE copies the template and syncs it to disk: on a busy machine that outlasts Npgsql's 30 s default.
+        await using var command = new NpgsqlCommand(sql, connection) { CommandTimeout = 300 };
         await command.ExecuteNonQueryAsync();
     }
 }
