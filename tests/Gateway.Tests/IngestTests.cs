@@ -29,7 +29,13 @@ public class IngestHost : GatewayHost
         // One call out at a time: what arrives meanwhile waits for it, which the tests make certain by holding it.
         builder.UseSetting("Ingest:MaxCallsInFlight", "1");
         builder.UseSetting("Ingest:MaxQueue", MaxQueue.ToString(System.Globalization.CultureInfo.InvariantCulture));
-        builder.ConfigureServices(services => services.AddSingleton<IIncomingGrainCallFilter>(Gate));
+        builder.ConfigureServices(services =>
+        {
+            services.AddSingleton<IIncomingGrainCallFilter>(Gate);
+            // A call held at the gate must outlast the test's waits for the forms behind it (30 s each on a slow
+            // machine), not time out at the usual grain-call deadline and answer its form 503.
+            services.PostConfigure<Orleans.Configuration.SiloMessagingOptions>(options => options.ResponseTimeout = TimeSpan.FromMinutes(2));
+        });
     }
 
     public FormCourier Courier => Services.GetRequiredService<FormCourier>();

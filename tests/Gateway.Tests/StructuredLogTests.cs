@@ -27,11 +27,17 @@ public class StructuredLogTests
     {
         environment["Logging__Console__FormatterName"] = null;
         await using var gateway = await EmbeddedGateway.StartAsync("logs", environment: environment);
-        var lines = await File.ReadAllLinesAsync(gateway.Process.LogPath);
-        var started = Array.FindLastIndex(lines, l => l.StartsWith("==== ", StringComparison.Ordinal));
+        // The console logger writes from its own queue and the test copies the process's output to the file as it
+        // comes: serving the API does not mean the warning is in the file yet.
+        var (lines, index) = (Array.Empty<string>(), -1);
+        await Eventually.HoldsAsync(async () =>
+        {
+            lines = await File.ReadAllLinesAsync(gateway.Process.LogPath);
+            var started = Array.FindLastIndex(lines, l => l.StartsWith("==== ", StringComparison.Ordinal));
+            index = Array.FindIndex(lines, started + 1, l => l.Contains("EMBEDDED MODE", StringComparison.Ordinal));
+            return (index > started, $"{lines.Length - started - 1} lines since the start");
+        }, TimeSpan.FromSeconds(30), $"an EMBEDDED MODE warning in {gateway.Process.LogPath}");
         // The simple format puts the message on the line after "warn: category"; JSON puts it all on one line.
-        var index = Array.FindIndex(lines, started + 1, l => l.Contains("EMBEDDED MODE", StringComparison.Ordinal));
-        Assert.True(index > started, $"no EMBEDDED MODE warning in {gateway.Process.LogPath}");
         return lines[index].Trim().StartsWith('{') ? lines[index] : lines[index - 1];
     }
 }

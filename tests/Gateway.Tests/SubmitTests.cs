@@ -30,7 +30,7 @@ public class SubmitTests(GatewayHost host) : IClassFixture<GatewayHost>
             {
                 var tally = await host.GetJsonAsync($"/api/v1/tally/PGUB-35/{region}");
                 return (tally.GetProperty("votes").GetProperty("2").GetInt64() >= form.Votes["2"], tally.ToString());
-            }, TimeSpan.FromSeconds(5), $"{region} counts the form");
+            }, TimeSpan.FromSeconds(30), $"{region} counts the form");
         }
     }
 
@@ -91,7 +91,7 @@ public class SubmitTests(GatewayHost host) : IClassFixture<GatewayHost>
         {
             var regency = await host.GetJsonAsync("/api/v1/tally/PWAL-35.79/35.79");
             return (regency.GetProperty("valid").GetInt64() == v2.Valid && regency.GetProperty("tpsReported").GetInt32() == 1, regency.ToString());
-        }, TimeSpan.FromSeconds(5), "the regency shows the correction only");
+        }, TimeSpan.FromSeconds(30), "the regency shows the correction only");
     }
 
     [Fact]

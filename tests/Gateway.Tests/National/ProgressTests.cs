@@ -104,7 +104,7 @@ public class ProgressTests(NationalHost host)
             var reported = races.ToDictionary(r => r.GetProperty("contest").GetString()!, r => r.GetProperty("tpsReported").GetInt32());
             var ok = reported["PGUB-61"] == 1 && reported[ownRace] == 1 && reported.Values.Sum() == 2;
             return (ok, string.Join(", ", reported.Where(r => r.Value > 0).Select(r => $"{r.Key}={r.Value}")));
-        }, TimeSpan.FromSeconds(10), "the progress of 0 shows the Kalimantan Barat forms");
+        }, TimeSpan.FromSeconds(30), "the progress of 0 shows the Kalimantan Barat forms");
     }
 
     [Fact]
@@ -131,7 +131,7 @@ public class ProgressTests(NationalHost host)
             using var answer = await client.SendAsync(request);
             return (answer.StatusCode == HttpStatusCode.OK && answer.Headers.ETag is { } now && now.Tag != tag.Tag,
                 $"{answer.StatusCode} {answer.Headers.ETag}");
-        }, TimeSpan.FromSeconds(10), "the view of 62.01 with the new form has a new tag");
+        }, TimeSpan.FromSeconds(30), "the view of 62.01 with the new form has a new tag");
     }
 
     [Theory]

@@ -72,12 +72,12 @@ public sealed class NationalTreeCluster : TreeCluster<NationalTreeSilo>
 }
 
 /// <summary>
-/// A tree whose idle TPS grains are collected after two seconds, looked for every second; the regions keep the default
+/// A tree whose idle TPS grains are collected after five seconds, looked for every second; the regions keep the default
 /// age. The reconciliation pass waits, so that nothing but the test wakes a grain.
 /// </summary>
 public sealed class CollectingTreeCluster : TreeCluster<TreeSilo>
 {
-    public static readonly TimeSpan TpsAge = TimeSpan.FromSeconds(2);
+    public static readonly TimeSpan TpsAge = TimeSpan.FromSeconds(5);
 
     protected override void Configure(TestClusterBuilder builder)
     {
