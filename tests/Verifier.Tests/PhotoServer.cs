@@ -1,70 +1,36 @@
 using System.Collections.Concurrent;
 using System.Net;
-using KpuOrleans.TestKit;
 
 namespace KpuOrleans.Verifier.Tests;
 
 /// <summary>
-/// A minimal stand-in for the gateway's photo reads (HttpListener, not the gateway's code): <c>GET</c> and <c>HEAD
-/// /api/v1/photos/{name}</c> answer the bytes stored under the name, 404 otherwise. What it serves under a name is up to
-/// the test, so it can serve bytes that do not hash to it. It remembers every request.
+/// A minimal stand-in for the gateway's photo reads: <c>GET</c> and <c>HEAD /api/v1/photos/{name}</c> answer the bytes
+/// stored under the name, 404 otherwise. What it serves under a name is up to the test, so it can serve bytes that do
+/// not hash to it. It remembers every request.
 /// </summary>
-public sealed class PhotoServer : IAsyncDisposable
+public sealed class PhotoServer : HttpStandIn
 {
-    private readonly HttpListener _listener = new();
-    private readonly Task _serving;
-
-    public PhotoServer()
-    {
-        var port = FreePorts.Next();
-        Address = new Uri($"http://127.0.0.1:{port}/");
-        _listener.Prefixes.Add(Address.ToString());
-        _listener.Start();
-        _serving = Task.Run(ServeAsync);
-    }
-
-    public Uri Address { get; }
-
     public ConcurrentDictionary<string, byte[]> Photos { get; } = new(StringComparer.Ordinal);
 
     public ConcurrentQueue<string> Requests { get; } = new();
 
-    private async Task ServeAsync()
+    protected override async Task AnswerAsync(HttpListenerContext context)
     {
-        while (_listener.IsListening)
+        var path = context.Request.Url!.AbsolutePath;
+        Requests.Enqueue($"{context.Request.HttpMethod} {path}");
+        var response = context.Response;
+        const string prefix = "/api/v1/photos/";
+        if (path.StartsWith(prefix, StringComparison.Ordinal) && Photos.TryGetValue(path[prefix.Length..], out var bytes))
         {
-            HttpListenerContext context;
-            try
-            {
-                context = await _listener.GetContextAsync();
-            }
-            catch (Exception e) when (e is HttpListenerException or ObjectDisposedException)
-            {
-                return;
-            }
-            var path = context.Request.Url!.AbsolutePath;
-            Requests.Enqueue($"{context.Request.HttpMethod} {path}");
-            var response = context.Response;
-            const string prefix = "/api/v1/photos/";
-            if (path.StartsWith(prefix, StringComparison.Ordinal) && Photos.TryGetValue(path[prefix.Length..], out var bytes))
-            {
-                response.StatusCode = 200;
-                response.ContentType = "image/png";
-                response.ContentLength64 = bytes.Length;
-                if (context.Request.HttpMethod != "HEAD") await response.OutputStream.WriteAsync(bytes);
-            }
-            else
-            {
-                response.StatusCode = 404;
-            }
-            response.Close();
+            response.StatusCode = 200;
+            response.ContentType = "image/png";
+            response.ContentLength64 = bytes.Length;
+            if (context.Request.HttpMethod != "HEAD") await response.OutputStream.WriteAsync(bytes);
         }
-    }
-
-    public async ValueTask DisposeAsync()
-    {
-        _listener.Stop();
-        _listener.Close();
-        await _serving;
+        else
+        {
+            response.StatusCode = 404;
+        }
+        response.Close();
     }
 }
